@@ -1,0 +1,65 @@
+/**
+ * @module The status report an agent pushes (`POST /v1/agent/status`): what it applied, what it
+ * refused (like an xDS NACK), VRRP state and transitions, and per-real-server health and counters.
+ */
+import { z } from 'zod';
+import { IpAddress, Name } from './common.js';
+
+export const VrrpState = z.enum(['init', 'backup', 'master', 'fault']);
+export type VrrpState = z.output<typeof VrrpState>;
+
+export const VrrpTransition = z.object({
+  instance: Name,
+  from: VrrpState,
+  to: VrrpState,
+  at: z.iso.datetime(),
+  reason: z.string().max(64).meta({ example: 'master-down-timer' }),
+});
+export type VrrpTransition = z.output<typeof VrrpTransition>;
+
+export const RealServerStatus = z.object({
+  virtualServer: Name,
+  realServer: Name,
+  health: z.enum(['up', 'down', 'unknown']),
+  weight: z.int().min(0).max(65535).meta({ description: 'Weight in force in the kernel' }),
+  activeConnections: z.int().min(0),
+  inactiveConnections: z.int().min(0),
+  connectionsTotal: z.int().min(0).default(0),
+});
+export type RealServerStatus = z.output<typeof RealServerStatus>;
+
+export const AgentStatus = z
+  .object({
+    appliedRevision: z.int().min(0).nullable().meta({ description: 'null until a document was applied' }),
+    rejected: z
+      .object({
+        revision: z.int().min(0),
+        reasons: z.array(z.object({ path: z.string().max(512), message: z.string().max(1024) })).max(100),
+      })
+      .optional()
+      .meta({ description: 'The last document the agent refused, with why' }),
+    agent: z.object({
+      version: z.string().max(64),
+      startedAt: z.iso.datetime(),
+      ipvsAvailable: z.boolean(),
+    }),
+    vrrp: z
+      .array(
+        z.object({
+          instance: Name,
+          vrid: z.int().min(1).max(255),
+          state: VrrpState,
+          priority: z.int().min(0).max(255),
+          since: z.iso.datetime(),
+          vipsOwned: z.array(IpAddress).max(256).default([]),
+        }),
+      )
+      .max(1024)
+      .default([]),
+    transitions: z.array(VrrpTransition).max(1000).default([]).meta({ description: 'Transitions since the last report' }),
+    realServers: z.array(RealServerStatus).max(100_000).default([]),
+    errors: z.array(z.object({ stage: z.string().max(32), message: z.string().max(1024) })).max(100).default([]),
+  })
+  .meta({ id: 'AgentStatus' });
+export type AgentStatus = z.output<typeof AgentStatus>;
+export type AgentStatusInput = z.input<typeof AgentStatus>;

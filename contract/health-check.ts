@@ -1,0 +1,82 @@
+/**
+ * @module Health checks of real servers (and of tracked VRRP scripts): HTTP(S), TCP, UDP, DNS and
+ * script probes with keepalived/HAProxy-style rise/fall hysteresis.
+ */
+import { z } from 'zod';
+import { AbsolutePath, Port } from './common.js';
+
+/** Timing shared by every check; also the shape of a virtual server's `checkDefaults`. */
+export const CheckTiming = z.object({
+  intervalMs: z.int().min(100).max(3_600_000).default(5000).meta({ description: 'Time between probes' }),
+  timeoutMs: z.int().min(10).max(600_000).default(3000).meta({ description: 'A probe slower than this fails' }),
+  rise: z.int().min(1).max(100).default(2).meta({ description: 'Consecutive successes that bring a server up' }),
+  fall: z.int().min(1).max(100).default(3).meta({ description: 'Consecutive failures that take a server down' }),
+});
+export type CheckTiming = z.output<typeof CheckTiming>;
+
+const timingShape = {
+  intervalMs: CheckTiming.shape.intervalMs.optional(),
+  timeoutMs: CheckTiming.shape.timeoutMs.optional(),
+  rise: CheckTiming.shape.rise.optional(),
+  fall: CheckTiming.shape.fall.optional(),
+  port: Port.min(1).optional().meta({ description: "Port to probe; defaults to the real server's port" }),
+};
+
+const HttpFields = {
+  ...timingShape,
+  method: z.enum(['GET', 'HEAD']).default('GET'),
+  path: z.string().startsWith('/').max(2048).default('/'),
+  host: z.string().max(255).optional().meta({ description: 'Host header (and TLS SNI for https)' }),
+  expectStatus: z.array(z.int().min(100).max(599)).min(1).max(32).default([200]),
+  bodyRegex: z.string().max(1024).optional().meta({ description: 'The body must match this regular expression' }),
+  bodyDigest: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'must be an MD5 hex digest (keepalived genhash)')
+    .optional()
+    .meta({ description: 'MD5 of the body, as keepalived HTTP_GET digest' }),
+};
+
+export const HttpCheck = z.object({ type: z.literal('http'), ...HttpFields }).meta({ id: 'HttpCheck' });
+export const HttpsCheck = z
+  .object({ type: z.literal('https'), ...HttpFields, tlsVerify: z.boolean().default(true) })
+  .meta({ id: 'HttpsCheck' });
+export const TcpCheck = z.object({ type: z.literal('tcp'), ...timingShape }).meta({ id: 'TcpCheck' });
+export const UdpCheck = z
+  .object({
+    type: z.literal('udp'),
+    ...timingShape,
+    payloadHex: z.string().regex(/^([0-9a-f]{2}){0,1024}$/).default(''),
+    expectHex: z
+      .string()
+      .regex(/^([0-9a-f]{2}){1,1024}$/)
+      .optional()
+      .meta({ description: 'Require a reply starting with these bytes; without it, no ICMP error is success' }),
+  })
+  .meta({ id: 'UdpCheck' });
+export const DnsCheck = z
+  .object({
+    type: z.literal('dns'),
+    ...timingShape,
+    queryName: z.string().min(1).max(253).default('.'),
+    queryType: z.enum(['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'PTR', 'CNAME']).default('SOA'),
+  })
+  .meta({ id: 'DnsCheck' });
+export const ScriptCheck = z
+  .object({
+    type: z.literal('script'),
+    ...timingShape,
+    path: AbsolutePath,
+    args: z.array(z.string().max(4096)).max(64).default([]),
+    dynamicWeight: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'keepalived misc_dynamic: exit 2-255 sets the weight to (code - 2)' }),
+  })
+  .meta({ id: 'ScriptCheck' });
+
+/** One health check of a real server. */
+export const HealthCheck = z
+  .discriminatedUnion('type', [HttpCheck, HttpsCheck, TcpCheck, UdpCheck, DnsCheck, ScriptCheck])
+  .meta({ id: 'HealthCheck' });
+export type HealthCheck = z.output<typeof HealthCheck>;
+export type HealthCheckInput = z.input<typeof HealthCheck>;

@@ -1,0 +1,138 @@
+/**
+ * @module VRRP instances: one election (VRID on an interface) among a site's directors for a set
+ * of virtual IPs. RFC 9568 (VRRPv3) and RFC 3768 (VRRPv2); keepalived's tracking semantics.
+ */
+import { z } from 'zod';
+import { AbsolutePath, Description, InterfaceName, IpAddress, Labels, Name } from './common.js';
+
+/** A virtual IP owned by the MASTER (keepalived `virtual_ipaddress`). */
+export const Vip = z
+  .object({
+    address: IpAddress,
+    prefixLength: z.int().min(0).max(128).optional().meta({ description: 'Defaults to 32 (IPv4) or 128 (IPv6)' }),
+    device: InterfaceName.optional().meta({ description: "Interface to bind on; defaults to the instance's" }),
+    label: z.string().regex(/^[^\s]{1,15}$/).optional().meta({ description: 'IFA_LABEL, e.g. eth0:web' }),
+  })
+  .meta({ id: 'Vip' });
+export type Vip = z.output<typeof Vip>;
+
+/** A director taking part in the election, with its own priority (RFC 9568 §6.1). */
+export const VrrpMember = z
+  .object({
+    director: Name,
+    priority: z.int().min(1).max(255).meta({ description: '255 = address owner; 1-254 backups' }),
+    interface: InterfaceName.optional().meta({ description: "Overrides the instance's interface on this director" }),
+  })
+  .meta({ id: 'VrrpMember' });
+export type VrrpMember = z.output<typeof VrrpMember>;
+
+/** Something whose failure changes this director's priority (keepalived track_*). */
+export const TrackedCheck = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('script'),
+      name: Name,
+      path: AbsolutePath,
+      args: z.array(z.string().max(4096)).max(64).default([]),
+      intervalMs: z.int().min(100).max(3_600_000).default(2000),
+      timeoutMs: z.int().min(10).max(600_000).default(2000),
+      rise: z.int().min(1).max(100).default(1),
+      fall: z.int().min(1).max(100).default(1),
+      weight: z.int().min(-254).max(254).default(0),
+    }),
+    z.object({
+      type: z.literal('interface'),
+      name: Name,
+      interface: InterfaceName,
+      weight: z.int().min(-254).max(254).default(0),
+    }),
+    z.object({
+      type: z.literal('virtual-server'),
+      name: Name,
+      virtualServer: Name,
+      weight: z.int().min(-254).max(254).default(0),
+      condition: z
+        .enum(['all-down', 'below-quorum'])
+        .default('below-quorum')
+        .meta({ description: 'When the tracked virtual server counts as failed' }),
+    }),
+  ])
+  .meta({
+    id: 'TrackedCheck',
+    description:
+      'On failure: weight 0 puts the instance in FAULT; a non-zero weight is added to the priority while passing (positive) or while failing (negative), clamped to 1-254 (keepalived semantics)',
+  });
+export type TrackedCheck = z.output<typeof TrackedCheck>;
+
+/** Gratuitous ARP / unsolicited NA behaviour after becoming MASTER (keepalived garp_*). */
+export const GarpSettings = z
+  .object({
+    masterDelayS: z.int().min(0).max(3600).default(5).meta({ description: 'Second burst this long after the transition (0 = none)' }),
+    masterRepeat: z.int().min(1).max(100).default(5).meta({ description: 'Packets per burst' }),
+    masterRefreshS: z.int().min(0).max(86400).default(0).meta({ description: 'Periodic refresh while MASTER (0 = off)' }),
+    intervalMs: z.int().min(0).max(10_000).default(0).meta({ description: 'Gap between packets of a burst' }),
+  })
+  .meta({ id: 'GarpSettings' });
+
+/** keepalived-compatible notify hooks, run with `INSTANCE|GROUP name state priority`. */
+export const NotifyHooks = z
+  .object({
+    master: AbsolutePath.optional(),
+    backup: AbsolutePath.optional(),
+    fault: AbsolutePath.optional(),
+    stop: AbsolutePath.optional(),
+    any: AbsolutePath.optional().meta({ description: 'Run on every transition (keepalived `notify`)' }),
+  })
+  .meta({ id: 'NotifyHooks' });
+
+const vrrpFields = {
+  vrid: z.int().min(1).max(255),
+  version: z.union([z.literal(2), z.literal(3)]).default(3),
+  interface: InterfaceName,
+  advertIntervalCs: z
+    .int()
+    .min(1)
+    .max(4095)
+    .default(100)
+    .meta({ description: 'Advertisement interval in centiseconds (v2: whole seconds only)' }),
+  preempt: z.boolean().default(true),
+  preemptDelayS: z.int().min(0).max(1000).default(0),
+  acceptMode: z.boolean().default(false).meta({ description: 'RFC 9568 Accept_Mode: a non-owner MASTER accepts packets to the VIPs' }),
+  unicast: z.boolean().default(false).meta({ description: 'Send adverts to the other members instead of multicast' }),
+  authPassword: z
+    .string()
+    .min(1)
+    .max(8)
+    .optional()
+    .meta({ description: 'VRRPv2 simple password (RFC 2338 type 1); secret: hidden from viewers' }),
+  vips: z.array(Vip).min(1).max(256),
+  trackedChecks: z.array(TrackedCheck).max(64).default([]),
+  syncGroup: Name.optional().meta({ description: 'Instances of one sync group change state together' }),
+  garp: GarpSettings.default({ masterDelayS: 5, masterRepeat: 5, masterRefreshS: 0, intervalMs: 0 }),
+  notify: NotifyHooks.default({}),
+};
+
+/** A VRRP instance as stored and served by the API. */
+export const VrrpInstanceSpec = z
+  .object({
+    name: Name,
+    description: Description.optional(),
+    labels: Labels.default({}),
+    ...vrrpFields,
+    members: z.array(VrrpMember).min(1).max(16),
+  })
+  .meta({ id: 'VrrpInstanceSpec' });
+export type VrrpInstanceSpec = z.output<typeof VrrpInstanceSpec>;
+export type VrrpInstanceSpecInput = z.input<typeof VrrpInstanceSpec>;
+
+/** A VRRP instance as one director runs it: its own priority, interface and peers resolved. */
+export const DirectorVrrpInstance = z
+  .object({
+    name: Name,
+    ...vrrpFields,
+    priority: VrrpMember.shape.priority,
+    unicastSource: IpAddress.optional().meta({ description: "This director's address, when unicast" }),
+    unicastPeers: z.array(IpAddress).max(16).default([]),
+  })
+  .meta({ id: 'DirectorVrrpInstance' });
+export type DirectorVrrpInstance = z.output<typeof DirectorVrrpInstance>;

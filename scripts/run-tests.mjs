@@ -1,0 +1,30 @@
+// The one test command: every *.test.ts under test/ (or under the paths given), each file in its
+// own process, through Node's test runner with tsx. `npm test -- test/contract` runs a subset.
+// Tiers that need privileges or services decide for themselves (test/support/tier.ts): they skip
+// with a reason on a developer machine and fail in CI (CI=true) when a prerequisite is missing.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function collect(path, out) {
+  if (statSync(path).isFile()) {
+    if (path.endsWith('.test.ts')) out.push(path);
+    return out;
+  }
+  for (const entry of readdirSync(path).sort()) collect(join(path, entry), out);
+  return out;
+}
+
+const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const files = (roots.length > 0 ? roots : ['test']).flatMap((r) => collect(r, []));
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const concurrency = process.env.FLEETLB_TEST_CONCURRENCY ?? '2';
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
