@@ -8,3 +8,4 @@ export * from './site.js';
 export * from './desired-state.js';
 export * from './agent-status.js';
 export * from './validate.js';
+export * from './selector.js';

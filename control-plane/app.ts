@@ -1,0 +1,64 @@
+/**
+ * @module `createApp(deps)`: the whole HTTP API as a Hono app, with no module singletons and no
+ * `listen` (tests drive it through `app.request`; main.ts serves it).
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { authenticate } from './http/auth.js';
+import type { AppDeps, AppEnv } from './http/context.js';
+import { createRouter } from './http/openapi.js';
+import { errorHandler, notFound, Problem } from './http/problem.js';
+import { agentRoutes } from './routes/agent.js';
+import { auditRoutes } from './routes/audit.js';
+import { registerDocs } from './routes/docs.js';
+import { healthRoutes } from './routes/health.js';
+import { KINDS } from './routes/objects/kinds.js';
+import { registerObjectRoutes } from './routes/objects/handlers.js';
+import { siteRoutes } from './routes/sites.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { VERSION } from './version.js';
+
+const JSON_BODY = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+export function createApp(deps: AppDeps, metricsMiddleware?: import('hono').MiddlewareHandler<AppEnv>): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  if (metricsMiddleware) app.use('*', metricsMiddleware);
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: deps.options.bodyLimitBytes,
+      onError: () => {
+        throw new Problem(413, 'payload-too-large', 'Payload too large', `bodies are limited to ${deps.options.bodyLimitBytes} bytes`);
+      },
+    }),
+  );
+  app.use('/v1/*', async (c, next) => {
+    const method = c.req.method;
+    if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && c.req.header('content-length') !== '0') {
+      const type = c.req.header('content-type');
+      if (type === undefined || !JSON_BODY.test(type)) {
+        throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'send a JSON body with Content-Type: application/json');
+      }
+    }
+    await next();
+  });
+  app.use('/v1/*', authenticate());
+
+  app.route('/', healthRoutes());
+  app.route('/', siteRoutes());
+  for (const kind of Object.values(KINDS)) registerObjectRoutes(app, kind);
+  app.route('/', agentRoutes());
+  app.route('/', tokenRoutes());
+  app.route('/', auditRoutes());
+  registerDocs(app, VERSION);
+
+  app.notFound((c) => {
+    throw notFound(`${c.req.method} ${new URL(c.req.url).pathname}`);
+  });
+  app.onError(errorHandler(deps.logger));
+  return app;
+}

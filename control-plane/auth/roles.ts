@@ -1,0 +1,22 @@
+/**
+ * @module Roles and what they may do.
+ * - admin: everything, including secrets and tokens;
+ * - operator: read everything but secrets; change real servers' weight and admin state (drain);
+ * - viewer: read everything but secrets;
+ * - agent: one per director: read its own desired state, write its own status.
+ */
+export type Role = 'admin' | 'operator' | 'viewer' | 'agent';
+export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer', 'agent'];
+
+export type Permission = 'read' | 'write' | 'operate' | 'secrets' | 'agent';
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  admin: ['read', 'write', 'operate', 'secrets'],
+  operator: ['read', 'operate'],
+  viewer: ['read'],
+  agent: ['agent'],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return GRANTS[role].includes(permission);
+}

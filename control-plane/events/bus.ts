@@ -1,0 +1,107 @@
+/**
+ * @module The event bus that makes replicas coherent: every write commits a NOTIFY on
+ * `fleetlb_events` (delivered at COMMIT, dropped on rollback), and every replica LISTENs.
+ * It wakes long-polls and drain waits, tracks each site's latest revision for the 304 fast path,
+ * and empties caches. PGlite delivers in-process; PostgreSQL across replicas.
+ */
+import { sql } from 'drizzle-orm';
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Database, Tx } from '../db/database.js';
+
+export const CHANNEL = 'fleetlb_events';
+
+export type FleetEvent =
+  | { type: 'revision'; siteId: string; revision: number }
+  | { type: 'status'; siteId: string; directorId: string }
+  | { type: 'tokens' };
+
+/** Queues an event in the transaction: it goes out when (and only if) the transaction commits. */
+export async function publish(tx: Tx, event: FleetEvent): Promise<void> {
+  await tx.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
+}
+
+export class EventBus {
+  readonly #emitter = new EventEmitter();
+  readonly #revisions = new Map<string, number>(); // site id -> latest revision seen
+  #unlisten: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly logger: Logger,
+  ) {
+    this.#emitter.setMaxListeners(0);
+  }
+
+  async start(): Promise<void> {
+    this.#unlisten = await this.database.listen(CHANNEL, (payload) => this.#receive(payload), () => this.#resync());
+  }
+
+  async stop(): Promise<void> {
+    await this.#unlisten?.();
+    this.#unlisten = undefined;
+  }
+
+  /** The latest revision of a site this replica knows of (undefined: ask the database). */
+  knownRevision(siteId: string): number | undefined {
+    return this.#revisions.get(siteId);
+  }
+
+  /** Records a revision read from the database; revisions only move forward. */
+  noteRevision(siteId: string, revision: number): void {
+    if (revision > (this.#revisions.get(siteId) ?? -1)) this.#revisions.set(siteId, revision);
+  }
+
+  /** Subscribes to one kind of event; returns the unsubscribe function. */
+  on<T extends FleetEvent['type'] | 'resync'>(type: T, listener: (event: Extract<FleetEvent, { type: T }> | undefined) => void): () => void {
+    this.#emitter.on(type, listener);
+    return () => this.#emitter.off(type, listener);
+  }
+
+  /**
+   * Resolves when `wake` says an event concerns the waiter, on resync, on timeout or abort.
+   * Returns 'event' or 'timeout'.
+   */
+  waitFor(
+    wake: (event: FleetEvent) => boolean,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<'event' | 'timeout'> {
+    return new Promise((resolve) => {
+      const done = (result: 'event' | 'timeout') => {
+        clearTimeout(timer);
+        this.#emitter.off('event', onEvent);
+        this.#emitter.off('resync', onResync);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const onEvent = (event: FleetEvent) => wake(event) && done('event');
+      const onResync = () => done('event');
+      const onAbort = () => done('timeout');
+      const timer = setTimeout(() => done('timeout'), timeoutMs);
+      this.#emitter.on('event', onEvent);
+      this.#emitter.on('resync', onResync);
+      if (signal?.aborted) done('timeout');
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #receive(payload: string): void {
+    let event: FleetEvent;
+    try {
+      event = JSON.parse(payload) as FleetEvent;
+    } catch {
+      this.logger.warn({ payload }, 'ignoring a malformed notification');
+      return;
+    }
+    if (event.type === 'revision') this.noteRevision(event.siteId, event.revision);
+    this.#emitter.emit(event.type, event);
+    this.#emitter.emit('event', event);
+  }
+
+  /** Notifications may have been lost: forget what we cached and wake every waiter to re-read. */
+  #resync(): void {
+    this.#revisions.clear();
+    this.#emitter.emit('resync', undefined);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * @module Bearer-token authentication for every /v1 route, and the permission check handlers
+ * call. A missing or unknown token is a 401; a known token without the permission, a 403.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { can, type Permission } from '../auth/roles.js';
+import type { Principal } from '../auth/tokens.js';
+import type { AppEnv } from './context.js';
+import { forbidden, Problem } from './problem.js';
+
+const unauthorized = (detail: string) => new Problem(401, 'unauthorized', 'Unauthorized', detail);
+
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+    if (!match?.[1]) throw unauthorized('send Authorization: Bearer <token>');
+    const { tokens, clock } = c.var.deps;
+    const principal = await tokens.authenticate(match[1], clock.now());
+    if (!principal) throw unauthorized('the token is unknown, revoked or expired');
+    c.set('principal', principal);
+    await next();
+  };
+}
+
+/** Throws 403 unless the caller holds `permission`; returns the caller. */
+export function authorize(c: Context<AppEnv>, permission: Permission): Principal {
+  const principal = c.var.principal;
+  if (!can(principal.role, permission)) {
+    throw forbidden(`role ${principal.role} may not ${permission === 'agent' ? 'use the agent protocol' : permission}`);
+  }
+  return principal;
+}
+
+/** The audit log's name for a caller. */
+export function actorName(principal: Principal): string {
+  return `${principal.role}:${principal.name}`;
+}

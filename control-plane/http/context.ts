@@ -1,0 +1,45 @@
+/** @module What every handler gets: the injected dependencies and the authenticated caller. */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Database } from '../db/database.js';
+import type { EventBus } from '../events/bus.js';
+import type { Principal, TokenCache } from '../auth/tokens.js';
+import type { DocumentCache } from '../store/document-cache.js';
+
+/** Wall-clock and monotonic time, injected so tests can steer them. */
+export interface Clock {
+  now(): Date;
+}
+
+export interface AppDeps {
+  database: Database;
+  bus: EventBus;
+  logger: Logger;
+  clock: Clock;
+  registry: Registry;
+  tokens: TokenCache;
+  documents: DocumentCache;
+  options: AppOptions;
+}
+
+export interface AppOptions {
+  /** Largest accepted request body. */
+  bodyLimitBytes: number;
+  /** Longest `?wait=` of a long-poll or a drain-and-wait, in seconds. */
+  maxWaitS: number;
+  /** A director whose last report is older than this counts as stale in the fleet views. */
+  staleAfterS: number;
+  /** VRRP transitions kept per director. */
+  transitionHistory: number;
+}
+
+export const DEFAULT_OPTIONS: AppOptions = {
+  bodyLimitBytes: 1 << 20,
+  maxWaitS: 60,
+  staleAfterS: 90,
+  transitionHistory: 1000,
+};
+
+export interface AppEnv {
+  Variables: { deps: AppDeps; principal: Principal };
+}

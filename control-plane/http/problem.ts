@@ -1,0 +1,82 @@
+/**
+ * @module RFC 9457 problem details: the one error shape of the API. Handlers throw `Problem`;
+ * `onError` turns it (and Hono's own HTTPExceptions) into `application/problem+json`, and any
+ * other error into a 500 that carries no stack trace.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from 'pino';
+import { formatPath, type Issue } from '../../contract/index.js';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** An error the client can act on. `slug` names the problem type (`urn:fleetlb:problem:<slug>`). */
+export class Problem extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export const notFound = (what: string) => new Problem(404, 'not-found', 'Not found', `${what} does not exist`);
+export const conflict = (detail: string, issues?: Issue[]) =>
+  new Problem(409, 'conflict', 'Conflict', detail, issues?.map((i) => ({ path: formatPath(i.path), message: i.message })));
+export const forbidden = (detail: string) => new Problem(403, 'forbidden', 'Forbidden', detail);
+export const badRequest = (detail: string) => new Problem(400, 'bad-request', 'Bad request', detail);
+export const preconditionFailed = (detail: string) =>
+  new Problem(412, 'precondition-failed', 'Precondition failed', detail);
+
+/** 422 with one entry per semantic issue, paths in `a.b[0].c` form. */
+export function invalid(issues: Issue[], prefix: (string | number)[] = []): Problem {
+  return new Problem(
+    422,
+    'validation-failed',
+    'Validation failed',
+    `${issues.length} problem${issues.length === 1 ? '' : 's'} in the request`,
+    issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message })),
+  );
+}
+
+export function problemResponse(c: Context, problem: Problem): Response {
+  const body = {
+    type: `urn:fleetlb:problem:${problem.slug}`,
+    title: problem.title,
+    status: problem.status,
+    ...(problem.detail !== undefined ? { detail: problem.detail } : {}),
+    instance: new URL(c.req.url).pathname,
+    ...(problem.errors ? { errors: problem.errors } : {}),
+  };
+  return c.body(JSON.stringify(body), problem.status, { 'content-type': 'application/problem+json' });
+}
+
+const HONO_SLUGS: Record<number, [string, string]> = {
+  400: ['bad-request', 'Bad request'],
+  401: ['unauthorized', 'Unauthorized'],
+  413: ['payload-too-large', 'Payload too large'],
+  415: ['unsupported-media-type', 'Unsupported media type'],
+};
+
+/** The app's `onError`: every error leaves as problem details; only real bugs are 500s. */
+export function errorHandler(logger: Logger) {
+  return (err: Error, c: Context): Response => {
+    if (err instanceof Problem) return problemResponse(c, err);
+    if (err instanceof HTTPException) {
+      const [slug, title] = HONO_SLUGS[err.status] ?? ['http-error', 'HTTP error'];
+      const problem = new Problem(err.status as ContentfulStatusCode, slug, title, err.message || title);
+      const response = problemResponse(c, problem);
+      if (err.status === 401) response.headers.set('www-authenticate', 'Bearer realm="fleetlb"');
+      return response;
+    }
+    logger.error({ err, method: c.req.method, path: new URL(c.req.url).pathname }, 'unhandled error');
+    return problemResponse(c, new Problem(500, 'internal', 'Internal server error', 'The error was logged'));
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * @module The control plane's entry point: `serve` (default), `migrate`, `create-admin-token`.
+ * See `--help`.
+ */
+import { serve } from '@hono/node-server';
+import { pino } from 'pino';
+import { parseConfig, USAGE } from './config.js';
+import { openDatabase, type DatabaseLocation } from './db/database.js';
+import { createToken } from './routes/tokens.js';
+import { bootstrapAdminToken, startControlPlane } from './server.js';
+
+async function main(): Promise<number> {
+  const parsed = parseConfig(process.argv.slice(2), process.env);
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if ('error' in parsed) {
+    process.stderr.write(`fleetlb-control-plane: ${parsed.error}\n\n${USAGE}`);
+    return 2;
+  }
+  const { config } = parsed;
+  const logger = pino({ level: config.logLevel });
+  const location: DatabaseLocation = config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir };
+  const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
+
+  if (config.command !== 'serve') {
+    const database = await openDatabase(location);
+    if (config.command === 'create-admin-token') {
+      const { token } = await createToken(database.db, { name: 'admin', role: 'admin', createdBy: 'cli' });
+      process.stdout.write(`${token}\n`);
+    } else logger.info(`database schema is up to date (${where})`);
+    await database.close();
+    return 0;
+  }
+
+  const controlPlane = await startControlPlane({ location, logger, options: { maxWaitS: config.maxWaitS } });
+  const firstToken = await bootstrapAdminToken(controlPlane.deps.database);
+  const server = serve({ fetch: controlPlane.app.fetch, hostname: config.host, port: config.port }, (info) => {
+    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+    const url = `http://${host}:${info.port}`;
+    logger.info({ url, database: where }, 'fleetlb control plane listening');
+    process.stdout.write(`\nfleetlb control plane: ${url}\n  API docs:  ${url}/docs\n  database:  ${where}\n`);
+    if (firstToken) {
+      process.stdout.write(`  first admin token (shown once, keep it safe):\n    ${firstToken}\n`);
+      process.stdout.write(`  try: curl -H "Authorization: Bearer ${firstToken}" ${url}/v1/sites\n\n`);
+    }
+  });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      server.close(() => resolve());
+      // Long-polls hold connections open; do not wait for them to finish.
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await controlPlane.close();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`fleetlb-control-plane: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

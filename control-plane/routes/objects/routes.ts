@@ -1,0 +1,108 @@
+/**
+ * @module OpenAPI definitions of the CRUD routes of one object kind:
+ * list/create on the collection, read/replace/patch/delete on `/{name}`.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { Name } from '../../../contract/index.js';
+import { PageQuery, problemResponses } from '../common.js';
+import { resourceSchema, type ObjectKind } from './kinds.js';
+
+export function collectionPath(kind: ObjectKind): string {
+  return kind.type === 'real-server'
+    ? '/v1/sites/{site}/virtual-servers/{virtualServer}/real-servers'
+    : `/v1/sites/{site}/${kind.plural}`;
+}
+
+export function objectRoutes(kind: ObjectKind) {
+  const collection = collectionPath(kind);
+  const item = `${collection}/{name}`;
+  const tags = [kind.plural];
+  const resource = resourceSchema(kind);
+  const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+  const parentParams =
+    kind.type === 'real-server' ? z.object({ site: Name, virtualServer: Name }) : z.object({ site: Name });
+  const itemParams = parentParams.extend({ name: Name });
+  const conditional = z.object({
+    'if-match': z.string().optional().meta({ description: 'ETag the change is based on; 412 when stale' }),
+  });
+  const readable = kind.type.replace('-', ' ');
+
+  return {
+    list: createRoute({
+      method: 'get',
+      path: collection,
+      tags,
+      summary: `List ${readable}s`,
+      request: {
+        params: parentParams,
+        query: PageQuery.extend({
+          selector: z.string().max(1024).optional().meta({ description: 'Label selector, e.g. app=web,version!=v1' }),
+        }),
+      },
+      responses: {
+        200: { description: 'A page, in name order', ...json(z.object({ items: z.array(resource), nextCursor: z.string().nullable() })) },
+        ...problemResponses(400, 401, 403, 404),
+      },
+    }),
+    create: createRoute({
+      method: 'post',
+      path: collection,
+      tags,
+      summary: `Create a ${readable}`,
+      request: { params: parentParams, body: { required: true, ...json(kind.spec) } },
+      responses: { 201: { description: 'Created', ...json(resource) }, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+    }),
+    get: createRoute({
+      method: 'get',
+      path: item,
+      tags,
+      summary: `Read a ${readable}`,
+      request: { params: itemParams },
+      responses: { 200: { description: 'The object; ETag is its version', ...json(resource) }, ...problemResponses(401, 403, 404) },
+    }),
+    put: createRoute({
+      method: 'put',
+      path: item,
+      tags,
+      summary: `Create or replace a ${readable}`,
+      request: {
+        params: itemParams,
+        headers: conditional.extend({ 'if-none-match': z.string().optional().meta({ description: '`*`: create only' }) }),
+        body: { required: true, ...json(kind.spec.partial({ name: true })) },
+      },
+      responses: {
+        200: { description: 'Replaced (or unchanged)', ...json(resource) },
+        201: { description: 'Created', ...json(resource) },
+        ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422),
+      },
+    }),
+    patch: createRoute({
+      method: 'patch',
+      path: item,
+      tags,
+      summary: `Change fields of a ${readable} (JSON merge patch, RFC 7396)`,
+      description:
+        kind.operatorFields.length > 0 ? `Operators may change only: ${kind.operatorFields.join(', ')}.` : 'Admins only.',
+      request: {
+        params: itemParams,
+        headers: conditional,
+        body: {
+          required: true,
+          content: {
+            'application/merge-patch+json': { schema: z.record(z.string(), z.unknown()) },
+            'application/json': { schema: z.record(z.string(), z.unknown()) },
+          },
+        },
+      },
+      responses: { 200: { description: 'Changed', ...json(resource) }, ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422) },
+    }),
+    delete: createRoute({
+      method: 'delete',
+      path: item,
+      tags,
+      summary: `Delete a ${readable}`,
+      request: { params: itemParams, headers: conditional },
+      responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 409, 412) },
+    }),
+  };
+}

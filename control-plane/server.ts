@@ -1,0 +1,70 @@
+/**
+ * @module Wires a control plane together: opens (and migrates) the database, starts the event
+ * bus, builds the caches, metrics and the app. Used by main.ts and by the tests, so both run the
+ * same assembly.
+ */
+import { count } from 'drizzle-orm';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+import { TokenCache } from './auth/tokens.js';
+import { createApp } from './app.js';
+import { openDatabase, type Database, type DatabaseLocation } from './db/database.js';
+import { apiTokens } from './db/schema.js';
+import { EventBus } from './events/bus.js';
+import { DEFAULT_OPTIONS, type AppDeps, type AppEnv, type AppOptions, type Clock } from './http/context.js';
+import { createMetrics } from './http/metrics.js';
+import { createToken } from './routes/tokens.js';
+import { DocumentCache } from './store/document-cache.js';
+import { VERSION } from './version.js';
+
+export interface ControlPlane {
+  app: OpenAPIHono<AppEnv>;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export interface ControlPlaneInit {
+  location: DatabaseLocation | { database: Database };
+  logger: Logger;
+  clock?: Clock;
+  options?: Partial<AppOptions>;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export async function startControlPlane(init: ControlPlaneInit): Promise<ControlPlane> {
+  const database = 'database' in init.location ? init.location.database : await openDatabase(init.location);
+  const bus = new EventBus(database, init.logger);
+  const tokens = new TokenCache(database.db);
+  bus.on('tokens', () => tokens.clear());
+  bus.on('resync', () => tokens.clear());
+  await bus.start();
+  const metrics = createMetrics(database.db, VERSION);
+  const deps: AppDeps = {
+    database,
+    bus,
+    logger: init.logger,
+    clock: init.clock ?? systemClock,
+    registry: metrics.registry,
+    tokens,
+    documents: new DocumentCache(database.db, bus),
+    options: { ...DEFAULT_OPTIONS, ...init.options },
+  };
+  return {
+    app: createApp(deps, metrics.middleware),
+    deps,
+    async close() {
+      await bus.stop();
+      if (!('database' in init.location)) await database.close();
+    },
+  };
+}
+
+/** On a database without any token, creates the first admin token and returns it (else undefined). */
+export async function bootstrapAdminToken(database: Database): Promise<string | undefined> {
+  return database.db.transaction(async (tx) => {
+    const [row] = await tx.select({ n: count() }).from(apiTokens);
+    if ((row?.n ?? 0) > 0) return undefined;
+    return (await createToken(tx, { name: 'bootstrap-admin', role: 'admin', createdBy: 'bootstrap' })).token;
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * @module Reads one site at one revision: the site row and all its objects in a single
+ * REPEATABLE READ, read-only transaction, so the snapshot is consistent with its revision.
+ */
+import { eq } from 'drizzle-orm';
+import {
+  DirectorSpec,
+  RealServerSpec,
+  VirtualServerSpec,
+  VrrpInstanceSpec,
+} from '../../contract/index.js';
+import type { SiteSnapshot } from '../compile/desired-state.js';
+import type { Db, Tx } from '../db/database.js';
+import { directors, realServers, sites, virtualServers, vrrpInstances } from '../db/schema.js';
+import { listSiteObjects } from './objects.js';
+
+export interface LoadedSnapshot extends SiteSnapshot {
+  siteId: string;
+  /** director name -> id */
+  directorIds: Map<string, string>;
+}
+
+/** Loads everything a site's documents are compiled from; undefined if the site is gone. */
+export async function loadSnapshot(db: Db, siteId: string): Promise<LoadedSnapshot | undefined> {
+  return db.transaction(async (tx) => readSnapshot(tx, siteId), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
+async function readSnapshot(tx: Tx, siteId: string): Promise<LoadedSnapshot | undefined> {
+  const [site] = await tx.select().from(sites).where(eq(sites.id, siteId));
+  if (!site) return undefined;
+  const [directorRows, instanceRows, vsRows, rsRows] = [
+    await listSiteObjects(tx, directors, siteId),
+    await listSiteObjects(tx, vrrpInstances, siteId),
+    await listSiteObjects(tx, virtualServers, siteId),
+    await listSiteObjects(tx, realServers, siteId),
+  ];
+  const rsByParent = new Map<string, RealServerSpec[]>();
+  for (const row of rsRows) {
+    const list = rsByParent.get(row.parentId ?? '') ?? [];
+    list.push(RealServerSpec.parse(row.spec));
+    rsByParent.set(row.parentId ?? '', list);
+  }
+  return {
+    siteId,
+    site: { name: site.name, revision: site.revision },
+    directorIds: new Map(directorRows.map((r) => [r.name, r.id])),
+    directors: directorRows.map((r) => DirectorSpec.parse(r.spec)),
+    vrrpInstances: instanceRows.map((r) => VrrpInstanceSpec.parse(r.spec)),
+    virtualServers: vsRows.map((r) => ({ ...VirtualServerSpec.parse(r.spec), realServers: rsByParent.get(r.id) ?? [] })),
+  };
+}
+
+/** The current revision of a site, straight from the database. */
+export async function readRevision(db: Db, siteId: string): Promise<number | undefined> {
+  const [row] = await db.select({ revision: sites.revision }).from(sites).where(eq(sites.id, siteId));
+  return row?.revision;
+}
