@@ -17,7 +17,7 @@ const toAgent = { group: ['**/agent/**'], message: 'control-plane/ never imports
 const noNode = { group: nodeBuiltins, message: 'pure core: no Node built-ins here (I/O lives at the edges)' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'migrations/**', 'deploy/grafana/**', '**/dist/**', '.fleetlb/**'] },
+  { ignores: ['.cache/**', 'node_modules/**', 'migrations/**', 'deploy/grafana/**', '**/dist/**', '.fleetlb/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,6 +3,7 @@
  * `listen` (tests drive it through `app.request`; main.ts serves it).
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { authenticate } from './http/auth.js';
 import type { AppDeps, AppEnv } from './http/context.js';
@@ -20,7 +21,7 @@ import { VERSION } from './version.js';
 
 const JSON_BODY = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
-export function createApp(deps: AppDeps, metricsMiddleware?: import('hono').MiddlewareHandler<AppEnv>): OpenAPIHono<AppEnv> {
+export function createApp(deps: AppDeps, metricsMiddleware?: MiddlewareHandler<AppEnv>): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.use('*', async (c, next) => {
     c.set('deps', deps);

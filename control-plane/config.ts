@@ -35,7 +35,7 @@ export type Config = z.output<typeof Config>;
 
 export type ParsedConfig = { help: true } | { help: false; config: Config } | { help: false; error: string };
 
-export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfig {
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedConfig {
   let parsed;
   try {
     parsed = parseArgs({

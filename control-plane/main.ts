@@ -10,7 +10,7 @@ import { createToken } from './routes/tokens.js';
 import { bootstrapAdminToken, startControlPlane } from './server.js';
 
 async function main(): Promise<number> {
-  const parsed = parseConfig(process.argv.slice(2), process.env);
+  const parsed = parseConfig(process.argv.slice(2));
   if (parsed.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -12,7 +12,7 @@ type Hook = ConstructorParameters<typeof OpenAPIHono<AppEnv>>[0] extends infer O
     : never
   : never;
 
-const validationHook: Hook = (result, c) => {
+const validationHook: Hook = (result) => {
   if (result.success) return;
   const where = result.target === 'json' ? 'body' : result.target;
   const problem = new Problem(

@@ -73,7 +73,12 @@ async function validateSiteChange(tx: Tx, change: Change, collection: Collection
   };
   return validateSite(site).map((issue) => {
     const [head, index, ...tail] = issue.path;
-    if (head === collection && index === changedIndex) return { ...issue, path: tail };
+    if (head === collection && index === changedIndex) {
+      // Real servers of a changed virtual server are named, not numbered.
+      const [sub, rsIndex, ...rest] = tail;
+      const rsName = sub === 'realServers' && typeof rsIndex === 'number' ? site.virtualServers[changedIndex]?.realServers?.[rsIndex]?.name : undefined;
+      return { ...issue, path: rsName === undefined ? tail : ['realServers', rsName, ...rest] };
+    }
     const other = typeof head === 'string' && typeof index === 'number' ? names[head as Collection]?.[index] : undefined;
     return other === undefined ? issue : { ...issue, path: [head as string, other, ...tail] };
   });
