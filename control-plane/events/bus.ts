@@ -52,6 +52,11 @@ export class EventBus {
     if (revision > (this.#revisions.get(siteId) ?? -1)) this.#revisions.set(siteId, revision);
   }
 
+  /** How many `waitFor` calls are pending (long-polls and drain waits in progress). */
+  pendingWaits(): number {
+    return this.#emitter.listenerCount('event');
+  }
+
   /** Subscribes to one kind of event; returns the unsubscribe function. */
   on<T extends FleetEvent['type'] | 'resync'>(type: T, listener: (event: Extract<FleetEvent, { type: T }> | undefined) => void): () => void {
     this.#emitter.on(type, listener);
