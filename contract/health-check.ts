@@ -5,20 +5,34 @@
 import { z } from 'zod';
 import { AbsolutePath, Port } from './common.js';
 
-/** Timing shared by every check; also the shape of a virtual server's `checkDefaults`. */
+const intervalMs = z.int().min(100).max(3_600_000).meta({ description: 'Time between probes' });
+const timeoutMs = z.int().min(10).max(600_000).meta({ description: 'A probe slower than this fails' });
+const rise = z.int().min(1).max(100).meta({ description: 'Consecutive successes that bring a server up' });
+const fall = z.int().min(1).max(100).meta({ description: 'Consecutive failures that take a server down' });
+
+/** Timing shared by every check, with the built-in defaults. */
 export const CheckTiming = z.object({
-  intervalMs: z.int().min(100).max(3_600_000).default(5000).meta({ description: 'Time between probes' }),
-  timeoutMs: z.int().min(10).max(600_000).default(3000).meta({ description: 'A probe slower than this fails' }),
-  rise: z.int().min(1).max(100).default(2).meta({ description: 'Consecutive successes that bring a server up' }),
-  fall: z.int().min(1).max(100).default(3).meta({ description: 'Consecutive failures that take a server down' }),
+  intervalMs: intervalMs.default(5000),
+  timeoutMs: timeoutMs.default(3000),
+  rise: rise.default(2),
+  fall: fall.default(3),
 });
 export type CheckTiming = z.output<typeof CheckTiming>;
 
+/**
+ * Timing left unset falls back to the virtual server's `checkDefaults`, then to CheckTiming's
+ * defaults; so no defaults here (in zod 4 `.default(x).optional()` still fills in x).
+ */
+export const CheckTimingOverrides = z.object({
+  intervalMs: intervalMs.optional(),
+  timeoutMs: timeoutMs.optional(),
+  rise: rise.optional(),
+  fall: fall.optional(),
+});
+export type CheckTimingOverrides = z.output<typeof CheckTimingOverrides>;
+
 const timingShape = {
-  intervalMs: CheckTiming.shape.intervalMs.optional(),
-  timeoutMs: CheckTiming.shape.timeoutMs.optional(),
-  rise: CheckTiming.shape.rise.optional(),
-  fall: CheckTiming.shape.fall.optional(),
+  ...CheckTimingOverrides.shape,
   port: Port.min(1).optional().meta({ description: "Port to probe; defaults to the real server's port" }),
 };
 

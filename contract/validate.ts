@@ -117,7 +117,7 @@ function checkVirtualServer(vs: VirtualServerLike, vipsOf: (instance: string) =>
     issues.push({ path: [...path, 'port'], message: 'port 0 (all ports) needs persistence' });
   if (vs.persistence?.netmask !== undefined && vs.persistence.netmask > maxPrefixLength(family))
     issues.push({ path: [...path, 'persistence', 'netmask'], message: `must be at most ${maxPrefixLength(family)} for ${family}` });
-  if (vs.sorryServer && addressFamily(vs.sorryServer.address) !== family && vs.sorryServer.forwarding !== 'tun')
+  if (vs.sorryServer && addressFamily(vs.sorryServer.address) !== family && (vs.sorryServer.forwarding ?? vs.forwarding) !== 'tun')
     issues.push({ path: [...path, 'sorryServer', 'address'], message: `must be ${family} like the virtual server` });
   const schedulerFamily = vs.schedulerFlags.find((f) => !f.startsWith(vs.scheduler === 'mh' ? 'mh-' : 'sh-'));
   if (schedulerFamily !== undefined || (vs.schedulerFlags.length > 0 && vs.scheduler !== 'sh' && vs.scheduler !== 'mh'))

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { AddressFamily, Description, IpAddress, Labels, Name, Port } from './common.js';
-import { CheckTiming, HealthCheck } from './health-check.js';
+import { CheckTimingOverrides, HealthCheck } from './health-check.js';
 
 /** The schedulers of the Linux kernel's IPVS (net/netfilter/ipvs/ip_vs_*.c). */
 export const Scheduler = z.enum(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh', 'twos']);
@@ -72,7 +72,7 @@ const virtualServerFields = {
   hysteresis: z.int().min(0).max(65535).default(0),
   sorryServer: SorryServer.optional(),
   inhibitOnFailure: z.boolean().default(false).meta({ description: 'A failed real server gets weight 0 instead of being removed' }),
-  checkDefaults: CheckTiming.partial().default({}),
+  checkDefaults: CheckTimingOverrides.default({}),
 };
 
 /** A virtual server as stored and served by the API (its real servers are a sub-collection). */

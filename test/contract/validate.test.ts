@@ -1,0 +1,326 @@
+/**
+ * Semantic rules of contract/validate.ts about VRRP instances, run through both validateSite and
+ * validateDesiredState where the rule is shared (virtual servers: validate-virtual-servers.test.ts).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  formatPath,
+  instanceFamily,
+  validateDesiredState,
+  validateSite,
+  virtualServerFamily,
+  virtualServerKey,
+} from '../../contract/index.js';
+import {
+  assertIssues,
+  desiredState,
+  instance,
+  site,
+  VALIDATORS,
+  type Expected,
+  type Model,
+} from './builders.js';
+
+interface Case {
+  rule: string;
+  model: Model;
+  expected: Expected[];
+}
+
+const v6 = (over = {}) =>
+  instance({ name: 'vi-v6', vrid: 61, vips: [{ address: '2001:db8:10::80' }], ...over });
+const lb1 = { director: 'lb1', priority: 150 };
+const api = (over = {}) =>
+  instance({ name: 'vi-api', vrid: 52, vips: [{ address: '192.0.2.20' }], ...over });
+
+/** Rules both validators enforce, at the same paths. */
+const SHARED: Case[] = [
+  {
+    rule: 'RFC 3768 §5.3.7: VRRPv2 adverts are whole seconds',
+    model: { instances: [instance({ version: 2, advertIntervalCs: 150 })] },
+    expected: [
+      {
+        path: ['vrrpInstances', 0, 'advertIntervalCs'],
+        message: 'VRRPv2 adverts are whole seconds',
+      },
+    ],
+  },
+  {
+    rule: 'RFC 3768 §1: VRRPv2 carries IPv4 only',
+    model: { instances: [v6({ version: 2 })] },
+    expected: [
+      {
+        path: ['vrrpInstances', 0, 'version'],
+        message: 'VRRPv2 carries IPv4 only; use version 3 for IPv6',
+      },
+    ],
+  },
+  {
+    rule: 'RFC 9568 §9: VRRPv3 has no authentication',
+    model: { instances: [instance({ authPassword: 'secret' })] },
+    expected: [
+      {
+        path: ['vrrpInstances', 0, 'authPassword'],
+        message: 'VRRPv3 has no authentication (RFC 9568 §9)',
+      },
+    ],
+  },
+  {
+    rule: 'RFC 9568 §5.2.9: every VIP of an instance has the family of the first',
+    model: {
+      instances: [instance({ vips: [{ address: '192.0.2.10' }, { address: '2001:db8:10::80' }] })],
+    },
+    expected: [
+      {
+        path: ['vrrpInstances', 0, 'vips', 1, 'address'],
+        message: 'every VIP of an instance must be ipv4 (RFC 9568 §5.2.9',
+      },
+    ],
+  },
+  {
+    rule: 'a VIP prefix length is at most 32 for IPv4',
+    model: { instances: [instance({ vips: [{ address: '192.0.2.10', prefixLength: 33 }] })] },
+    expected: [
+      { path: ['vrrpInstances', 0, 'vips', 0, 'prefixLength'], message: 'must be at most 32' },
+    ],
+  },
+  {
+    rule: 'VIPs are unique within an instance, compared canonically',
+    model: {
+      instances: [
+        v6({
+          vips: [
+            { address: '2001:db8:10::80' },
+            { address: '2001:DB8:10:0:0:0:0:80', prefixLength: 64 },
+          ],
+        }),
+      ],
+    },
+    expected: [
+      {
+        path: ['vrrpInstances', 0, 'vips', 1, 'address'],
+        message: 'duplicate VIP 2001:db8:10::80 (also at index 0)',
+      },
+    ],
+  },
+  {
+    rule: 'tracked check names are unique within an instance',
+    model: {
+      instances: [
+        instance({
+          trackedChecks: [
+            { type: 'interface', name: 'trk-uplink', interface: 'eth1' },
+            { type: 'script', name: 'trk-uplink', path: '/usr/bin/true' },
+          ],
+        }),
+      ],
+    },
+    expected: [
+      {
+        path: ['vrrpInstances', 0, 'trackedChecks', 1, 'name'],
+        message: 'duplicate tracked check trk-uplink (also at index 0)',
+      },
+    ],
+  },
+  {
+    rule: 'a VIP belongs to one instance only',
+    model: {
+      instances: [
+        instance(),
+        api({ vips: [{ address: '192.0.2.20' }, { address: '192.0.2.10' }] }),
+      ],
+    },
+    expected: [
+      {
+        path: ['vrrpInstances', 1, 'vips', 1, 'address'],
+        message: 'VIP 192.0.2.10 is already in VRRP instance vi-web',
+      },
+    ],
+  },
+  {
+    rule: 'RFC 9568 §7.3: one VRID per interface and family',
+    // One member each: validateSite reports a collision once per director that has it.
+    model: { instances: [instance({ members: [lb1] }), api({ vrid: 51, members: [lb1] })] },
+    expected: [
+      {
+        path: ['vrrpInstances', 1, 'vrid'],
+        message: 'VRID 51 is already used on eth0 by instance vi-web',
+      },
+    ],
+  },
+  {
+    rule: 'RFC 9568 §7.3: the same VRID on another interface or in the other family is fine',
+    model: { instances: [instance(), api({ vrid: 51, interface: 'eth1' }), v6({ vrid: 51 })] },
+    expected: [],
+  },
+  {
+    rule: 'VRRP instance names are unique',
+    model: { instances: [instance(), api({ name: 'vi-web' })] },
+    expected: [
+      {
+        path: ['vrrpInstances', 1, 'name'],
+        message: 'duplicate VRRP instance name vi-web (also at index 0)',
+      },
+    ],
+  },
+  {
+    rule: 'RFC 3768: a VRRPv2 instance with a password and 3 s adverts is valid',
+    model: {
+      instances: [instance({ version: 2, advertIntervalCs: 300, authPassword: 'k33pal1v' })],
+    },
+    expected: [],
+  },
+];
+
+for (const { name, run } of VALIDATORS) {
+  describe(`${name}: VRRP instance rules`, () => {
+    for (const { rule, model, expected } of SHARED)
+      test(rule, () => assertIssues(run(model), expected));
+  });
+}
+
+describe('validateSite: member rules', () => {
+  test('a director is a member of an instance at most once', () => {
+    const members = [
+      { director: 'lb1', priority: 150 },
+      { director: 'lb1', priority: 100 },
+    ];
+    assertIssues(validateSite(site({ instances: [instance({ members })] })), [
+      {
+        path: ['vrrpInstances', 0, 'members', 1, 'director'],
+        message: 'duplicate member lb1 (also at index 0)',
+      },
+    ]);
+  });
+
+  test('members name directors of the site', () => {
+    const members = [
+      { director: 'lb1', priority: 150 },
+      { director: 'lb9', priority: 100 },
+    ];
+    assertIssues(validateSite(site({ instances: [instance({ members })] })), [
+      {
+        path: ['vrrpInstances', 0, 'members', 1, 'director'],
+        message: 'no director lb9 in this site',
+      },
+    ]);
+  });
+
+  test('RFC 9568 §6.1: priority 255 is only for the owner of the VIPs', () => {
+    const members = [
+      { director: 'lb1', priority: 255 },
+      { director: 'lb2', priority: 100 },
+    ];
+    assertIssues(validateSite(site({ instances: [instance({ members })] })), [
+      {
+        path: ['vrrpInstances', 0, 'members', 0, 'priority'],
+        message:
+          "255 is for the address owner: the director's address must be a VIP (RFC 9568 §6.1)",
+      },
+    ]);
+    const owner = instance({
+      members,
+      vips: [{ address: '192.0.2.10' }, { address: '192.0.2.2' }],
+    });
+    assertIssues(validateSite(site({ instances: [owner] })), []);
+  });
+
+  test('unicast needs every member to have an address of the instance family', () => {
+    assertIssues(validateSite(site({ instances: [v6({ unicast: true })] })), [
+      {
+        path: ['vrrpInstances', 0, 'members', 0, 'director'],
+        message: 'unicast needs an ipv6 address on director lb1',
+      },
+      {
+        path: ['vrrpInstances', 0, 'members', 1, 'director'],
+        message: 'unicast needs an ipv6 address on director lb2',
+      },
+    ]);
+    assertIssues(validateSite(site({ instances: [instance({ unicast: true })] })), []);
+  });
+
+  test("RFC 9568 §7.3: a member's interface override counts for the VRID", () => {
+    const moved = api({
+      vrid: 51,
+      members: [
+        { director: 'lb1', priority: 100 },
+        { director: 'lb2', priority: 150, interface: 'eth1' },
+      ],
+    });
+    assertIssues(validateSite(site({ instances: [instance(), moved] })), [
+      {
+        path: ['vrrpInstances', 1, 'vrid'],
+        message: 'VRID 51 is already used on eth0 by instance vi-web (director lb1)',
+      },
+    ]);
+  });
+
+  test('instances on disjoint directors may share a VRID and interface', () => {
+    const elsewhere = api({ vrid: 51, members: [{ director: 'lb3', priority: 100 }] });
+    const directors = [
+      { name: 'lb1', address: '192.0.2.2' },
+      { name: 'lb2', address: '192.0.2.3' },
+      { name: 'lb3', address: '192.0.2.4' },
+    ];
+    assertIssues(validateSite(site({ instances: [instance(), elsewhere], directors })), []);
+  });
+});
+
+describe('validateDesiredState: director-side rules', () => {
+  test('unicast needs at least one peer', () => {
+    assertIssues(
+      validateDesiredState(
+        desiredState({ instances: [instance({ unicast: true, unicastSource: '192.0.2.2' })] }),
+      ),
+      [{ path: ['vrrpInstances', 0, 'unicastPeers'], message: 'unicast needs at least one peer' }],
+    );
+    const peered = instance({
+      unicast: true,
+      unicastSource: '192.0.2.2',
+      unicastPeers: ['192.0.2.3'],
+    });
+    assertIssues(validateDesiredState(desiredState({ instances: [peered] })), []);
+  });
+
+  test('a document without instances or virtual servers is valid', () => {
+    assertIssues(validateDesiredState(desiredState({ instances: [] })), []);
+  });
+});
+
+describe('validation helpers', () => {
+  test('formatPath renders paths the way problem details and NACKs carry them', () => {
+    assert.equal(
+      formatPath(['vrrpInstances', 0, 'vips', 1, 'address']),
+      'vrrpInstances[0].vips[1].address',
+    );
+    assert.equal(formatPath(['virtualServers', 2]), 'virtualServers[2]');
+    assert.equal(formatPath([]), '');
+  });
+
+  test('instanceFamily is the family of the first VIP', () => {
+    assert.equal(
+      instanceFamily({ vips: [{ address: '2001:db8::1' }, { address: '192.0.2.1' }] }),
+      'ipv6',
+    );
+    assert.equal(instanceFamily({ vips: [{ address: '192.0.2.1' }] }), 'ipv4');
+  });
+
+  test('virtualServerFamily prefers the explicit family, then the address', () => {
+    assert.equal(virtualServerFamily({ family: 'ipv6' }), 'ipv6');
+    assert.equal(virtualServerFamily({ address: '2001:db8::1' }), 'ipv6');
+    assert.equal(virtualServerFamily({ address: '192.0.2.1' }), 'ipv4');
+  });
+
+  test('virtualServerKey is canonical: equal services get equal keys', () => {
+    const a = virtualServerKey({ address: '2001:DB8:0::10', port: 443, protocol: 'tcp' });
+    assert.equal(a, 'tcp:[2001:db8::10]:443');
+    assert.equal(virtualServerKey({ address: '2001:db8::10', port: 443, protocol: 'tcp' }), a);
+    assert.notEqual(virtualServerKey({ address: '2001:db8::10', port: 443, protocol: 'udp' }), a);
+    assert.equal(virtualServerKey({ fwmark: 10, family: 'ipv6' }), 'fwmark:ipv6:10');
+    assert.notEqual(
+      virtualServerKey({ fwmark: 10, family: 'ipv4' }),
+      virtualServerKey({ fwmark: 10, family: 'ipv6' }),
+    );
+  });
+});
