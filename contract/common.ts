@@ -34,7 +34,8 @@ export const Port = z.int().min(0).max(65535);
 /** A Linux interface name (IFNAMSIZ - 1 = 15 bytes, no slash or whitespace). */
 export const InterfaceName = z
   .string()
-  .regex(/^[^\s/:]{1,15}$/, 'must be a Linux interface name (1-15 characters, no /, : or spaces)');
+  .regex(/^(?!\.{1,2}$)[^\s/:]{1,15}$/, 'must be a Linux interface name (1-15 characters, no /, : or spaces, not . or ..)')
+  .refine((name) => new TextEncoder().encode(name).length <= 15, 'at most 15 bytes (IFNAMSIZ - 1)');
 
 /** An absolute path on the director (scripts, notify hooks). */
 export const AbsolutePath = z.string().regex(/^\/[^\0]{0,4095}$/, 'must be an absolute path');

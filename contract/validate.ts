@@ -38,6 +38,9 @@ export function virtualServerFamily(vs: { address?: string | undefined; family?:
 function checkInstance(inst: InstanceLike, path: Path): Issue[] {
   const issues: Issue[] = [];
   const family = instanceFamily(inst);
+  if (inst.version === 3 && inst.advertIntervalCs > 4095) {
+    issues.push({ path: [...path, 'advertIntervalCs'], message: 'VRRPv3 adverts are at most 4095 cs (RFC 9568 §5.2.7: a 12-bit field)' });
+  }
   if (inst.version === 2) {
     // RFC 3768 §5.3.7: Adver Int is an 8-bit count of seconds; VRRPv2 is IPv4 only (§1).
     if (inst.advertIntervalCs % 100 !== 0 || inst.advertIntervalCs > 25500)
@@ -89,15 +92,29 @@ function checkVipsAcrossInstances(instances: InstanceLike[], path: Path): Issue[
 /** One VRID per interface and family on a director (RFC 9568 §7.3: the VRID names the router). */
 function checkVrids(entries: { director: string; iface: string; inst: InstanceLike; path: Path }[]): Issue[] {
   const taken = new Map<string, string>(); // director/iface/family/vrid -> instance name
+  const reported = new Set<string>(); // instance name: one issue each, however many directors share the clash
   const issues: Issue[] = [];
   for (const { director, iface, inst, path } of entries) {
     const key = `${director}/${iface}/${instanceFamily(inst)}/${inst.vrid}`;
     const other = taken.get(key);
-    if (other !== undefined && other !== inst.name)
+    if (other === undefined) taken.set(key, inst.name);
+    else if (other !== inst.name && !reported.has(inst.name)) {
+      reported.add(inst.name);
       issues.push({ path: [...path, 'vrid'], message: `VRID ${inst.vrid} is already used on ${iface} by instance ${other}${director ? ` (director ${director})` : ''}` });
-    else taken.set(key, inst.name);
+    }
   }
   return issues;
+}
+
+/** Tracked checks of type virtual-server must name a virtual server that exists. */
+function checkTrackedVirtualServers(instances: InstanceLike[], vsNames: Set<string>, path: Path): Issue[] {
+  return instances.flatMap((inst, i) =>
+    inst.trackedChecks.flatMap((t, j) =>
+      t.type === 'virtual-server' && !vsNames.has(t.virtualServer)
+        ? [{ path: [...path, i, 'trackedChecks', j, 'virtualServer'], message: `no virtual server ${t.virtualServer}` }]
+        : [],
+    ),
+  );
 }
 
 /** Rules within one virtual server. */
@@ -210,6 +227,7 @@ export function validateSite(site: SiteModel): Issue[] {
   issues.push(...checkVipsAcrossInstances(site.vrrpInstances, ['vrrpInstances']));
   issues.push(...duplicates(site.vrrpInstances.map((i) => i.name), ['vrrpInstances'], 'name', 'VRRP instance name'));
   issues.push(...checkVirtualServers(site.virtualServers, site.vrrpInstances, ['virtualServers']));
+  issues.push(...checkTrackedVirtualServers(site.vrrpInstances, new Set(site.virtualServers.map((v) => v.name)), ['vrrpInstances']));
   return issues;
 }
 
@@ -218,13 +236,26 @@ export function validateDesiredState(doc: DesiredState): Issue[] {
   const issues: Issue[] = [];
   doc.vrrpInstances.forEach((inst: DirectorVrrpInstance, i) => {
     issues.push(...checkInstance(inst, ['vrrpInstances', i]));
+    const path = ['vrrpInstances', i];
+    const family = instanceFamily(inst);
+    const own = canonicalAddress(doc.director.address);
     if (inst.unicast && inst.unicastPeers.length === 0)
-      issues.push({ path: ['vrrpInstances', i, 'unicastPeers'], message: 'unicast needs at least one peer' });
+      issues.push({ path: [...path, 'unicastPeers'], message: 'unicast needs at least one peer' });
+    inst.unicastPeers.forEach((peer, j) => {
+      if (addressFamily(peer) !== family) issues.push({ path: [...path, 'unicastPeers', j], message: `must be ${family} like the instance` });
+      else if (canonicalAddress(peer) === own) issues.push({ path: [...path, 'unicastPeers', j], message: "is this director's own address" });
+    });
+    issues.push(...duplicates(inst.unicastPeers.map((p) => canonicalAddress(p) ?? p), [...path, 'unicastPeers'], 'address', 'peer'));
+    if (inst.unicastSource !== undefined && addressFamily(inst.unicastSource) !== family)
+      issues.push({ path: [...path, 'unicastSource'], message: `must be ${family} like the instance` });
+    if (inst.priority === 255 && !inst.vips.some((v) => canonicalAddress(v.address) === own))
+      issues.push({ path: [...path, 'priority'], message: "255 is for the address owner: the director's address must be a VIP (RFC 9568 §6.1)" });
   });
   issues.push(...checkVrids(doc.vrrpInstances.map((inst, i) => ({ director: '', iface: inst.interface, inst, path: ['vrrpInstances', i] }))));
   issues.push(...checkVipsAcrossInstances(doc.vrrpInstances, ['vrrpInstances']));
   issues.push(...duplicates(doc.vrrpInstances.map((i) => i.name), ['vrrpInstances'], 'name', 'VRRP instance name'));
   issues.push(...checkVirtualServers(doc.virtualServers.map((vs) => ({ ...vs, labels: {} })), doc.vrrpInstances, ['virtualServers']));
+  issues.push(...checkTrackedVirtualServers(doc.vrrpInstances, new Set(doc.virtualServers.map((v) => v.name)), ['vrrpInstances']));
   return issues;
 }
 

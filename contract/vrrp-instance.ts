@@ -92,9 +92,9 @@ const vrrpFields = {
   advertIntervalCs: z
     .int()
     .min(1)
-    .max(4095)
+    .max(25500)
     .default(100)
-    .meta({ description: 'Advertisement interval in centiseconds (v2: whole seconds only)' }),
+    .meta({ description: 'Advertisement interval in centiseconds: v3 up to 4095 (12 bits), v2 whole seconds up to 255 s' }),
   preempt: z.boolean().default(true),
   preemptDelayS: z.int().min(0).max(1000).default(0),
   acceptMode: z.boolean().default(false).meta({ description: 'RFC 9568 Accept_Mode: a non-owner MASTER accepts packets to the VIPs' }),
@@ -102,7 +102,7 @@ const vrrpFields = {
   authPassword: z
     .string()
     .min(1)
-    .max(8)
+    .refine((p) => new TextEncoder().encode(p).length <= 8, 'at most 8 octets (RFC 2338 §5.3.10)')
     .optional()
     .meta({ description: 'VRRPv2 simple password (RFC 2338 type 1); secret: hidden from viewers' }),
   vips: z.array(Vip).min(1).max(256),

@@ -51,11 +51,27 @@ describe('ranges', () => {
     );
   });
 
-  test('advertIntervalCs is 1-4095 (12 bits, RFC 9568 §5.2.7)', () => {
+  test('advertIntervalCs is 1-25500 cs (v2 reaches 255 s; the v3 12-bit cap is a semantic rule)', () => {
     accepts(
       VrrpInstanceSpec,
-      [vrrp({ advertIntervalCs: 1 }), vrrp({ advertIntervalCs: 4095 })],
-      [vrrp({ advertIntervalCs: 0 }), vrrp({ advertIntervalCs: 4096 })],
+      [vrrp({ advertIntervalCs: 1 }), vrrp({ advertIntervalCs: 4095 }), vrrp({ advertIntervalCs: 25500 })],
+      [vrrp({ advertIntervalCs: 0 }), vrrp({ advertIntervalCs: 25501 })],
+    );
+  });
+
+  test('a v2 password is at most 8 octets (RFC 2338 §5.3.10), counted in UTF-8', () => {
+    accepts(
+      VrrpInstanceSpec,
+      [vrrp({ version: 2, authPassword: '12345678' }), vrrp({ version: 2, authPassword: 'añb' })],
+      [vrrp({ version: 2, authPassword: '123456789' }), vrrp({ version: 2, authPassword: 'ññññð' })],
+    );
+  });
+
+  test("interface names are not '.' or '..' and fit IFNAMSIZ in bytes", () => {
+    accepts(
+      VrrpInstanceSpec,
+      [vrrp({ interface: 'eth0.100' }), vrrp({ interface: 'bond0' })],
+      [vrrp({ interface: '.' }), vrrp({ interface: '..' }), vrrp({ interface: 'ééééééééé' })],
     );
   });
 

@@ -165,6 +165,21 @@ const SHARED: Case[] = [
     ],
   },
   {
+    rule: 'RFC 9568 §5.2.7: VRRPv3 adverts are at most 4095 cs',
+    model: { instances: [instance({ advertIntervalCs: 4096 })] },
+    expected: [{ path: ['vrrpInstances', 0, 'advertIntervalCs'], message: 'at most 4095 cs' }],
+  },
+  {
+    rule: 'RFC 3768 §5.3.7: VRRPv2 adverts may reach 255 s',
+    model: { instances: [instance({ version: 2, advertIntervalCs: 25500 })] },
+    expected: [],
+  },
+  {
+    rule: 'a tracked virtual server must exist',
+    model: { instances: [instance({ trackedChecks: [{ type: 'virtual-server', name: 'backends', virtualServer: 'ghost', weight: -50 }] })] },
+    expected: [{ path: ['vrrpInstances', 0, 'trackedChecks', 0, 'virtualServer'], message: 'no virtual server ghost' }],
+  },
+  {
     rule: 'RFC 3768: a VRRPv2 instance with a password and 3 s adverts is valid',
     model: {
       instances: [instance({ version: 2, advertIntervalCs: 300, authPassword: 'k33pal1v' })],
@@ -281,6 +296,23 @@ describe('validateDesiredState: director-side rules', () => {
       unicastPeers: ['192.0.2.3'],
     });
     assertIssues(validateDesiredState(desiredState({ instances: [peered] })), []);
+  });
+
+  test('unicast peers: family of the instance, not the director itself, no repeats', () => {
+    const inst = instance({ unicast: true, unicastSource: '192.0.2.2', unicastPeers: ['2001:db8::3', '192.0.2.2', '192.0.2.3', '192.0.2.3'] });
+    assertIssues(validateDesiredState(desiredState({ instances: [inst] })), [
+      { path: ['vrrpInstances', 0, 'unicastPeers', 0], message: 'must be ipv4' },
+      { path: ['vrrpInstances', 0, 'unicastPeers', 1], message: "this director's own address" },
+      { path: ['vrrpInstances', 0, 'unicastPeers', 3, 'address'], message: 'duplicate peer 192.0.2.3' },
+    ]);
+  });
+
+  test("RFC 9568 §6.1: priority 255 needs the director's address among the VIPs", () => {
+    assertIssues(validateDesiredState(desiredState({ instances: [instance({ priority: 255 })] })), [
+      { path: ['vrrpInstances', 0, 'priority'], message: 'address owner' },
+    ]);
+    const owner = instance({ priority: 255, vips: [{ address: '192.0.2.2' }] });
+    assertIssues(validateDesiredState(desiredState({ instances: [owner] })), []);
   });
 
   test('a document without instances or virtual servers is valid', () => {
