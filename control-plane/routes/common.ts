@@ -1,6 +1,7 @@
 /** @module Pieces shared by the route modules: problem schemas, pagination, ETags. */
 import { z } from '@hono/zod-openapi';
-import { preconditionFailed } from '../http/problem.js';
+import { parseSelector, type Selector } from '../../contract/index.js';
+import { badRequest, preconditionFailed } from '../http/problem.js';
 
 export const ProblemSchema = z
   .object({
@@ -63,4 +64,13 @@ export function checkIfMatch(header: string | undefined, current: number | undef
 /** Enforces `If-None-Match: *` (create only) on PUT. */
 export function checkIfNoneMatch(header: string | undefined, current: number | undefined): void {
   if (header?.trim() === '*' && current !== undefined) throw preconditionFailed('the resource already exists');
+}
+
+/** Parses a `?selector=` query value; a malformed one is a 400 naming the bad term. */
+export function selectorParam(text: string | undefined): Selector {
+  try {
+    return parseSelector(text ?? '');
+  } catch (err) {
+    throw badRequest((err as Error).message);
+  }
 }

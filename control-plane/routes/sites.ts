@@ -5,15 +5,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { asc, count, eq, gt, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
-import { Name, SiteSpec, matchesSelector, parseSelector } from '../../contract/index.js';
+import { Name, SiteSpec, matchesSelector } from '../../contract/index.js';
 import { directors, sites, virtualServers, vrrpInstances } from '../db/schema.js';
 import { publish } from '../events/bus.js';
 import { actorName, authorize } from '../http/auth.js';
 import { createRouter } from '../http/openapi.js';
-import { badRequest, conflict, invalid } from '../http/problem.js';
+import { conflict, invalid } from '../http/problem.js';
 import { bumpRevision, recordAudit, writeSite } from '../store/site-write.js';
 import { findSite, type SiteRow } from '../store/sites.js';
-import { PageQuery, checkIfMatch, decodeCursor, encodeCursor, etagOf, problemResponses } from './common.js';
+import { PageQuery, checkIfMatch, decodeCursor, encodeCursor, etagOf, problemResponses, selectorParam } from './common.js';
 
 const Site = SiteSpec.extend({
   revision: z.int().meta({ description: 'Increases with every change to the site or anything in it' }),
@@ -69,12 +69,7 @@ export function siteRoutes() {
   app.openapi(routes.list, async (c) => {
     authorize(c, 'read');
     const { limit, cursor, selector: text } = c.req.valid('query');
-    let selector;
-    try {
-      selector = parseSelector(text ?? '');
-    } catch (err) {
-      throw badRequest((err as Error).message);
-    }
+    const selector = selectorParam(text);
     const after = decodeCursor(cursor);
     const rows = await c.var.deps.database.db
       .select().from(sites).where(after === undefined ? undefined : gt(sites.name, after)).orderBy(asc(sites.name));

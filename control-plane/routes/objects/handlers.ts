@@ -7,18 +7,18 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { JSONValue } from 'hono/utils/types';
 import { isDeepStrictEqual } from 'node:util';
-import { matchesSelector, parseSelector, type Issue } from '../../../contract/index.js';
+import { matchesSelector, type Issue } from '../../../contract/index.js';
 import { can } from '../../auth/roles.js';
 import type { Db, Tx } from '../../db/database.js';
 import { virtualServers } from '../../db/schema.js';
 import { actorName, authorize } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { applyMergePatch } from '../../http/merge-patch.js';
-import { badRequest, conflict, forbidden, invalid, notFound } from '../../http/problem.js';
+import { conflict, forbidden, invalid, notFound } from '../../http/problem.js';
 import { deleteObject, getObject, insertObject, listObjects, updateObject, type ObjectRow, type Scope } from '../../store/objects.js';
 import { writeSite, type SiteWrite } from '../../store/site-write.js';
 import { findSite } from '../../store/sites.js';
-import { checkIfMatch, checkIfNoneMatch, decodeCursor, encodeCursor, etagOf } from '../common.js';
+import { checkIfMatch, checkIfNoneMatch, decodeCursor, encodeCursor, etagOf, selectorParam } from '../common.js';
 import { redact, type ObjectKind, type Spec } from './kinds.js';
 import { collectionPath, objectRoutes } from './routes.js';
 
@@ -97,12 +97,7 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
     authorize(c, 'read');
     const params = c.req.valid('param') as Params;
     const { limit, cursor, selector: selectorText } = c.req.valid('query');
-    let selector;
-    try {
-      selector = parseSelector(selectorText ?? '');
-    } catch (err) {
-      throw badRequest((err as Error).message);
-    }
+    const selector = selectorParam(selectorText);
     const site = await findSite(db(c), params.site);
     const scope = await resolveScope(db(c), kind, site.id, params);
     const rows = await listObjects(db(c), kind.table, scope, { after: decodeCursor(cursor), limit: selector.length > 0 ? undefined : limit + 1 });
