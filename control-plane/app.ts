@@ -5,12 +5,14 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { authenticate } from './http/auth.js';
+import { authenticate, gate } from './http/auth.js';
 import type { AppDeps, AppEnv } from './http/context.js';
 import { createRouter } from './http/openapi.js';
 import { errorHandler, notFound, Problem } from './http/problem.js';
 import { agentRoutes } from './routes/agent.js';
 import { auditRoutes } from './routes/audit.js';
+import { deployRoutes } from './routes/deploy.js';
+import { fleetRoutes } from './routes/fleet.js';
 import { registerDocs } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { KINDS } from './routes/objects/kinds.js';
@@ -39,7 +41,8 @@ export function createApp(deps: AppDeps, metricsMiddleware?: MiddlewareHandler<A
   );
   app.use('/v1/*', async (c, next) => {
     const method = c.req.method;
-    if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && c.req.header('content-length') !== '0') {
+    const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;
+    if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && hasBody) {
       const type = c.req.header('content-type');
       if (type === undefined || !JSON_BODY.test(type)) {
         throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'send a JSON body with Content-Type: application/json');
@@ -47,7 +50,7 @@ export function createApp(deps: AppDeps, metricsMiddleware?: MiddlewareHandler<A
     }
     await next();
   });
-  app.use('/v1/*', authenticate());
+  app.use('/v1/*', authenticate(), gate());
 
   app.route('/', healthRoutes());
   app.route('/', siteRoutes());
@@ -55,6 +58,8 @@ export function createApp(deps: AppDeps, metricsMiddleware?: MiddlewareHandler<A
   app.route('/', agentRoutes());
   app.route('/', tokenRoutes());
   app.route('/', auditRoutes());
+  app.route('/', fleetRoutes());
+  app.route('/', deployRoutes());
   registerDocs(app, VERSION);
 
   app.notFound((c) => {

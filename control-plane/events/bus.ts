@@ -16,9 +16,13 @@ export type FleetEvent =
   | { type: 'status'; siteId: string; directorId: string }
   | { type: 'tokens' };
 
+// transaction -> events published in it, delivered locally once it commits (EventBus.transaction)
+const published = new WeakMap<Tx, FleetEvent[]>();
+
 /** Queues an event in the transaction: it goes out when (and only if) the transaction commits. */
 export async function publish(tx: Tx, event: FleetEvent): Promise<void> {
   await tx.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
+  published.get(tx)?.push(event);
 }
 
 export class EventBus {
@@ -40,6 +44,22 @@ export class EventBus {
   async stop(): Promise<void> {
     await this.#unlisten?.();
     this.#unlisten = undefined;
+  }
+
+  /**
+   * Runs a transaction; after it commits, the events it published are delivered on this replica
+   * at once, so the next request here sees them (a revoked token, a new revision) without
+   * waiting for its own NOTIFY to come back. The NOTIFY still reaches every replica; handling an
+   * event twice is harmless.
+   */
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const events: FleetEvent[] = [];
+    const result = await this.database.db.transaction(async (tx) => {
+      published.set(tx, events);
+      return fn(tx);
+    });
+    for (const event of events) this.#deliver(event);
+    return result;
   }
 
   /** The latest revision of a site this replica knows of (undefined: ask the database). */
@@ -99,6 +119,10 @@ export class EventBus {
       this.logger.warn({ payload }, 'ignoring a malformed notification');
       return;
     }
+    this.#deliver(event);
+  }
+
+  #deliver(event: FleetEvent): void {
     if (event.type === 'revision') this.noteRevision(event.siteId, event.revision);
     this.#emitter.emit(event.type, event);
     this.#emitter.emit('event', event);

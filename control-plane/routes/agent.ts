@@ -9,11 +9,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq, lte } from 'drizzle-orm';
 import { AgentStatus, DesiredState } from '../../contract/index.js';
 import type { Tx } from '../db/database.js';
-import { agentStatus, vrrpTransitions } from '../db/schema.js';
+import { agentStatus, directors, vrrpTransitions } from '../db/schema.js';
 import { publish } from '../events/bus.js';
 import { authorize } from '../http/auth.js';
-import { notFound } from '../http/problem.js';
+import { invalid, notFound } from '../http/problem.js';
 import { createRouter } from '../http/openapi.js';
+import { readRevision } from '../store/site-snapshot.js';
 import { problemResponses } from './common.js';
 
 const configRoute = createRoute({
@@ -91,8 +92,17 @@ export function agentRoutes() {
     const director = principal.director;
     if (!director) throw notFound('the director of this token');
     const report = c.req.valid('json');
-    const { database, clock, options } = c.var.deps;
-    await database.db.transaction(async (tx) => {
+    const { database, clock, options, documents } = c.var.deps;
+    if (report.appliedRevision !== null && report.appliedRevision > ((await documents.currentRevision(director.siteId)) ?? 0)) {
+      // The bus may lag a commit made on another replica by a few ms: ask the database first.
+      const current = await readRevision(database.db, director.siteId);
+      if (current === undefined || report.appliedRevision > current)
+        throw invalid([{ path: ['appliedRevision'], message: `the site is at revision ${current ?? 'none'}: an agent cannot have applied a later one` }], ['body']);
+    }
+    await c.var.deps.bus.transaction(async (tx) => {
+      // The director may have been deleted since the token was checked: no orphan status rows.
+      const [exists] = await tx.select({ id: directors.id }).from(directors).where(eq(directors.id, director.id)).for('share');
+      if (!exists) throw notFound(`director ${director.name}`);
       const row = {
         directorId: director.id,
         siteId: director.siteId,

@@ -81,7 +81,7 @@ export function siteRoutes() {
   app.openapi(routes.create, async (c) => {
     const principal = authorize(c, 'write');
     const spec = c.req.valid('json');
-    const row = await c.var.deps.database.db.transaction(async (tx) => {
+    const row = await c.var.deps.bus.transaction(async (tx) => {
       const [created] = await tx.insert(sites).values({ name: spec.name, spec }).onConflictDoNothing().returning();
       if (!created) throw conflict(`site ${spec.name} already exists`);
       await publish(tx, { type: 'revision', siteId: created.id, revision: created.revision });
@@ -108,7 +108,7 @@ export function siteRoutes() {
     const body = c.req.valid('json');
     if (body.name !== undefined && body.name !== name) throw invalid([{ path: ['name'], message: `must be ${name} or absent` }], ['body']);
     const spec = { ...body, name };
-    const { result: row } = await writeSite(c.var.deps.database.db, name, actorName(principal), async (w) => {
+    const { result: row } = await writeSite(c.var.deps, name, actorName(principal), async (w) => {
       checkIfMatch(c.req.valid('header')['if-match'], w.site.version);
       if (isDeepStrictEqual(w.site.spec, spec)) return w.site;
       w.record({ action: 'update', resourceType: 'site', resource: name, before: w.site.spec, after: spec });
@@ -126,7 +126,7 @@ export function siteRoutes() {
     const principal = authorize(c, 'write');
     const { site: name } = c.req.valid('param');
     const cascade = c.req.valid('query').cascade === 'true';
-    await writeSite(c.var.deps.database.db, name, actorName(principal), async (w) => {
+    await writeSite(c.var.deps, name, actorName(principal), async (w) => {
       checkIfMatch(c.req.valid('header')['if-match'], w.site.version);
       const children = await Promise.all(
         [directors, vrrpInstances, virtualServers].map(async (t) => (await w.tx.select({ n: count() }).from(t).where(eq(t.siteId, w.site.id)))[0]?.n ?? 0),

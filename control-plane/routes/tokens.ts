@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { Name } from '../../contract/index.js';
+import { Name, Text } from '../../contract/index.js';
 import { ROLES, type Role } from '../auth/roles.js';
 import { generateToken, hashToken } from '../auth/tokens.js';
 import type { Db, Tx } from '../db/database.js';
@@ -32,7 +32,7 @@ const TokenInfo = z
 
 const CreateToken = z
   .object({
-    name: z.string().min(1).max(128),
+    name: Text(128).min(1),
     role: z.enum(ROLES as [Role, ...Role[]]),
     site: Name.optional().meta({ description: 'Agent tokens: the site of the director' }),
     director: Name.optional().meta({ description: 'Agent tokens: the director the token speaks for' }),
@@ -109,7 +109,7 @@ export function tokenRoutes() {
     }
     const now = c.var.deps.clock.now();
     const expiresAt = body.expiresInS === undefined ? null : new Date(now.getTime() + body.expiresInS * 1000);
-    const { token, row } = await db.transaction(async (tx) => {
+    const { token, row } = await c.var.deps.bus.transaction(async (tx) => {
       const created = await createToken(tx, { name: body.name, role: body.role, directorId, expiresAt, createdBy: actorName(principal) });
       await recordAudit(tx, actorName(principal), null, null, [
         { action: 'create', resourceType: 'token', resource: created.row.id, before: null, after: present(created.row, isAgent ? `${body.site}/${body.director}` : null) },
@@ -137,8 +137,7 @@ export function tokenRoutes() {
   app.openapi(routes.revoke, async (c) => {
     const principal = authorize(c, 'secrets');
     const { id } = c.req.valid('param');
-    const { db } = c.var.deps.database;
-    await db.transaction(async (tx) => {
+    await c.var.deps.bus.transaction(async (tx) => {
       const [row] = await tx.update(apiTokens).set({ revokedAt: c.var.deps.clock.now() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning();
       if (!row) throw notFound(`active token ${id}`);
       await recordAudit(tx, actorName(principal), null, null, [{ action: 'revoke', resourceType: 'token', resource: id, before: present(row, null), after: null }]);

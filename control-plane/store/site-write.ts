@@ -5,9 +5,9 @@
  * wakes every replica's long-polls, all atomically.
  */
 import { eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../db/database.js';
+import type { Tx } from '../db/database.js';
 import { auditEvents, sites } from '../db/schema.js';
-import { publish } from '../events/bus.js';
+import { publish, type EventBus } from '../events/bus.js';
 import { notFound } from '../http/problem.js';
 
 import type { SiteRow } from './sites.js';
@@ -31,12 +31,12 @@ export interface SiteWrite {
  * revision is bumped once for all of them. Returns fn's result and the revision in force.
  */
 export async function writeSite<T>(
-  db: Db,
+  deps: { bus: EventBus },
   siteName: string,
   actor: string,
   fn: (write: SiteWrite) => Promise<T>,
 ): Promise<{ result: T; revision: number; changed: boolean }> {
-  return db.transaction(async (tx) => {
+  return deps.bus.transaction(async (tx) => {
     const [site] = await tx.select().from(sites).where(eq(sites.name, siteName)).for('update');
     if (!site) throw notFound(`site ${siteName}`);
     const changes: Change[] = [];

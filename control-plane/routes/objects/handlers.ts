@@ -11,10 +11,11 @@ import { matchesSelector, type Issue } from '../../../contract/index.js';
 import { can } from '../../auth/roles.js';
 import type { Db, Tx } from '../../db/database.js';
 import { virtualServers } from '../../db/schema.js';
+import { publish } from '../../events/bus.js';
 import { actorName, authorize } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
-import { applyMergePatch } from '../../http/merge-patch.js';
-import { conflict, forbidden, invalid, notFound } from '../../http/problem.js';
+import { applyMergePatch, MAX_PATCH_DEPTH } from '../../http/merge-patch.js';
+import { badRequest, conflict, forbidden, invalid, notFound } from '../../http/problem.js';
 import { deleteObject, getObject, insertObject, listObjects, updateObject, type ObjectRow, type Scope } from '../../store/objects.js';
 import { writeSite, type SiteWrite } from '../../store/site-write.js';
 import { findSite } from '../../store/sites.js';
@@ -83,6 +84,8 @@ async function commit(kind: ObjectKind, w: SiteWrite, scope: Scope, params: Para
   });
   if (!after) {
     await deleteObject(w.tx, kind.table, existing!.id);
+    // A director's agent tokens go with it (FK cascade): every replica must forget them.
+    if (kind.type === 'director') await publish(w.tx, { type: 'tokens' });
     return undefined;
   }
   return existing ? updateObject(w.tx, kind.table, existing.id, after) : insertObject(w.tx, kind.table, scope, name, after);
@@ -122,7 +125,7 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
     const principal = authorize(c, 'write');
     const params = c.req.valid('param') as Params;
     const spec = c.req.valid('json') as Spec;
-    const { result: row } = await writeSite(db(c), params.site, actorName(principal), async (w) => {
+    const { result: row } = await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
       const scope = await resolveScope(w.tx, kind, w.site.id, params);
       if (await getObject(w.tx, kind.table, scope, spec.name)) throw conflict(`${kind.type} ${spec.name} already exists`);
       return commit(kind, w, scope, params, spec.name, undefined, spec);
@@ -139,7 +142,7 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
     const body = c.req.valid('json') as Partial<Spec>;
     if (body.name !== undefined && body.name !== params.name) throw invalid([{ path: ['name'], message: `must be ${params.name} (the name in the URL) or absent` }], ['body']);
     const spec = { ...body, name: params.name } as Spec;
-    const { result } = await writeSite(db(c), params.site, actorName(principal), async (w) => {
+    const { result } = await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
       const scope = await resolveScope(w.tx, kind, w.site.id, params);
       const existing = await getObject(w.tx, kind.table, scope, params.name);
       checkIfMatch(headers['if-match'], existing?.version);
@@ -159,12 +162,14 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
       const denied = Object.keys(patch).filter((k) => !kind.operatorFields.includes(k));
       if (denied.length > 0) throw forbidden(`operators may change only ${kind.operatorFields.join(', ')}; not ${denied.join(', ')}`);
     }
-    const { result: row } = await writeSite(db(c), params.site, actorName(principal), async (w) => {
+    const { result: row } = await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
       const scope = await resolveScope(w.tx, kind, w.site.id, params);
       const existing = await getObject(w.tx, kind.table, scope, params.name);
       if (!existing) throw notFound(`${kind.type} ${params.name}`);
       checkIfMatch(c.req.valid('header')['if-match'], existing.version);
-      const spec = parseSpec(kind, applyMergePatch(existing.spec, patch));
+      const merged = applyMergePatch(existing.spec, patch);
+      if (merged === undefined) throw badRequest(`the patch nests deeper than ${MAX_PATCH_DEPTH} levels`);
+      const spec = parseSpec(kind, merged);
       if (spec.name !== params.name) throw invalid([{ path: ['name'], message: 'names are immutable' }], ['body']);
       if (isDeepStrictEqual(existing.spec, spec)) return existing;
       return (await commit(kind, w, scope, params, params.name, existing, spec))!;
@@ -176,7 +181,7 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
   app.openapi(routes.delete, async (c) => {
     const principal = authorize(c, 'write');
     const params = c.req.valid('param') as Params & { name: string };
-    await writeSite(db(c), params.site, actorName(principal), async (w) => {
+    await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
       const scope = await resolveScope(w.tx, kind, w.site.id, params);
       const existing = await getObject(w.tx, kind.table, scope, params.name);
       if (!existing) throw notFound(`${kind.type} ${params.name}`);

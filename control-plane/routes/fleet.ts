@@ -1,0 +1,253 @@
+/**
+ * @module Fleet views (permission `read`): the site's configuration joined with what its directors
+ * last reported. A director counts as stale when it never reported or its latest report is older
+ * than `staleAfterS`; stale directors never count as VRRP masters nor in connection totals.
+ * - `GET /v1/sites/{site}/vrrp-status`: per instance and member the reported state, split brain, no master;
+ * - `GET /v1/sites/{site}/vrrp-transitions`: the reported state changes, newest first;
+ * - `GET /v1/sites/{site}/directors-status`: applied revision (behind or not), NACKs, agent, errors;
+ * - `GET /v1/sites/{site}/real-server-status`: per real server, each carrying director's view.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { AgentStatus, Name, RealServerSpec, RealServerStatus, VrrpState, matchesSelector, parseSelector, type Selector } from '../../contract/index.js';
+import { directors, vrrpTransitions } from '../db/schema.js';
+import { authorize } from '../http/auth.js';
+import type { AppEnv } from '../http/context.js';
+import { createRouter } from '../http/openapi.js';
+import { badRequest, notFound } from '../http/problem.js';
+import { carriersOf, isStale, latestReports, type DirectorReport } from '../store/fleet-status.js';
+import { findSite } from '../store/sites.js';
+import { problemResponses } from './common.js';
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+const tags = ['fleet'];
+const params = z.object({ site: Name });
+const Freshness = {
+  reportedAt: z.iso.datetime().nullable().meta({ description: 'When the director last reported (null: never)' }),
+  stale: z.boolean().meta({ description: 'No report, or the last one is older than the stale threshold' }),
+};
+const ViewHeader = { site: Name, revision: z.int(), staleAfterS: z.int() };
+
+const VrrpMemberStatus = z.object({
+  director: Name,
+  configuredPriority: z.int(),
+  state: z.union([VrrpState, z.literal('unknown')]).meta({ description: 'unknown: no report, or the report does not mention the instance' }),
+  priority: z.int().nullable(),
+  since: z.iso.datetime().nullable(),
+  vipsOwned: z.array(z.string()),
+  ...Freshness,
+});
+const VrrpInstanceStatus = z
+  .object({
+    name: Name,
+    vrid: z.int(),
+    members: z.array(VrrpMemberStatus),
+    masters: z.array(Name).meta({ description: 'Non-stale members reporting MASTER' }),
+    splitBrain: z.boolean(),
+    noMaster: z.boolean(),
+  })
+  .meta({ id: 'VrrpInstanceStatus' });
+
+const VrrpTransitionRecord = z
+  .object({ id: z.int(), director: Name, instance: Name, from: VrrpState, to: VrrpState, reason: z.string(), at: z.iso.datetime() })
+  .meta({ id: 'VrrpTransitionRecord' });
+
+const DirectorStatus = z
+  .object({
+    name: Name,
+    address: z.string(),
+    ...Freshness,
+    appliedRevision: z.int().nullable(),
+    revision: z.int().meta({ description: "The site's current revision" }),
+    behind: z.boolean().meta({ description: 'Has not applied the current revision' }),
+    rejected: AgentStatus.shape.rejected.unwrap().nullable(),
+    agent: AgentStatus.shape.agent.nullable(),
+    errors: AgentStatus.shape.errors.unwrap(),
+  })
+  .meta({ id: 'DirectorStatus' });
+
+const RealServerDirectorView = z.object({
+  director: Name,
+  ...Freshness,
+  health: RealServerStatus.shape.health,
+  weight: z.int().nullable().meta({ description: 'Weight in force in the kernel' }),
+  activeConnections: z.int().nullable(),
+  inactiveConnections: z.int().nullable(),
+});
+const Connections = { activeConnections: z.int(), inactiveConnections: z.int() };
+const RealServerView = RealServerSpec.pick({ name: true, address: true, port: true, weight: true, adminState: true, labels: true })
+  .extend({
+    virtualServer: Name,
+    directors: z.array(RealServerDirectorView).meta({ description: 'The directors carrying its virtual server' }),
+    ...Connections,
+  })
+  .meta({ id: 'RealServerView' });
+
+const routes = {
+  vrrpStatus: createRoute({
+    method: 'get', path: '/v1/sites/{site}/vrrp-status', tags, summary: 'VRRP state of every instance and member, with split brain and no-master flags',
+    request: { params },
+    responses: { 200: { description: 'Per instance', ...json(z.object({ ...ViewHeader, instances: z.array(VrrpInstanceStatus) })) }, ...problemResponses(401, 403, 404) },
+  }),
+  transitions: createRoute({
+    method: 'get', path: '/v1/sites/{site}/vrrp-transitions', tags, summary: 'Reported VRRP state changes, newest first',
+    request: { params, query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), director: Name.optional() }) },
+    responses: { 200: { description: 'Transitions', ...json(z.object({ items: z.array(VrrpTransitionRecord) })) }, ...problemResponses(400, 401, 403, 404) },
+  }),
+  directorsStatus: createRoute({
+    method: 'get', path: '/v1/sites/{site}/directors-status', tags, summary: 'What each director applied, rejected and reported',
+    request: { params },
+    responses: { 200: { description: 'Per director', ...json(z.object({ ...ViewHeader, directors: z.array(DirectorStatus) })) }, ...problemResponses(401, 403, 404) },
+  }),
+  realServerStatus: createRoute({
+    method: 'get', path: '/v1/sites/{site}/real-server-status', tags, summary: "Each real server's health, weight and connections per director",
+    request: { params, query: z.object({ virtualServer: Name.optional(), selector: z.string().max(1024).optional().meta({ description: 'Label selector on the real servers' }) }) },
+    responses: {
+      200: { description: 'Per real server; connection totals count non-stale directors only', ...json(z.object({ ...ViewHeader, realServers: z.array(RealServerView), totals: z.object(Connections) })) },
+      ...problemResponses(400, 401, 403, 404),
+    },
+  }),
+};
+
+/** The site, its configuration snapshot and its directors' latest reports. */
+async function loadView(c: Context<AppEnv>, siteName: string) {
+  const { database, documents, bus, clock, options } = c.var.deps;
+  const site = await findSite(database.db, siteName);
+  bus.noteRevision(site.id, site.revision); // so the shared snapshot is at least this new
+  const snapshot = await documents.snapshot(site.id);
+  if (!snapshot) throw notFound(`site ${siteName}`);
+  const reports = await latestReports(database.db, site.id);
+  const now = clock.now();
+  const reportOf = (director: string) => reports.get(snapshot.directorIds.get(director) ?? '');
+  const freshness = (latest: DirectorReport | undefined) => ({
+    reportedAt: latest?.reportedAt.toISOString() ?? null,
+    stale: isStale(latest, now, options.staleAfterS),
+  });
+  const header = { site: siteName, revision: snapshot.site.revision, staleAfterS: options.staleAfterS };
+  return { snapshot, reportOf, freshness, header };
+}
+
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+export function fleetRoutes() {
+  const app = createRouter();
+
+  app.openapi(routes.vrrpStatus, async (c) => {
+    authorize(c, 'read');
+    const { snapshot, reportOf, freshness, header } = await loadView(c, c.req.valid('param').site);
+    const instances = [...snapshot.vrrpInstances].sort(byName).map((instance) => {
+      const members = instance.members.map((member) => {
+        const latest = reportOf(member.director);
+        const entry = latest?.report.vrrp.find((v) => v.instance === instance.name);
+        return {
+          director: member.director,
+          configuredPriority: member.priority,
+          state: entry?.state ?? ('unknown' as const),
+          priority: entry?.priority ?? null,
+          since: entry?.since ?? null,
+          vipsOwned: entry?.vipsOwned ?? [],
+          ...freshness(latest),
+        };
+      });
+      const masters = members.filter((m) => !m.stale && m.state === 'master').map((m) => m.director);
+      return { name: instance.name, vrid: instance.vrid, members, masters, splitBrain: masters.length > 1, noMaster: masters.length === 0 };
+    });
+    return c.json({ ...header, instances }, 200);
+  });
+
+  app.openapi(routes.transitions, async (c) => {
+    authorize(c, 'read');
+    const { db } = c.var.deps.database;
+    const { limit, director } = c.req.valid('query');
+    const site = await findSite(db, c.req.valid('param').site);
+    const where: SQL[] = [eq(vrrpTransitions.siteId, site.id)];
+    if (director !== undefined) {
+      const [row] = await db.select({ id: directors.id }).from(directors).where(and(eq(directors.siteId, site.id), eq(directors.name, director)));
+      if (!row) throw notFound(`director ${site.name}/${director}`);
+      where.push(eq(vrrpTransitions.directorId, row.id));
+    }
+    const rows = await db
+      .select({ transition: vrrpTransitions, director: directors.name })
+      .from(vrrpTransitions)
+      .innerJoin(directors, eq(directors.id, vrrpTransitions.directorId))
+      .where(and(...where))
+      .orderBy(desc(vrrpTransitions.at), desc(vrrpTransitions.id))
+      .limit(limit);
+    const items = rows.map(({ transition: t, director: name }) => ({
+      id: t.id,
+      director: name,
+      instance: t.instance,
+      from: t.fromState as VrrpState,
+      to: t.toState as VrrpState,
+      reason: t.reason,
+      at: t.at.toISOString(),
+    }));
+    return c.json({ items }, 200);
+  });
+
+  app.openapi(routes.directorsStatus, async (c) => {
+    authorize(c, 'read');
+    const { snapshot, reportOf, freshness, header } = await loadView(c, c.req.valid('param').site);
+    const list = [...snapshot.directors].sort(byName).map((director) => {
+      const latest = reportOf(director.name);
+      const appliedRevision = latest?.appliedRevision ?? null;
+      return {
+        name: director.name,
+        address: director.address,
+        ...freshness(latest),
+        appliedRevision,
+        revision: header.revision,
+        behind: appliedRevision === null || appliedRevision < header.revision,
+        rejected: latest?.report.rejected ?? null,
+        agent: latest?.report.agent ?? null,
+        errors: latest?.report.errors ?? [],
+      };
+    });
+    return c.json({ ...header, directors: list }, 200);
+  });
+
+  app.openapi(routes.realServerStatus, async (c) => {
+    authorize(c, 'read');
+    const query = c.req.valid('query');
+    let selector: Selector;
+    try {
+      selector = parseSelector(query.selector ?? '');
+    } catch (err) {
+      throw badRequest((err as Error).message);
+    }
+    const { snapshot, reportOf, freshness, header } = await loadView(c, c.req.valid('param').site);
+    const servers = [...snapshot.virtualServers].sort(byName).filter((vs) => query.virtualServer === undefined || vs.name === query.virtualServer);
+    if (query.virtualServer !== undefined && servers.length === 0) throw notFound(`virtual server ${header.site}/${query.virtualServer}`);
+    const directorNames = snapshot.directors.map((d) => d.name).sort();
+    const totals = { activeConnections: 0, inactiveConnections: 0 };
+    const realServers = servers.flatMap((vs) =>
+      [...vs.realServers].sort(byName).filter((rs) => matchesSelector(selector, rs.labels)).map((rs) => {
+        const views = carriersOf(vs, snapshot.vrrpInstances, directorNames).map((director) => {
+          const latest = reportOf(director);
+          const entry = latest?.report.realServers.find((r) => r.virtualServer === vs.name && r.realServer === rs.name);
+          return {
+            director,
+            ...freshness(latest),
+            health: entry?.health ?? ('unknown' as const),
+            weight: entry?.weight ?? null,
+            activeConnections: entry?.activeConnections ?? null,
+            inactiveConnections: entry?.inactiveConnections ?? null,
+          };
+        });
+        const sums = { activeConnections: 0, inactiveConnections: 0 };
+        for (const v of views.filter((view) => !view.stale)) {
+          sums.activeConnections += v.activeConnections ?? 0;
+          sums.inactiveConnections += v.inactiveConnections ?? 0;
+        }
+        totals.activeConnections += sums.activeConnections;
+        totals.inactiveConnections += sums.inactiveConnections;
+        const { name, address, port, weight, adminState, labels } = rs;
+        return { virtualServer: vs.name, name, address, port, weight, adminState, labels, directors: views, ...sums };
+      }),
+    );
+    return c.json({ ...header, realServers, totals }, 200);
+  });
+
+  return app;
+}
