@@ -3,7 +3,7 @@
  * refused (like an xDS NACK), VRRP state and transitions, and per-real-server health and counters.
  */
 import { z } from 'zod';
-import { IpAddress, Name } from './common.js';
+import { IpAddress, Name, Text } from './common.js';
 
 export const VrrpState = z.enum(['init', 'backup', 'master', 'fault']);
 export type VrrpState = z.output<typeof VrrpState>;
@@ -13,7 +13,7 @@ export const VrrpTransition = z.object({
   from: VrrpState,
   to: VrrpState,
   at: z.iso.datetime(),
-  reason: z.string().max(64).meta({ example: 'master-down-timer' }),
+  reason: Text(64).meta({ example: 'master-down-timer' }),
 });
 export type VrrpTransition = z.output<typeof VrrpTransition>;
 
@@ -34,12 +34,12 @@ export const AgentStatus = z
     rejected: z
       .object({
         revision: z.int().min(0),
-        reasons: z.array(z.object({ path: z.string().max(512), message: z.string().max(1024) })).max(100),
+        reasons: z.array(z.object({ path: Text(512), message: Text(1024) })).max(100),
       })
       .optional()
       .meta({ description: 'The last document the agent refused, with why' }),
     agent: z.object({
-      version: z.string().max(64),
+      version: Text(64),
       startedAt: z.iso.datetime(),
       ipvsAvailable: z.boolean(),
     }),
@@ -58,7 +58,7 @@ export const AgentStatus = z
       .default([]),
     transitions: z.array(VrrpTransition).max(1000).default([]).meta({ description: 'Transitions since the last report' }),
     realServers: z.array(RealServerStatus).max(100_000).default([]),
-    errors: z.array(z.object({ stage: z.string().max(32), message: z.string().max(1024) })).max(100).default([]),
+    errors: z.array(z.object({ stage: Text(32), message: Text(1024) })).max(100).default([]),
   })
   .meta({ id: 'AgentStatus' });
 export type AgentStatus = z.output<typeof AgentStatus>;

@@ -3,7 +3,7 @@
  * script probes with keepalived/HAProxy-style rise/fall hysteresis.
  */
 import { z } from 'zod';
-import { AbsolutePath, Port } from './common.js';
+import { AbsolutePath, Port, Text } from './common.js';
 
 const intervalMs = z.int().min(100).max(3_600_000).meta({ description: 'Time between probes' });
 const timeoutMs = z.int().min(10).max(600_000).meta({ description: 'A probe slower than this fails' });
@@ -39,10 +39,10 @@ const timingShape = {
 const HttpFields = {
   ...timingShape,
   method: z.enum(['GET', 'HEAD']).default('GET'),
-  path: z.string().startsWith('/').max(2048).default('/'),
-  host: z.string().max(255).optional().meta({ description: 'Host header (and TLS SNI for https)' }),
+  path: Text(2048).startsWith('/').default('/'),
+  host: Text(255).optional().meta({ description: 'Host header (and TLS SNI for https)' }),
   expectStatus: z.array(z.int().min(100).max(599)).min(1).max(32).default([200]),
-  bodyRegex: z.string().max(1024).optional().meta({ description: 'The body must match this regular expression' }),
+  bodyRegex: Text(1024).optional().meta({ description: 'The body must match this regular expression' }),
   bodyDigest: z
     .string()
     .regex(/^[0-9a-f]{32}$/, 'must be an MD5 hex digest (keepalived genhash)')
@@ -71,7 +71,7 @@ export const DnsCheck = z
   .object({
     type: z.literal('dns'),
     ...timingShape,
-    queryName: z.string().min(1).max(253).default('.'),
+    queryName: Text(253).min(1).default('.'),
     queryType: z.enum(['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'PTR', 'CNAME']).default('SOA'),
   })
   .meta({ id: 'DnsCheck' });
@@ -80,7 +80,7 @@ export const ScriptCheck = z
     type: z.literal('script'),
     ...timingShape,
     path: AbsolutePath,
-    args: z.array(z.string().max(4096)).max(64).default([]),
+    args: z.array(Text(4096)).max(64).default([]),
     dynamicWeight: z
       .boolean()
       .default(false)

@@ -3,7 +3,7 @@
  * of virtual IPs. RFC 9568 (VRRPv3) and RFC 3768 (VRRPv2); keepalived's tracking semantics.
  */
 import { z } from 'zod';
-import { AbsolutePath, Description, InterfaceName, IpAddress, Labels, Name } from './common.js';
+import { AbsolutePath, Description, InterfaceName, IpAddress, Labels, Name, Text } from './common.js';
 
 /** A virtual IP owned by the MASTER (keepalived `virtual_ipaddress`). */
 export const Vip = z
@@ -11,7 +11,8 @@ export const Vip = z
     address: IpAddress,
     prefixLength: z.int().min(0).max(128).optional().meta({ description: 'Defaults to 32 (IPv4) or 128 (IPv6)' }),
     device: InterfaceName.optional().meta({ description: "Interface to bind on; defaults to the instance's" }),
-    label: z.string().regex(/^[^\s]{1,15}$/).optional().meta({ description: 'IFA_LABEL, e.g. eth0:web' }),
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+    label: Text(15).regex(/^[^\s\u0000-\u001f\u007f]{1,15}$/, 'must be 1-15 printable characters without spaces').optional().meta({ description: 'IFA_LABEL, e.g. eth0:web' }),
   })
   .meta({ id: 'Vip' });
 export type Vip = z.output<typeof Vip>;
@@ -33,7 +34,7 @@ export const TrackedCheck = z
       type: z.literal('script'),
       name: Name,
       path: AbsolutePath,
-      args: z.array(z.string().max(4096)).max(64).default([]),
+      args: z.array(Text(4096)).max(64).default([]),
       intervalMs: z.int().min(100).max(3_600_000).default(2000),
       timeoutMs: z.int().min(10).max(600_000).default(2000),
       rise: z.int().min(1).max(100).default(1),

@@ -11,6 +11,8 @@ import type { Role } from './roles.js';
 
 export interface Principal {
   tokenId: string;
+  /** When the token stops working (undefined: never). */
+  expiresAt?: Date;
   name: string;
   role: Role;
   /** Set for agent tokens: the director the token speaks for. */
@@ -32,6 +34,7 @@ export async function findPrincipal(db: Db, token: string, now: Date): Promise<P
       id: apiTokens.id,
       name: apiTokens.name,
       role: apiTokens.role,
+      expiresAt: apiTokens.expiresAt,
       directorId: directors.id,
       directorName: directors.name,
       siteId: sites.id,
@@ -50,6 +53,7 @@ export async function findPrincipal(db: Db, token: string, now: Date): Promise<P
     .limit(1);
   if (!row) return undefined;
   const principal: Principal = { tokenId: row.id, name: row.name, role: row.role };
+  if (row.expiresAt) principal.expiresAt = row.expiresAt;
   if (row.role === 'agent') {
     if (!row.directorId || !row.directorName || !row.siteId || !row.siteName) return undefined;
     principal.director = { id: row.directorId, name: row.directorName, siteId: row.siteId, siteName: row.siteName };
@@ -73,7 +77,9 @@ export class TokenCache {
     if (hit && hit.until > now.getTime()) return hit.principal;
     const principal = await findPrincipal(this.db, token, now);
     if (this.#entries.size >= this.maxEntries) this.#entries.clear();
-    this.#entries.set(key, { principal, until: now.getTime() + (principal ? this.ttlMs : 1000) });
+    // A cached token never outlives its expiry.
+    const until = Math.min(now.getTime() + (principal ? this.ttlMs : 1000), principal?.expiresAt?.getTime() ?? Infinity);
+    this.#entries.set(key, { principal, until });
     return principal;
   }
 

@@ -23,6 +23,24 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * A coarse role check that runs before request validation, so a caller who may not make a
+ * request at all learns that (403) rather than how its body would have been judged (422).
+ * Handlers still call `authorize` for the precise permission.
+ */
+export function gate(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { role } = c.var.principal;
+    const agentRoute = c.req.path.startsWith('/v1/agent/');
+    if (agentRoute !== (role === 'agent')) {
+      throw forbidden(role === 'agent' ? 'agent tokens may only use /v1/agent/' : `role ${role} may not use the agent protocol`);
+    }
+    const writes = c.req.method !== 'GET' && c.req.method !== 'HEAD';
+    if (writes && role === 'viewer') throw forbidden('role viewer may only read');
+    await next();
+  };
+}
+
 /** Throws 403 unless the caller holds `permission`; returns the caller. */
 export function authorize(c: Context<AppEnv>, permission: Permission): Principal {
   const principal = c.var.principal;

@@ -55,7 +55,9 @@ export function problemResponse(c: Context, problem: Problem): Response {
     instance: new URL(c.req.url).pathname,
     ...(problem.errors ? { errors: problem.errors } : {}),
   };
-  return c.body(JSON.stringify(body), problem.status, { 'content-type': 'application/problem+json' });
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  if (problem.status === 401) headers['www-authenticate'] = 'Bearer realm="fleetlb"';
+  return c.body(JSON.stringify(body), problem.status, headers);
 }
 
 const HONO_SLUGS: Record<number, [string, string]> = {
@@ -65,17 +67,28 @@ const HONO_SLUGS: Record<number, [string, string]> = {
   415: ['unsupported-media-type', 'Unsupported media type'],
 };
 
+/**
+ * PostgreSQL refuses some text that JSON allows (a NUL character, invalid UTF-8): that is bad
+ * input, not a server fault. Returns the message for the client, or undefined for other errors.
+ */
+function unstorableInput(err: Error): string | undefined {
+  const code = (err.cause as { code?: unknown } | undefined)?.code ?? (err as { code?: unknown }).code;
+  const message = `${err.message} ${(err.cause as Error | undefined)?.message ?? ''}`;
+  if (code === '22P05' || code === '22021' || (code === '22P02' && /unicode|surrogate|\\u0000/i.test(message)))
+    return 'the request contains text that cannot be stored (such as a NUL character)';
+  return undefined;
+}
+
 /** The app's `onError`: every error leaves as problem details; only real bugs are 500s. */
 export function errorHandler(logger: Logger) {
   return (err: Error, c: Context): Response => {
     if (err instanceof Problem) return problemResponse(c, err);
     if (err instanceof HTTPException) {
       const [slug, title] = HONO_SLUGS[err.status] ?? ['http-error', 'HTTP error'];
-      const problem = new Problem(err.status as ContentfulStatusCode, slug, title, err.message || title);
-      const response = problemResponse(c, problem);
-      if (err.status === 401) response.headers.set('www-authenticate', 'Bearer realm="fleetlb"');
-      return response;
+      return problemResponse(c, new Problem(err.status as ContentfulStatusCode, slug, title, err.message || title));
     }
+    const unstorable = unstorableInput(err);
+    if (unstorable) return problemResponse(c, badRequest(unstorable));
     logger.error({ err, method: c.req.method, path: new URL(c.req.url).pathname }, 'unhandled error');
     return problemResponse(c, new Problem(500, 'internal', 'Internal server error', 'The error was logged'));
   };

@@ -31,7 +31,7 @@ const route = createRoute({
   request: {
     query: z.object({
       site: Name.optional(),
-      resourceType: z.string().max(32).optional(),
+      resourceType: z.enum(['site', 'director', 'vrrp-instance', 'virtual-server', 'real-server', 'token']).optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(100),
       before: z.coerce.number().int().min(1).optional().meta({ description: 'Only events with a smaller id (the nextBefore of the previous page)' }),
     }),

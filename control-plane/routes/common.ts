@@ -1,6 +1,6 @@
 /** @module Pieces shared by the route modules: problem schemas, pagination, ETags. */
 import { z } from '@hono/zod-openapi';
-import { parseSelector, type Selector } from '../../contract/index.js';
+import { Name, parseSelector, type Selector } from '../../contract/index.js';
 import { badRequest, preconditionFailed } from '../http/problem.js';
 
 export const ProblemSchema = z
@@ -39,8 +39,13 @@ export const PageQuery = z.object({
 });
 
 export const encodeCursor = (name: string) => Buffer.from(name).toString('base64url');
-export const decodeCursor = (cursor: string | undefined) =>
-  cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString();
+/** The name a cursor stands for; a cursor that is not one of ours is a 400. */
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const name = Buffer.from(cursor, 'base64url').toString();
+  if (!Name.safeParse(name).success) throw badRequest('invalid cursor: pass the nextCursor of the previous page');
+  return name;
+}
 
 /** A strong ETag from a row version. */
 export const etagOf = (version: number) => `"${version}"`;
