@@ -30,15 +30,15 @@ export function createApp(deps: AppDeps, metricsMiddleware?: MiddlewareHandler<A
     await next();
   });
   if (metricsMiddleware) app.use('*', metricsMiddleware);
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: deps.options.bodyLimitBytes,
-      onError: () => {
-        throw new Problem(413, 'payload-too-large', 'Payload too large', `bodies are limited to ${deps.options.bodyLimitBytes} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.options.bodyLimitBytes,
+    onError: () => {
+      throw new Problem(413, 'payload-too-large', 'Payload too large', `bodies are limited to ${deps.options.bodyLimitBytes} bytes`);
+    },
+  });
+  // Only requests that may carry a body: reading the body stream of a GET makes the Node adapter
+  // build a full Request, a fifth of the CPU of the agents' 304 path.
+  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   app.use('/v1/*', async (c, next) => {
     const method = c.req.method;
     const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;

@@ -27,6 +27,19 @@ export interface SiteSnapshot {
 
 const CHECK_TIMING_DEFAULTS = CheckTiming.parse({});
 
+// snapshot -> director name -> address, built once per snapshot: a site with N directors
+// compiles N documents, and a per-document lookup table would make that O(N²).
+const addressIndex = new WeakMap<SiteSnapshot, Map<string, string>>();
+
+function directorAddresses(snapshot: SiteSnapshot): Map<string, string> {
+  let index = addressIndex.get(snapshot);
+  if (!index) {
+    index = new Map(snapshot.directors.map((d) => [d.name, d.address]));
+    addressIndex.set(snapshot, index);
+  }
+  return index;
+}
+
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
@@ -34,9 +47,10 @@ const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1
  * @example compileDesiredState(snapshot, 'lb1')?.revision === snapshot.site.revision
  */
 export function compileDesiredState(snapshot: SiteSnapshot, directorName: string): DesiredState | undefined {
-  const director = snapshot.directors.find((d) => d.name === directorName);
-  if (!director) return undefined;
-  const addressOf = new Map(snapshot.directors.map((d) => [d.name, d.address]));
+  const addressOf = directorAddresses(snapshot);
+  const address = addressOf.get(directorName);
+  if (address === undefined) return undefined;
+  const director = { name: directorName, address };
   const memberOf = new Set<string>();
   const vrrpInstances: DirectorVrrpInstance[] = [];
   for (const instance of [...snapshot.vrrpInstances].sort(byName)) {

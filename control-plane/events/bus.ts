@@ -29,6 +29,7 @@ export class EventBus {
   readonly #emitter = new EventEmitter();
   readonly #revisions = new Map<string, number>(); // site id -> latest revision seen
   #unlisten: (() => Promise<void>) | undefined;
+  #waiting = 0;
 
   constructor(
     private readonly database: Database,
@@ -74,7 +75,7 @@ export class EventBus {
 
   /** How many `waitFor` calls are pending (long-polls and drain waits in progress). */
   pendingWaits(): number {
-    return this.#emitter.listenerCount('event');
+    return this.#waiting;
   }
 
   /** Subscribes to one kind of event; returns the unsubscribe function. */
@@ -84,27 +85,32 @@ export class EventBus {
   }
 
   /**
-   * Resolves when `wake` says an event concerns the waiter, on resync, on timeout or abort.
-   * Returns 'event' or 'timeout'.
+   * Resolves when an event of site `siteId` for which `wake` returns true arrives, on resync, on
+   * timeout or abort; returns 'event' or 'timeout'. Waiters are kept per site, so an event costs
+   * in proportion to the waiters of its own site, not to every long-poll of the replica.
    */
   waitFor(
+    siteId: string,
     wake: (event: FleetEvent) => boolean,
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<'event' | 'timeout'> {
+    const channel = `site:${siteId}`;
     return new Promise((resolve) => {
       const done = (result: 'event' | 'timeout') => {
         clearTimeout(timer);
-        this.#emitter.off('event', onEvent);
+        this.#emitter.off(channel, onEvent);
         this.#emitter.off('resync', onResync);
         signal?.removeEventListener('abort', onAbort);
+        this.#waiting--;
         resolve(result);
       };
       const onEvent = (event: FleetEvent) => wake(event) && done('event');
       const onResync = () => done('event');
       const onAbort = () => done('timeout');
       const timer = setTimeout(() => done('timeout'), timeoutMs);
-      this.#emitter.on('event', onEvent);
+      this.#waiting++;
+      this.#emitter.on(channel, onEvent);
       this.#emitter.on('resync', onResync);
       if (signal?.aborted) done('timeout');
       else signal?.addEventListener('abort', onAbort, { once: true });
@@ -125,7 +131,7 @@ export class EventBus {
   #deliver(event: FleetEvent): void {
     if (event.type === 'revision') this.noteRevision(event.siteId, event.revision);
     this.#emitter.emit(event.type, event);
-    this.#emitter.emit('event', event);
+    if ('siteId' in event) this.#emitter.emit(`site:${event.siteId}`, event);
   }
 
   /** Notifications may have been lost: forget what we cached and wake every waiter to re-read. */

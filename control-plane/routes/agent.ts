@@ -68,6 +68,7 @@ export function agentRoutes() {
     while (revision !== undefined && known.has(revision) && Date.now() < deadline) {
       const seen = revision;
       await bus.waitFor(
+        director.siteId,
         (e) => e.type === 'revision' && e.siteId === director.siteId && e.revision > seen,
         deadline - Date.now(),
         c.req.raw.signal,

@@ -196,7 +196,7 @@ export async function waitForDrain(
   for (;;) {
     const stop = new AbortController();
     const left = deadline - Date.now();
-    const woken = left > 0 && !signal.aborted ? deps.bus.waitFor(concerns, left, AbortSignal.any([signal, stop.signal])) : undefined;
+    const woken = left > 0 && !signal.aborted ? deps.bus.waitFor(siteId, concerns, left, AbortSignal.any([signal, stop.signal])) : undefined;
     const stragglers = await drainStragglers(deps.db, siteId, revision, targets);
     if (stragglers.length === 0 || !woken) {
       stop.abort();
