@@ -9,23 +9,50 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'net', 'http', 'child_process', 'crypto'];
 const restrict = (...groups) => ({
-  'no-restricted-imports': ['error', { patterns: groups.map((g) => ({ group: g.group, message: g.message })) }],
+  'no-restricted-imports': [
+    'error',
+    { patterns: groups.map((g) => ({ group: g.group, message: g.message })) },
+  ],
 });
-const notOurs = { group: ['**/control-plane/**', '**/agent/**', '**/dashboards/**'], message: 'contract/ imports nothing of ours' };
-const toControlPlane = { group: ['**/control-plane/**'], message: 'agent/ never imports control-plane/' };
+const notOurs = {
+  group: ['**/control-plane/**', '**/agent/**', '**/dashboards/**'],
+  message: 'contract/ imports nothing of ours',
+};
+const toControlPlane = {
+  group: ['**/control-plane/**'],
+  message: 'agent/ never imports control-plane/',
+};
 const toAgent = { group: ['**/agent/**'], message: 'control-plane/ never imports agent/' };
-const noNode = { group: nodeBuiltins, message: 'pure core: no Node built-ins here (I/O lives at the edges)' };
+const noNode = {
+  group: nodeBuiltins,
+  message: 'pure core: no Node built-ins here (I/O lives at the edges)',
+};
 
 export default tseslint.config(
-  { ignores: ['.cache/**', 'node_modules/**', 'migrations/**', 'deploy/grafana/**', '**/dist/**', '.fleetlb/**'] },
+  {
+    ignores: [
+      '.cache/**',
+      'node_modules/**',
+      'migrations/**',
+      'deploy/grafana/**',
+      '**/dist/**',
+      '.fleetlb/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read configuration in config.ts only' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'read configuration in config.ts only' },
+      ],
     },
   },
   { files: ['contract/**/*.ts'], rules: restrict(notOurs, noNode) },

@@ -30,7 +30,11 @@ export type RealServerStatus = z.output<typeof RealServerStatus>;
 
 export const AgentStatus = z
   .object({
-    appliedRevision: z.int().min(0).nullable().meta({ description: 'null until a document was applied' }),
+    appliedRevision: z
+      .int()
+      .min(0)
+      .nullable()
+      .meta({ description: 'null until a document was applied' }),
     rejected: z
       .object({
         revision: z.int().min(0),
@@ -56,9 +60,16 @@ export const AgentStatus = z
       )
       .max(1024)
       .default([]),
-    transitions: z.array(VrrpTransition).max(1000).default([]).meta({ description: 'Transitions since the last report' }),
+    transitions: z
+      .array(VrrpTransition)
+      .max(1000)
+      .default([])
+      .meta({ description: 'Transitions since the last report' }),
     realServers: z.array(RealServerStatus).max(100_000).default([]),
-    errors: z.array(z.object({ stage: Text(32), message: Text(1024) })).max(100).default([]),
+    errors: z
+      .array(z.object({ stage: Text(32), message: Text(1024) }))
+      .max(100)
+      .default([]),
   })
   .meta({ id: 'AgentStatus' });
 export type AgentStatus = z.output<typeof AgentStatus>;

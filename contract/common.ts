@@ -5,7 +5,10 @@ import { addressFamily } from './ip.js';
 /** A resource name: DNS-label-like, unique within its parent, immutable (it is the URL key). */
 export const Name = z
   .string()
-  .regex(/^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/, 'must be 1-63 of a-z 0-9 . _ - (starting and ending alphanumeric)')
+  .regex(
+    /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/,
+    'must be 1-63 of a-z 0-9 . _ - (starting and ending alphanumeric)',
+  )
   .meta({ description: 'Resource name, unique within its parent', example: 'web-https' });
 
 // NUL and lone surrogates: valid in JSON strings, but PostgreSQL cannot store them.
@@ -13,7 +16,11 @@ export const Name = z
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A string that can be stored and shown: no NUL character, no lone UTF-16 surrogate. */
-export const Text = (max: number) => z.string().max(max).refine((t) => !UNSTORABLE.test(t), 'contains a NUL character or a lone surrogate');
+export const Text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((t) => !UNSTORABLE.test(t), 'contains a NUL character or a lone surrogate');
 
 /** Free text limited in size, for descriptions. */
 export const Description = Text(1024);
@@ -39,9 +46,14 @@ export const AddressFamily = z.enum(['ipv4', 'ipv6']);
 export const Port = z.int().min(0).max(65535);
 
 /** A Linux interface name (IFNAMSIZ - 1 = 15 bytes, no slash or whitespace). */
+/** Characters no name or label may hold: white space and ASCII control characters. */
+export const NO_CONTROL_CHARACTERS = '\\s\\u0000-\\u001f\\u007f';
+
 export const InterfaceName = Text(15)
-  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
-  .regex(/^(?!\.{1,2}$)[^\s/:\u0000-\u001f\u007f]{1,15}$/, 'must be a Linux interface name (1-15 characters, no /, : or spaces, not . or ..)')
+  .regex(
+    new RegExp(`^(?!\\.{1,2}$)[^/:${NO_CONTROL_CHARACTERS}]{1,15}$`),
+    'must be a Linux interface name (1-15 characters, no /, : or spaces, not . or ..)',
+  )
   .refine((name) => new TextEncoder().encode(name).length <= 15, 'at most 15 bytes (IFNAMSIZ - 1)');
 
 /** An absolute path on the director (scripts, notify hooks). */

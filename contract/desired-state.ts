@@ -17,7 +17,10 @@ export const DesiredState = z
     kind: z.literal('DirectorConfig'),
     site: Name,
     director: z.object({ name: Name, address: IpAddress }),
-    revision: z.int().min(0).meta({ description: "The site's revision: increases with every change" }),
+    revision: z
+      .int()
+      .min(0)
+      .meta({ description: "The site's revision: increases with every change" }),
     vrrpInstances: z.array(DirectorVrrpInstance),
     virtualServers: z.array(DirectorVirtualServer),
   })

@@ -6,9 +6,21 @@ import { z } from 'zod';
 import { AbsolutePath, Port, Text } from './common.js';
 
 const intervalMs = z.int().min(100).max(3_600_000).meta({ description: 'Time between probes' });
-const timeoutMs = z.int().min(10).max(600_000).meta({ description: 'A probe slower than this fails' });
-const rise = z.int().min(1).max(100).meta({ description: 'Consecutive successes that bring a server up' });
-const fall = z.int().min(1).max(100).meta({ description: 'Consecutive failures that take a server down' });
+const timeoutMs = z
+  .int()
+  .min(10)
+  .max(600_000)
+  .meta({ description: 'A probe slower than this fails' });
+const rise = z
+  .int()
+  .min(1)
+  .max(100)
+  .meta({ description: 'Consecutive successes that bring a server up' });
+const fall = z
+  .int()
+  .min(1)
+  .max(100)
+  .meta({ description: 'Consecutive failures that take a server down' });
 
 /** Timing shared by every check, with the built-in defaults. */
 export const CheckTiming = z.object({
@@ -33,7 +45,9 @@ export type CheckTimingOverrides = z.output<typeof CheckTimingOverrides>;
 
 const timingShape = {
   ...CheckTimingOverrides.shape,
-  port: Port.min(1).optional().meta({ description: "Port to probe; defaults to the real server's port" }),
+  port: Port.min(1)
+    .optional()
+    .meta({ description: "Port to probe; defaults to the real server's port" }),
 };
 
 const HttpFields = {
@@ -42,7 +56,9 @@ const HttpFields = {
   path: Text(2048).startsWith('/').default('/'),
   host: Text(255).optional().meta({ description: 'Host header (and TLS SNI for https)' }),
   expectStatus: z.array(z.int().min(100).max(599)).min(1).max(32).default([200]),
-  bodyRegex: Text(1024).optional().meta({ description: 'The body must match this regular expression' }),
+  bodyRegex: Text(1024)
+    .optional()
+    .meta({ description: 'The body must match this regular expression' }),
   bodyDigest: z
     .string()
     .regex(/^[0-9a-f]{32}$/, 'must be an MD5 hex digest (keepalived genhash)')
@@ -50,21 +66,31 @@ const HttpFields = {
     .meta({ description: 'MD5 of the body, as keepalived HTTP_GET digest' }),
 };
 
-export const HttpCheck = z.object({ type: z.literal('http'), ...HttpFields }).meta({ id: 'HttpCheck' });
+export const HttpCheck = z
+  .object({ type: z.literal('http'), ...HttpFields })
+  .meta({ id: 'HttpCheck' });
 export const HttpsCheck = z
   .object({ type: z.literal('https'), ...HttpFields, tlsVerify: z.boolean().default(true) })
   .meta({ id: 'HttpsCheck' });
-export const TcpCheck = z.object({ type: z.literal('tcp'), ...timingShape }).meta({ id: 'TcpCheck' });
+export const TcpCheck = z
+  .object({ type: z.literal('tcp'), ...timingShape })
+  .meta({ id: 'TcpCheck' });
 export const UdpCheck = z
   .object({
     type: z.literal('udp'),
     ...timingShape,
-    payloadHex: z.string().regex(/^([0-9a-f]{2}){0,1024}$/).default(''),
+    payloadHex: z
+      .string()
+      .regex(/^([0-9a-f]{2}){0,1024}$/)
+      .default(''),
     expectHex: z
       .string()
       .regex(/^([0-9a-f]{2}){1,1024}$/)
       .optional()
-      .meta({ description: 'Require a reply starting with these bytes; without it, no ICMP error is success' }),
+      .meta({
+        description:
+          'Require a reply starting with these bytes; without it, no ICMP error is success',
+      }),
   })
   .meta({ id: 'UdpCheck' });
 export const DnsCheck = z
@@ -72,7 +98,9 @@ export const DnsCheck = z
     type: z.literal('dns'),
     ...timingShape,
     queryName: Text(253).min(1).default('.'),
-    queryType: z.enum(['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'PTR', 'CNAME']).default('SOA'),
+    queryType: z
+      .enum(['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'PTR', 'CNAME'])
+      .default('SOA'),
   })
   .meta({ id: 'DnsCheck' });
 export const ScriptCheck = z

@@ -61,7 +61,7 @@ export function canonicalAddress(text: string): string | undefined {
   if (!v6) return undefined;
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (v6[i] !== 0) {
       i++;
       continue;

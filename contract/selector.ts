@@ -4,8 +4,7 @@
  */
 
 export type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+  { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
 
 export type Selector = Requirement[];
 
@@ -47,7 +46,8 @@ export function parseSelector(text: string): Selector {
     m = SET.exec(term);
     if (m?.[1] !== undefined && m[4] !== undefined) {
       const values = m[4].split(',').map((v) => v.trim());
-      if (values.some((v) => !new RegExp(`^${VALUE}$`).test(v))) throw new Error(`invalid value in selector term "${term}"`);
+      if (values.some((v) => !new RegExp(`^${VALUE}$`).test(v)))
+        throw new Error(`invalid value in selector term "${term}"`);
       return { key: m[1], op: m[3] as 'in' | 'notin', values };
     }
     m = EXISTS.exec(term);

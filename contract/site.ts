@@ -14,13 +14,16 @@ export const DirectorSpec = z
     description: Description.optional(),
     labels: Labels.default({}),
     address: IpAddress.meta({
-      description: 'Primary address on the VRRP segment: unicast source/peer and RFC 9568 tie-break',
+      description:
+        'Primary address on the VRRP segment: unicast source/peer and RFC 9568 tie-break',
     }),
     metricsAddress: z
       .string()
       .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port')
       .optional()
-      .meta({ description: "The agent's /metrics address (host:port) for Prometheus service discovery" }),
+      .meta({
+        description: "The agent's /metrics address (host:port) for Prometheus service discovery",
+      }),
   })
   .meta({ id: 'DirectorSpec' });
 export type DirectorSpec = z.output<typeof DirectorSpec>;

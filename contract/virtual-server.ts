@@ -7,7 +7,22 @@ import { AddressFamily, Description, IpAddress, Labels, Name, Port } from './com
 import { CheckTimingOverrides, HealthCheck } from './health-check.js';
 
 /** The schedulers of the Linux kernel's IPVS (net/netfilter/ipvs/ip_vs_*.c). */
-export const Scheduler = z.enum(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh', 'twos']);
+export const Scheduler = z.enum([
+  'rr',
+  'wrr',
+  'lc',
+  'wlc',
+  'lblc',
+  'lblcr',
+  'dh',
+  'sh',
+  'sed',
+  'nq',
+  'fo',
+  'ovf',
+  'mh',
+  'twos',
+]);
 export type Scheduler = z.output<typeof Scheduler>;
 
 /** IPVS forwarding: masquerading (NAT), direct routing, IP-in-IP tunnelling. */
@@ -47,10 +62,25 @@ export const RealServerSpec = z
     port: Port,
     weight: z.int().min(0).max(65535).default(1),
     adminState: AdminState.default('enabled'),
-    forwarding: Forwarding.optional().meta({ description: "Overrides the virtual server's forwarding" }),
-    upperThreshold: z.int().min(0).max(2 ** 31 - 1).default(0).meta({ description: '0 = no limit' }),
-    lowerThreshold: z.int().min(0).max(2 ** 31 - 1).default(0),
-    checks: z.array(HealthCheck).max(8).default([]).meta({ description: 'All must pass; none = always up' }),
+    forwarding: Forwarding.optional().meta({
+      description: "Overrides the virtual server's forwarding",
+    }),
+    upperThreshold: z
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0)
+      .meta({ description: '0 = no limit' }),
+    lowerThreshold: z
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
+    checks: z
+      .array(HealthCheck)
+      .max(8)
+      .default([])
+      .meta({ description: 'All must pass; none = always up' }),
   })
   .meta({ id: 'RealServerSpec' });
 export type RealServerSpec = z.output<typeof RealServerSpec>;
@@ -58,32 +88,60 @@ export type RealServerSpecInput = z.input<typeof RealServerSpec>;
 
 const virtualServerFields = {
   name: Name,
-  vrrpInstance: Name.optional().meta({ description: 'The VRRP instance whose MASTER serves this; unset = every director of the site' }),
+  vrrpInstance: Name.optional().meta({
+    description: 'The VRRP instance whose MASTER serves this; unset = every director of the site',
+  }),
   address: IpAddress.optional(),
   port: Port.optional(),
   protocol: Protocol.optional(),
-  fwmark: z.int().min(1).max(2 ** 32 - 1).optional().meta({ description: 'Firewall-mark service instead of address/port/protocol' }),
-  family: AddressFamily.optional().meta({ description: 'Required for fwmark services; derived from the address otherwise' }),
+  fwmark: z
+    .int()
+    .min(1)
+    .max(2 ** 32 - 1)
+    .optional()
+    .meta({ description: 'Firewall-mark service instead of address/port/protocol' }),
+  family: AddressFamily.optional().meta({
+    description: 'Required for fwmark services; derived from the address otherwise',
+  }),
   scheduler: Scheduler.default('wlc'),
-  schedulerFlags: z.array(z.enum(['sh-fallback', 'sh-port', 'mh-fallback', 'mh-port'])).max(4).default([]),
+  schedulerFlags: z
+    .array(z.enum(['sh-fallback', 'sh-port', 'mh-fallback', 'mh-port']))
+    .max(4)
+    .default([]),
   forwarding: Forwarding.default('nat'),
   persistence: Persistence.optional(),
-  quorum: z.int().min(0).max(65535).default(1).meta({ description: 'Healthy real servers needed, else the sorry server' }),
+  quorum: z
+    .int()
+    .min(0)
+    .max(65535)
+    .default(1)
+    .meta({ description: 'Healthy real servers needed, else the sorry server' }),
   hysteresis: z.int().min(0).max(65535).default(0),
   sorryServer: SorryServer.optional(),
-  inhibitOnFailure: z.boolean().default(false).meta({ description: 'A failed real server gets weight 0 instead of being removed' }),
+  inhibitOnFailure: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'A failed real server gets weight 0 instead of being removed' }),
   checkDefaults: CheckTimingOverrides.default({}),
 };
 
 /** A virtual server as stored and served by the API (its real servers are a sub-collection). */
 export const VirtualServerSpec = z
-  .object({ ...virtualServerFields, description: Description.optional(), labels: Labels.default({}) })
+  .object({
+    ...virtualServerFields,
+    description: Description.optional(),
+    labels: Labels.default({}),
+  })
   .meta({ id: 'VirtualServerSpec' });
 export type VirtualServerSpec = z.output<typeof VirtualServerSpec>;
 export type VirtualServerSpecInput = z.input<typeof VirtualServerSpec>;
 
 /** A virtual server in a director's document: checks resolved, real servers inline. */
 export const DirectorVirtualServer = z
-  .object({ ...virtualServerFields, family: AddressFamily, realServers: z.array(RealServerSpec).max(10_000) })
+  .object({
+    ...virtualServerFields,
+    family: AddressFamily,
+    realServers: z.array(RealServerSpec).max(10_000),
+  })
   .meta({ id: 'DirectorVirtualServer' });
 export type DirectorVirtualServer = z.output<typeof DirectorVirtualServer>;

@@ -3,16 +3,37 @@
  * of virtual IPs. RFC 9568 (VRRPv3) and RFC 3768 (VRRPv2); keepalived's tracking semantics.
  */
 import { z } from 'zod';
-import { AbsolutePath, Description, InterfaceName, IpAddress, Labels, Name, Text } from './common.js';
+import {
+  AbsolutePath,
+  Description,
+  InterfaceName,
+  IpAddress,
+  Labels,
+  Name,
+  NO_CONTROL_CHARACTERS,
+  Text,
+} from './common.js';
 
 /** A virtual IP owned by the MASTER (keepalived `virtual_ipaddress`). */
 export const Vip = z
   .object({
     address: IpAddress,
-    prefixLength: z.int().min(0).max(128).optional().meta({ description: 'Defaults to 32 (IPv4) or 128 (IPv6)' }),
-    device: InterfaceName.optional().meta({ description: "Interface to bind on; defaults to the instance's" }),
-    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
-    label: Text(15).regex(/^[^\s\u0000-\u001f\u007f]{1,15}$/, 'must be 1-15 printable characters without spaces').optional().meta({ description: 'IFA_LABEL, e.g. eth0:web' }),
+    prefixLength: z
+      .int()
+      .min(0)
+      .max(128)
+      .optional()
+      .meta({ description: 'Defaults to 32 (IPv4) or 128 (IPv6)' }),
+    device: InterfaceName.optional().meta({
+      description: "Interface to bind on; defaults to the instance's",
+    }),
+    label: Text(15)
+      .regex(
+        new RegExp(`^[^${NO_CONTROL_CHARACTERS}]{1,15}$`),
+        'must be 1-15 printable characters without spaces',
+      )
+      .optional()
+      .meta({ description: 'IFA_LABEL, e.g. eth0:web' }),
   })
   .meta({ id: 'Vip' });
 export type Vip = z.output<typeof Vip>;
@@ -22,7 +43,9 @@ export const VrrpMember = z
   .object({
     director: Name,
     priority: z.int().min(1).max(255).meta({ description: '255 = address owner; 1-254 backups' }),
-    interface: InterfaceName.optional().meta({ description: "Overrides the instance's interface on this director" }),
+    interface: InterfaceName.optional().meta({
+      description: "Overrides the instance's interface on this director",
+    }),
   })
   .meta({ id: 'VrrpMember' });
 export type VrrpMember = z.output<typeof VrrpMember>;
@@ -68,10 +91,25 @@ export type TrackedCheck = z.output<typeof TrackedCheck>;
 /** Gratuitous ARP / unsolicited NA behaviour after becoming MASTER (keepalived garp_*). */
 export const GarpSettings = z
   .object({
-    masterDelayS: z.int().min(0).max(3600).default(5).meta({ description: 'Second burst this long after the transition (0 = none)' }),
+    masterDelayS: z
+      .int()
+      .min(0)
+      .max(3600)
+      .default(5)
+      .meta({ description: 'Second burst this long after the transition (0 = none)' }),
     masterRepeat: z.int().min(1).max(100).default(5).meta({ description: 'Packets per burst' }),
-    masterRefreshS: z.int().min(0).max(86400).default(0).meta({ description: 'Periodic refresh while MASTER (0 = off)' }),
-    intervalMs: z.int().min(0).max(10_000).default(0).meta({ description: 'Gap between packets of a burst' }),
+    masterRefreshS: z
+      .int()
+      .min(0)
+      .max(86400)
+      .default(0)
+      .meta({ description: 'Periodic refresh while MASTER (0 = off)' }),
+    intervalMs: z
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(0)
+      .meta({ description: 'Gap between packets of a burst' }),
   })
   .meta({ id: 'GarpSettings' });
 
@@ -82,7 +120,9 @@ export const NotifyHooks = z
     backup: AbsolutePath.optional(),
     fault: AbsolutePath.optional(),
     stop: AbsolutePath.optional(),
-    any: AbsolutePath.optional().meta({ description: 'Run on every transition (keepalived `notify`)' }),
+    any: AbsolutePath.optional().meta({
+      description: 'Run on every transition (keepalived `notify`)',
+    }),
   })
   .meta({ id: 'NotifyHooks' });
 
@@ -90,16 +130,20 @@ const vrrpFields = {
   vrid: z.int().min(1).max(255),
   version: z.union([z.literal(2), z.literal(3)]).default(3),
   interface: InterfaceName,
-  advertIntervalCs: z
-    .int()
-    .min(1)
-    .max(25500)
-    .default(100)
-    .meta({ description: 'Advertisement interval in centiseconds: v3 up to 4095 (12 bits), v2 whole seconds up to 255 s' }),
+  advertIntervalCs: z.int().min(1).max(25500).default(100).meta({
+    description:
+      'Advertisement interval in centiseconds: v3 up to 4095 (12 bits), v2 whole seconds up to 255 s',
+  }),
   preempt: z.boolean().default(true),
   preemptDelayS: z.int().min(0).max(1000).default(0),
-  acceptMode: z.boolean().default(false).meta({ description: 'RFC 9568 Accept_Mode: a non-owner MASTER accepts packets to the VIPs' }),
-  unicast: z.boolean().default(false).meta({ description: 'Send adverts to the other members instead of multicast' }),
+  acceptMode: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'RFC 9568 Accept_Mode: a non-owner MASTER accepts packets to the VIPs' }),
+  unicast: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Send adverts to the other members instead of multicast' }),
   authPassword: z
     .string()
     .min(1)
@@ -108,8 +152,15 @@ const vrrpFields = {
     .meta({ description: 'VRRPv2 simple password (RFC 2338 type 1); secret: hidden from viewers' }),
   vips: z.array(Vip).min(1).max(256),
   trackedChecks: z.array(TrackedCheck).max(64).default([]),
-  syncGroup: Name.optional().meta({ description: 'Instances of one sync group change state together' }),
-  garp: GarpSettings.default({ masterDelayS: 5, masterRepeat: 5, masterRefreshS: 0, intervalMs: 0 }),
+  syncGroup: Name.optional().meta({
+    description: 'Instances of one sync group change state together',
+  }),
+  garp: GarpSettings.default({
+    masterDelayS: 5,
+    masterRepeat: 5,
+    masterRefreshS: 0,
+    intervalMs: 0,
+  }),
   notify: NotifyHooks.default({}),
 };
 
@@ -132,7 +183,9 @@ export const DirectorVrrpInstance = z
     name: Name,
     ...vrrpFields,
     priority: VrrpMember.shape.priority,
-    unicastSource: IpAddress.optional().meta({ description: "This director's address, when unicast" }),
+    unicastSource: IpAddress.optional().meta({
+      description: "This director's address, when unicast",
+    }),
     unicastPeers: z.array(IpAddress).max(16).default([]),
   })
   .meta({ id: 'DirectorVrrpInstance' });

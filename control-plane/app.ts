@@ -23,7 +23,10 @@ import { VERSION } from './version.js';
 
 const JSON_BODY = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
-export function createApp(deps: AppDeps, metricsMiddleware?: MiddlewareHandler<AppEnv>): OpenAPIHono<AppEnv> {
+export function createApp(
+  deps: AppDeps,
+  metricsMiddleware?: MiddlewareHandler<AppEnv>,
+): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.use('*', async (c, next) => {
     c.set('deps', deps);
@@ -33,19 +36,33 @@ export function createApp(deps: AppDeps, metricsMiddleware?: MiddlewareHandler<A
   const limitBody = bodyLimit({
     maxSize: deps.options.bodyLimitBytes,
     onError: () => {
-      throw new Problem(413, 'payload-too-large', 'Payload too large', `bodies are limited to ${deps.options.bodyLimitBytes} bytes`);
+      throw new Problem(
+        413,
+        'payload-too-large',
+        'Payload too large',
+        `bodies are limited to ${deps.options.bodyLimitBytes} bytes`,
+      );
     },
   });
   // Only requests that may carry a body: reading the body stream of a GET makes the Node adapter
   // build a full Request, a fifth of the CPU of the agents' 304 path.
-  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  app.use('/v1/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
+  );
   app.use('/v1/*', async (c, next) => {
     const method = c.req.method;
-    const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;
+    const hasBody =
+      Number(c.req.header('content-length') ?? 0) > 0 ||
+      c.req.header('transfer-encoding') !== undefined;
     if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && hasBody) {
       const type = c.req.header('content-type');
       if (type === undefined || !JSON_BODY.test(type)) {
-        throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'send a JSON body with Content-Type: application/json');
+        throw new Problem(
+          415,
+          'unsupported-media-type',
+          'Unsupported media type',
+          'send a JSON body with Content-Type: application/json',
+        );
       }
     }
     await next();

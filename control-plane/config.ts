@@ -26,14 +26,18 @@ const Config = z.object({
   command: z.enum(['serve', 'migrate', 'create-admin-token']),
   host: z.string().min(1),
   port: z.int().min(0).max(65535),
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   dataDir: z.string().min(1),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   maxWaitS: z.int().min(1).max(3600),
 });
 export type Config = z.output<typeof Config>;
 
-export type ParsedConfig = { help: true } | { help: false; config: Config } | { help: false; error: string };
+export type ParsedConfig =
+  { help: true } | { help: false; config: Config } | { help: false; error: string };
 
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedConfig {
   let parsed;
@@ -55,10 +59,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
-  if (positionals.length > 1) return { help: false, error: `unexpected arguments: ${positionals.slice(1).join(' ')}` };
+  if (positionals.length > 1)
+    return { help: false, error: `unexpected arguments: ${positionals.slice(1).join(' ')}` };
   const listen = values.listen ?? env.FLEETLB_LISTEN ?? '127.0.0.1:8080';
   const match = listen.match(/^(\[[^\]]+\]|[^:]+):(\d+)$/);
-  if (!match?.[1] || !match[2]) return { help: false, error: `--listen must be HOST:PORT, not ${listen}` };
+  if (!match?.[1] || !match[2])
+    return { help: false, error: `--listen must be HOST:PORT, not ${listen}` };
   const result = Config.safeParse({
     command: positionals[0] ?? 'serve',
     host: match[1].replace(/^\[|\]$/g, ''),
@@ -69,7 +75,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     maxWaitS: Number(values['max-wait'] ?? env.FLEETLB_MAX_WAIT_S ?? 60),
   });
   if (!result.success) {
-    return { help: false, error: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+    return {
+      help: false,
+      error: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    };
   }
   return { help: false, config: result.data };
 }

@@ -21,31 +21,50 @@ async function main(): Promise<number> {
   }
   const { config } = parsed;
   const logger = pino({ level: config.logLevel });
-  const location: DatabaseLocation = config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir };
+  const location: DatabaseLocation = config.databaseUrl
+    ? { url: config.databaseUrl }
+    : { dataDir: config.dataDir };
   const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
 
   if (config.command !== 'serve') {
     const database = await openDatabase(location);
     if (config.command === 'create-admin-token') {
-      const { token } = await createToken(database.db, { name: 'admin', role: 'admin', createdBy: 'cli' });
+      const { token } = await createToken(database.db, {
+        name: 'admin',
+        role: 'admin',
+        createdBy: 'cli',
+      });
       process.stdout.write(`${token}\n`);
     } else logger.info(`database schema is up to date (${where})`);
     await database.close();
     return 0;
   }
 
-  const controlPlane = await startControlPlane({ location, logger, options: { maxWaitS: config.maxWaitS } });
-  const firstToken = await bootstrapAdminToken(controlPlane.deps.database);
-  const server = serve({ fetch: controlPlane.app.fetch, hostname: config.host, port: config.port }, (info) => {
-    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-    const url = `http://${host}:${info.port}`;
-    logger.info({ url, database: where }, 'fleetlb control plane listening');
-    process.stdout.write(`\nfleetlb control plane: ${url}\n  API docs:  ${url}/docs\n  database:  ${where}\n`);
-    if (firstToken) {
-      process.stdout.write(`  first admin token (shown once, keep it safe):\n    ${firstToken}\n`);
-      process.stdout.write(`  try: curl -H "Authorization: Bearer ${firstToken}" ${url}/v1/sites\n\n`);
-    }
+  const controlPlane = await startControlPlane({
+    location,
+    logger,
+    options: { maxWaitS: config.maxWaitS },
   });
+  const firstToken = await bootstrapAdminToken(controlPlane.deps.database);
+  const server = serve(
+    { fetch: controlPlane.app.fetch, hostname: config.host, port: config.port },
+    (info) => {
+      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      const url = `http://${host}:${info.port}`;
+      logger.info({ url, database: where }, 'fleetlb control plane listening');
+      process.stdout.write(
+        `\nfleetlb control plane: ${url}\n  API docs:  ${url}/docs\n  database:  ${where}\n`,
+      );
+      if (firstToken) {
+        process.stdout.write(
+          `  first admin token (shown once, keep it safe):\n    ${firstToken}\n`,
+        );
+        process.stdout.write(
+          `  try: curl -H "Authorization: Bearer ${firstToken}" ${url}/v1/sites\n\n`,
+        );
+      }
+    },
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down');
@@ -63,7 +82,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`fleetlb-control-plane: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `fleetlb-control-plane: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exit(1);
   },
 );

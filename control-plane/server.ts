@@ -11,7 +11,13 @@ import { createApp } from './app.js';
 import { openDatabase, type Database, type DatabaseLocation } from './db/database.js';
 import { apiTokens } from './db/schema.js';
 import { EventBus } from './events/bus.js';
-import { DEFAULT_OPTIONS, type AppDeps, type AppEnv, type AppOptions, type Clock } from './http/context.js';
+import {
+  DEFAULT_OPTIONS,
+  type AppDeps,
+  type AppEnv,
+  type AppOptions,
+  type Clock,
+} from './http/context.js';
 import { createMetrics } from './http/metrics.js';
 import { createToken } from './routes/tokens.js';
 import { DocumentCache } from './store/document-cache.js';
@@ -33,7 +39,8 @@ export interface ControlPlaneInit {
 export const systemClock: Clock = { now: () => new Date() };
 
 export async function startControlPlane(init: ControlPlaneInit): Promise<ControlPlane> {
-  const database = 'database' in init.location ? init.location.database : await openDatabase(init.location);
+  const database =
+    'database' in init.location ? init.location.database : await openDatabase(init.location);
   const bus = new EventBus(database, init.logger);
   const tokens = new TokenCache(database.db);
   bus.on('tokens', () => tokens.clear());
@@ -65,6 +72,8 @@ export async function bootstrapAdminToken(database: Database): Promise<string | 
   return database.db.transaction(async (tx) => {
     const [row] = await tx.select({ n: count() }).from(apiTokens);
     if ((row?.n ?? 0) > 0) return undefined;
-    return (await createToken(tx, { name: 'bootstrap-admin', role: 'admin', createdBy: 'bootstrap' })).token;
+    return (
+      await createToken(tx, { name: 'bootstrap-admin', role: 'admin', createdBy: 'bootstrap' })
+    ).token;
   });
 }

@@ -1,4 +1,6 @@
 /** @module The version of this build, from package.json. */
 import { createRequire } from 'node:module';
 
-export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+export const VERSION: string = (
+  createRequire(import.meta.url)('../package.json') as { version: string }
+).version;

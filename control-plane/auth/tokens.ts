@@ -28,7 +28,11 @@ export function hashToken(token: string): string {
 }
 
 /** Looks a token up in the database (not through the cache). */
-export async function findPrincipal(db: Db, token: string, now: Date): Promise<Principal | undefined> {
+export async function findPrincipal(
+  db: Db,
+  token: string,
+  now: Date,
+): Promise<Principal | undefined> {
   const [row] = await db
     .select({
       id: apiTokens.id,
@@ -56,7 +60,12 @@ export async function findPrincipal(db: Db, token: string, now: Date): Promise<P
   if (row.expiresAt) principal.expiresAt = row.expiresAt;
   if (row.role === 'agent') {
     if (!row.directorId || !row.directorName || !row.siteId || !row.siteName) return undefined;
-    principal.director = { id: row.directorId, name: row.directorName, siteId: row.siteId, siteName: row.siteName };
+    principal.director = {
+      id: row.directorId,
+      name: row.directorName,
+      siteId: row.siteId,
+      siteName: row.siteName,
+    };
   }
   return principal;
 }
@@ -78,7 +87,10 @@ export class TokenCache {
     const principal = await findPrincipal(this.db, token, now);
     if (this.#entries.size >= this.maxEntries) this.#entries.clear();
     // A cached token never outlives its expiry.
-    const until = Math.min(now.getTime() + (principal ? this.ttlMs : 1000), principal?.expiresAt?.getTime() ?? Infinity);
+    const until = Math.min(
+      now.getTime() + (principal ? this.ttlMs : 1000),
+      principal?.expiresAt?.getTime() ?? Infinity,
+    );
     this.#entries.set(key, { principal, until });
     return principal;
   }

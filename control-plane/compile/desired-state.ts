@@ -40,13 +40,17 @@ function directorAddresses(snapshot: SiteSnapshot): Map<string, string> {
   return index;
 }
 
-const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byName = <T extends { name: string }>(a: T, b: T) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 
 /**
  * Compiles the document `directorName` pulls, or undefined when the site has no such director.
  * @example compileDesiredState(snapshot, 'lb1')?.revision === snapshot.site.revision
  */
-export function compileDesiredState(snapshot: SiteSnapshot, directorName: string): DesiredState | undefined {
+export function compileDesiredState(
+  snapshot: SiteSnapshot,
+  directorName: string,
+): DesiredState | undefined {
   const addressOf = directorAddresses(snapshot);
   const address = addressOf.get(directorName);
   if (address === undefined) return undefined;
@@ -94,7 +98,9 @@ function compileInstance(
   };
 }
 
-function compileVirtualServer(vs: VirtualServerSpec & { realServers: RealServerSpec[] }): DirectorVirtualServer {
+function compileVirtualServer(
+  vs: VirtualServerSpec & { realServers: RealServerSpec[] },
+): DirectorVirtualServer {
   const { description: _description, labels: _labels, realServers, ...fields } = vs;
   const timing = { ...CHECK_TIMING_DEFAULTS, ...vs.checkDefaults };
   return {

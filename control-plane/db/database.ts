@@ -24,7 +24,11 @@ export interface Database {
    * Subscribes to NOTIFY on `channel`. `onListen` runs each time the subscription is (re)made:
    * notifications sent while it was down are lost, so callers resynchronise there.
    */
-  listen(channel: string, onPayload: (payload: string) => void, onListen: () => void): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onListen: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -41,7 +45,11 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
 }
 
 async function openPostgres(url: string): Promise<Database> {
-  const client = postgres(url, { max: 10, onnotice: () => {}, connection: { application_name: 'fleetlb' } });
+  const client = postgres(url, {
+    max: 10,
+    onnotice: () => {},
+    connection: { application_name: 'fleetlb' },
+  });
   const db = drizzlePostgres({ client, schema });
   const lock = await client.reserve();
   try {

@@ -39,7 +39,11 @@ export class EventBus {
   }
 
   async start(): Promise<void> {
-    this.#unlisten = await this.database.listen(CHANNEL, (payload) => this.#receive(payload), () => this.#resync());
+    this.#unlisten = await this.database.listen(
+      CHANNEL,
+      (payload) => this.#receive(payload),
+      () => this.#resync(),
+    );
   }
 
   async stop(): Promise<void> {
@@ -79,7 +83,10 @@ export class EventBus {
   }
 
   /** Subscribes to one kind of event; returns the unsubscribe function. */
-  on<T extends FleetEvent['type'] | 'resync'>(type: T, listener: (event: Extract<FleetEvent, { type: T }> | undefined) => void): () => void {
+  on<T extends FleetEvent['type'] | 'resync'>(
+    type: T,
+    listener: (event: Extract<FleetEvent, { type: T }> | undefined) => void,
+  ): () => void {
     this.#emitter.on(type, listener);
     return () => this.#emitter.off(type, listener);
   }

@@ -33,7 +33,11 @@ export function gate(): MiddlewareHandler<AppEnv> {
     const { role } = c.var.principal;
     const agentRoute = c.req.path.startsWith('/v1/agent/');
     if (agentRoute !== (role === 'agent')) {
-      throw forbidden(role === 'agent' ? 'agent tokens may only use /v1/agent/' : `role ${role} may not use the agent protocol`);
+      throw forbidden(
+        role === 'agent'
+          ? 'agent tokens may only use /v1/agent/'
+          : `role ${role} may not use the agent protocol`,
+      );
     }
     const writes = c.req.method !== 'GET' && c.req.method !== 'HEAD';
     if (writes && role === 'viewer') throw forbidden('role viewer may only read');
@@ -45,7 +49,9 @@ export function gate(): MiddlewareHandler<AppEnv> {
 export function authorize(c: Context<AppEnv>, permission: Permission): Principal {
   const principal = c.var.principal;
   if (!can(principal.role, permission)) {
-    throw forbidden(`role ${principal.role} may not ${permission === 'agent' ? 'use the agent protocol' : permission}`);
+    throw forbidden(
+      `role ${principal.role} may not ${permission === 'agent' ? 'use the agent protocol' : permission}`,
+    );
   }
   return principal;
 }

@@ -1,6 +1,7 @@
 /** @module JSON Merge Patch (RFC 7396): null deletes a member, objects merge, the rest replaces. */
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Deeper patches than this are refused: no fleet object nests anywhere near it. */
 export const MAX_PATCH_DEPTH = 32;

@@ -32,7 +32,12 @@ export function createMetrics(db: Db, version: string): ControlPlaneMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
-  new Gauge({ name: 'fleetlb_controlplane_build_info', help: 'Build metadata', labelNames: ['version'], registers: [registry] }).set({ version }, 1);
+  new Gauge({
+    name: 'fleetlb_controlplane_build_info',
+    help: 'Build metadata',
+    labelNames: ['version'],
+    registers: [registry],
+  }).set({ version }, 1);
   new Gauge({
     name: 'fleetlb_controlplane_config_latest_revision',
     help: 'Latest published revision of each site, read from the store',
@@ -40,7 +45,9 @@ export function createMetrics(db: Db, version: string): ControlPlaneMetrics {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const row of await db.select({ name: sites.name, revision: sites.revision }).from(sites)) {
+      for (const row of await db
+        .select({ name: sites.name, revision: sites.revision })
+        .from(sites)) {
         this.set({ site: row.name }, row.revision);
       }
     },
@@ -52,7 +59,12 @@ export function createMetrics(db: Db, version: string): ControlPlaneMetrics {
     // routePath is the matched template (`/v1/sites/:site`), never the raw URL: bounded labels.
     const route = c.req.routePath || 'unmatched';
     if (route === '/metrics') return;
-    const labels = { method: c.req.method, route, status: String(c.res.status), ok: String(c.res.status < 400) };
+    const labels = {
+      method: c.req.method,
+      route,
+      status: String(c.res.status),
+      ok: String(c.res.status < 400),
+    };
     requests.inc(labels);
     duration.observe(labels, (performance.now() - start) / 1000);
   };

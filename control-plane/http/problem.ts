@@ -27,11 +27,19 @@ export class Problem extends Error {
   }
 }
 
-export const notFound = (what: string) => new Problem(404, 'not-found', 'Not found', `${what} does not exist`);
+export const notFound = (what: string) =>
+  new Problem(404, 'not-found', 'Not found', `${what} does not exist`);
 export const conflict = (detail: string, issues?: Issue[]) =>
-  new Problem(409, 'conflict', 'Conflict', detail, issues?.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  new Problem(
+    409,
+    'conflict',
+    'Conflict',
+    detail,
+    issues?.map((i) => ({ path: formatPath(i.path), message: i.message })),
+  );
 export const forbidden = (detail: string) => new Problem(403, 'forbidden', 'Forbidden', detail);
-export const badRequest = (detail: string) => new Problem(400, 'bad-request', 'Bad request', detail);
+export const badRequest = (detail: string) =>
+  new Problem(400, 'bad-request', 'Bad request', detail);
 export const preconditionFailed = (detail: string) =>
   new Problem(412, 'precondition-failed', 'Precondition failed', detail);
 
@@ -72,9 +80,14 @@ const HONO_SLUGS: Record<number, [string, string]> = {
  * input, not a server fault. Returns the message for the client, or undefined for other errors.
  */
 function unstorableInput(err: Error): string | undefined {
-  const code = (err.cause as { code?: unknown } | undefined)?.code ?? (err as { code?: unknown }).code;
+  const code =
+    (err.cause as { code?: unknown } | undefined)?.code ?? (err as { code?: unknown }).code;
   const message = `${err.message} ${(err.cause as Error | undefined)?.message ?? ''}`;
-  if (code === '22P05' || code === '22021' || (code === '22P02' && /unicode|surrogate|\\u0000/i.test(message)))
+  if (
+    code === '22P05' ||
+    code === '22021' ||
+    (code === '22P02' && /unicode|surrogate|\\u0000/i.test(message))
+  )
     return 'the request contains text that cannot be stored (such as a NUL character)';
   return undefined;
 }
@@ -85,11 +98,20 @@ export function errorHandler(logger: Logger) {
     if (err instanceof Problem) return problemResponse(c, err);
     if (err instanceof HTTPException) {
       const [slug, title] = HONO_SLUGS[err.status] ?? ['http-error', 'HTTP error'];
-      return problemResponse(c, new Problem(err.status as ContentfulStatusCode, slug, title, err.message || title));
+      return problemResponse(
+        c,
+        new Problem(err.status as ContentfulStatusCode, slug, title, err.message || title),
+      );
     }
     const unstorable = unstorableInput(err);
     if (unstorable) return problemResponse(c, badRequest(unstorable));
-    logger.error({ err, method: c.req.method, path: new URL(c.req.url).pathname }, 'unhandled error');
-    return problemResponse(c, new Problem(500, 'internal', 'Internal server error', 'The error was logged'));
+    logger.error(
+      { err, method: c.req.method, path: new URL(c.req.url).pathname },
+      'unhandled error',
+    );
+    return problemResponse(
+      c,
+      new Problem(500, 'internal', 'Internal server error', 'The error was logged'),
+    );
   };
 }

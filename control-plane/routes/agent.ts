@@ -24,12 +24,17 @@ const configRoute = createRoute({
   summary: "The calling director's desired state (long-poll with If-None-Match and wait)",
   request: {
     query: z.object({
-      wait: z.coerce.number().int().min(0).max(3600).default(0).meta({ description: 'Seconds to wait for a change (capped by the server, 60 by default)' }),
+      wait: z.coerce.number().int().min(0).max(3600).default(0).meta({
+        description: 'Seconds to wait for a change (capped by the server, 60 by default)',
+      }),
     }),
     headers: z.object({ 'if-none-match': z.string().optional() }),
   },
   responses: {
-    200: { description: 'The document; ETag is its revision', content: { 'application/json': { schema: DesiredState } } },
+    200: {
+      description: 'The document; ETag is its revision',
+      content: { 'application/json': { schema: DesiredState } },
+    },
     304: { description: 'Unchanged within the wait' },
     ...problemResponses(401, 403, 404),
   },
@@ -94,15 +99,30 @@ export function agentRoutes() {
     if (!director) throw notFound('the director of this token');
     const report = c.req.valid('json');
     const { database, clock, options, documents } = c.var.deps;
-    if (report.appliedRevision !== null && report.appliedRevision > ((await documents.currentRevision(director.siteId)) ?? 0)) {
+    if (
+      report.appliedRevision !== null &&
+      report.appliedRevision > ((await documents.currentRevision(director.siteId)) ?? 0)
+    ) {
       // The bus may lag a commit made on another replica by a few ms: ask the database first.
       const current = await readRevision(database.db, director.siteId);
       if (current === undefined || report.appliedRevision > current)
-        throw invalid([{ path: ['appliedRevision'], message: `the site is at revision ${current ?? 'none'}: an agent cannot have applied a later one` }], ['body']);
+        throw invalid(
+          [
+            {
+              path: ['appliedRevision'],
+              message: `the site is at revision ${current ?? 'none'}: an agent cannot have applied a later one`,
+            },
+          ],
+          ['body'],
+        );
     }
     await c.var.deps.bus.transaction(async (tx) => {
       // The director may have been deleted since the token was checked: no orphan status rows.
-      const [exists] = await tx.select({ id: directors.id }).from(directors).where(eq(directors.id, director.id)).for('share');
+      const [exists] = await tx
+        .select({ id: directors.id })
+        .from(directors)
+        .where(eq(directors.id, director.id))
+        .for('share');
       if (!exists) throw notFound(`director ${director.name}`);
       const row = {
         directorId: director.id,
@@ -111,7 +131,10 @@ export function agentRoutes() {
         appliedRevision: report.appliedRevision,
         report,
       };
-      await tx.insert(agentStatus).values(row).onConflictDoUpdate({ target: agentStatus.directorId, set: row });
+      await tx
+        .insert(agentStatus)
+        .values(row)
+        .onConflictDoUpdate({ target: agentStatus.directorId, set: row });
       if (report.transitions.length > 0) {
         await tx.insert(vrrpTransitions).values(
           report.transitions.map((t) => ({

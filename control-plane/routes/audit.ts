@@ -31,13 +31,24 @@ const route = createRoute({
   request: {
     query: z.object({
       site: Name.optional(),
-      resourceType: z.enum(['site', 'director', 'vrrp-instance', 'virtual-server', 'real-server', 'token']).optional(),
+      resourceType: z
+        .enum(['site', 'director', 'vrrp-instance', 'virtual-server', 'real-server', 'token'])
+        .optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(100),
-      before: z.coerce.number().int().min(1).optional().meta({ description: 'Only events with a smaller id (the nextBefore of the previous page)' }),
+      before: z.coerce.number().int().min(1).optional().meta({
+        description: 'Only events with a smaller id (the nextBefore of the previous page)',
+      }),
     }),
   },
   responses: {
-    200: { description: 'A page of events', content: { 'application/json': { schema: z.object({ items: z.array(AuditEvent), nextBefore: z.int().nullable() }) } } },
+    200: {
+      description: 'A page of events',
+      content: {
+        'application/json': {
+          schema: z.object({ items: z.array(AuditEvent), nextBefore: z.int().nullable() }),
+        },
+      },
+    },
     ...problemResponses(400, 401, 403, 404),
   },
 });
@@ -52,10 +63,24 @@ export function auditRoutes() {
     if (site !== undefined) where.push(eq(auditEvents.siteId, (await findSite(db, site)).id));
     if (resourceType !== undefined) where.push(eq(auditEvents.resourceType, resourceType));
     if (before !== undefined) where.push(lt(auditEvents.id, before));
-    const rows = await db.select().from(auditEvents).where(and(...where)).orderBy(desc(auditEvents.id)).limit(limit + 1);
+    const rows = await db
+      .select()
+      .from(auditEvents)
+      .where(and(...where))
+      .orderBy(desc(auditEvents.id))
+      .limit(limit + 1);
     const page = rows.slice(0, limit);
-    const items = page.map((r) => ({ ...r, at: r.at.toISOString(), siteId: undefined, before: r.before as JSONValue, after: r.after as JSONValue }));
-    return c.json({ items, nextBefore: rows.length > limit ? page[page.length - 1]!.id : null }, 200);
+    const items = page.map((r) => ({
+      ...r,
+      at: r.at.toISOString(),
+      siteId: undefined,
+      before: r.before as JSONValue,
+      after: r.after as JSONValue,
+    }));
+    return c.json(
+      { items, nextBefore: rows.length > limit ? page[page.length - 1]!.id : null },
+      200,
+    );
   });
   return app;
 }

@@ -29,13 +29,29 @@ const PROBLEM_TEXT: Record<number, string> = {
 /** OpenAPI response entries for the given problem statuses. */
 export function problemResponses<S extends keyof typeof PROBLEM_TEXT>(...statuses: S[]) {
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: PROBLEM_TEXT[s], content: { 'application/problem+json': { schema: ProblemSchema } } }]),
-  ) as Record<S, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }>;
+    statuses.map((s) => [
+      s,
+      {
+        description: PROBLEM_TEXT[s],
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
+    ]),
+  ) as Record<
+    S,
+    {
+      description: string;
+      content: { 'application/problem+json': { schema: typeof ProblemSchema } };
+    }
+  >;
 }
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().max(200).optional().meta({ description: 'The nextCursor of the previous page' }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: 'The nextCursor of the previous page' }),
 });
 
 export const encodeCursor = (name: string) => Buffer.from(name).toString('base64url');
@@ -43,7 +59,8 @@ export const encodeCursor = (name: string) => Buffer.from(name).toString('base64
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   const name = Buffer.from(cursor, 'base64url').toString();
-  if (!Name.safeParse(name).success) throw badRequest('invalid cursor: pass the nextCursor of the previous page');
+  if (!Name.safeParse(name).success)
+    throw badRequest('invalid cursor: pass the nextCursor of the previous page');
   return name;
 }
 
@@ -62,13 +79,16 @@ export function checkIfMatch(header: string | undefined, current: number | undef
   }
   const tags = header.split(',').map((t) => t.trim());
   if (current === undefined || !tags.includes(etagOf(current))) {
-    throw preconditionFailed(`the resource changed: current ETag is ${current === undefined ? 'none' : etagOf(current)}`);
+    throw preconditionFailed(
+      `the resource changed: current ETag is ${current === undefined ? 'none' : etagOf(current)}`,
+    );
   }
 }
 
 /** Enforces `If-None-Match: *` (create only) on PUT. */
 export function checkIfNoneMatch(header: string | undefined, current: number | undefined): void {
-  if (header?.trim() === '*' && current !== undefined) throw preconditionFailed('the resource already exists');
+  if (header?.trim() === '*' && current !== undefined)
+    throw preconditionFailed('the resource already exists');
 }
 
 /** Parses a `?selector=` query value; a malformed one is a 400 naming the bad term. */

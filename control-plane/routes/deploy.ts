@@ -52,7 +52,9 @@ const DrainStraggler = z
 
 const ChangeResult = z
   .object({
-    revision: z.int().meta({ description: 'The revision carrying the change (the current one when nothing changed)' }),
+    revision: z.int().meta({
+      description: 'The revision carrying the change (the current one when nothing changed)',
+    }),
     changed: z.boolean(),
     realServers: z.array(AffectedRealServer),
   })
@@ -60,57 +62,98 @@ const ChangeResult = z
 
 const DrainResult = ChangeResult.extend({
   drained: z.boolean(),
-  remaining: z.array(DrainStraggler).meta({ description: 'Directors still holding up the drain (empty when drained)' }),
+  remaining: z
+    .array(DrainStraggler)
+    .meta({ description: 'Directors still holding up the drain (empty when drained)' }),
 }).meta({ id: 'DrainResult' });
 
 const oneParams = z.object({ site: Name, virtualServer: Name, name: Name });
 const siteParams = z.object({ site: Name });
 const wait = z.coerce.number().int().min(0).max(3600).default(0).meta({
-  description: 'Seconds to wait for the drain to complete (capped by the server); 0 answers at once',
+  description:
+    'Seconds to wait for the drain to complete (capped by the server); 0 answers at once',
 });
-const selector = z.string().max(1024).meta({ description: 'Label selector (non-empty), e.g. app=web,version=v1' });
+const selector = z
+  .string()
+  .max(1024)
+  .meta({ description: 'Label selector (non-empty), e.g. app=web,version=v1' });
 const drainResponses = {
-  200: { description: 'Drained: every director applied it and reports no active connection', ...json(DrainResult) },
-  202: { description: 'Draining: the wait ran out (or was not asked for) first', ...json(DrainResult) },
+  200: {
+    description: 'Drained: every director applied it and reports no active connection',
+    ...json(DrainResult),
+  },
+  202: {
+    description: 'Draining: the wait ran out (or was not asked for) first',
+    ...json(DrainResult),
+  },
 };
 
 const onePath = '/v1/sites/{site}/virtual-servers/{virtualServer}/real-servers/{name}';
 const routes = {
   drainOne: createRoute({
-    method: 'post', path: `${onePath}/drain`, tags, summary: 'Drain a real server (adminState draining), optionally waiting for it',
+    method: 'post',
+    path: `${onePath}/drain`,
+    tags,
+    summary: 'Drain a real server (adminState draining), optionally waiting for it',
     request: { params: oneParams, query: z.object({ wait }) },
     responses: { ...drainResponses, ...problemResponses(400, 401, 403, 404) },
   }),
   restoreOne: createRoute({
-    method: 'post', path: `${onePath}/restore`, tags, summary: 'Put a real server back in service (adminState enabled)',
+    method: 'post',
+    path: `${onePath}/restore`,
+    tags,
+    summary: 'Put a real server back in service (adminState enabled)',
     request: { params: oneParams },
-    responses: { 200: { description: 'Restored', ...json(ChangeResult) }, ...problemResponses(401, 403, 404) },
+    responses: {
+      200: { description: 'Restored', ...json(ChangeResult) },
+      ...problemResponses(401, 403, 404),
+    },
   }),
   drainSelected: createRoute({
-    method: 'post', path: '/v1/sites/{site}/real-servers/drain', tags, summary: 'Drain every real server of the site matching a selector, in one revision',
+    method: 'post',
+    path: '/v1/sites/{site}/real-servers/drain',
+    tags,
+    summary: 'Drain every real server of the site matching a selector, in one revision',
     request: { params: siteParams, query: z.object({ selector, wait }) },
     responses: { ...drainResponses, ...problemResponses(400, 401, 403, 404) },
   }),
   restoreSelected: createRoute({
-    method: 'post', path: '/v1/sites/{site}/real-servers/restore', tags, summary: 'Restore every real server of the site matching a selector, in one revision',
+    method: 'post',
+    path: '/v1/sites/{site}/real-servers/restore',
+    tags,
+    summary: 'Restore every real server of the site matching a selector, in one revision',
     request: { params: siteParams, query: z.object({ selector }) },
-    responses: { 200: { description: 'Restored', ...json(ChangeResult) }, ...problemResponses(400, 401, 403, 404) },
+    responses: {
+      200: { description: 'Restored', ...json(ChangeResult) },
+      ...problemResponses(400, 401, 403, 404),
+    },
   }),
   weightSelected: createRoute({
-    method: 'post', path: '/v1/sites/{site}/real-servers/weight', tags, summary: 'Set the weight of every real server of the site matching a selector, in one revision',
+    method: 'post',
+    path: '/v1/sites/{site}/real-servers/weight',
+    tags,
+    summary: 'Set the weight of every real server of the site matching a selector, in one revision',
     request: {
       params: siteParams,
       query: z.object({ selector }),
-      body: { required: true, ...json(z.object({ weight: z.int().min(0).max(65535) }).meta({ id: 'WeightChange' })) },
+      body: {
+        required: true,
+        ...json(z.object({ weight: z.int().min(0).max(65535) }).meta({ id: 'WeightChange' })),
+      },
     },
-    responses: { 200: { description: 'Changed', ...json(ChangeResult) }, ...problemResponses(400, 401, 403, 404, 413, 415, 422) },
+    responses: {
+      200: { description: 'Changed', ...json(ChangeResult) },
+      ...problemResponses(400, 401, 403, 404, 413, 415, 422),
+    },
   }),
 };
 
 /** A selector for a whole-site operation: required and non-empty, so nothing is drained by accident. */
 function requiredSelector(text: string): { selector: Selector; text: string } {
   if (text.trim() === '') {
-    throw badRequest('a non-empty selector is required (e.g. selector=app=web,version=v1): operations on a whole site are never implicit');
+    throw badRequest(
+      'a non-empty selector is required (e.g. selector=app=web,version=v1): operations on a whole site are never implicit',
+    );
   }
   try {
     return { selector: parseSelector(text), text };
@@ -120,10 +163,24 @@ function requiredSelector(text: string): { selector: Selector; text: string } {
 }
 
 /** Drains the target, then waits up to `waitS` (capped by the server) for it to complete. */
-async function drain(deps: AppDeps, site: string, actor: string, target: RealServerTarget, waitS: number, signal: AbortSignal) {
+async function drain(
+  deps: AppDeps,
+  site: string,
+  actor: string,
+  target: RealServerTarget,
+  waitS: number,
+  signal: AbortSignal,
+) {
   const result = await changeRealServers(deps, site, actor, target, drainChange);
   const waitMs = Math.min(waitS, deps.options.maxWaitS) * 1000;
-  const remaining = await waitForDrain({ db: deps.database.db, bus: deps.bus }, result.siteId, result.revision, result.targets, waitMs, signal);
+  const remaining = await waitForDrain(
+    { db: deps.database.db, bus: deps.bus },
+    result.siteId,
+    result.revision,
+    result.targets,
+    waitMs,
+    signal,
+  );
   return {
     drained: remaining.length === 0,
     revision: result.revision,
@@ -133,7 +190,15 @@ async function drain(deps: AppDeps, site: string, actor: string, target: RealSer
   };
 }
 
-const changeBody = ({ revision, changed, realServers }: { revision: number; changed: boolean; realServers: z.output<typeof AffectedRealServer>[] }) => ({
+const changeBody = ({
+  revision,
+  changed,
+  realServers,
+}: {
+  revision: number;
+  changed: boolean;
+  realServers: z.output<typeof AffectedRealServer>[];
+}) => ({
   revision,
   changed,
   realServers,
@@ -145,28 +210,54 @@ export function deployRoutes() {
   app.openapi(routes.drainOne, async (c) => {
     const actor = actorName(authorize(c, 'operate'));
     const { site, virtualServer, name } = c.req.valid('param');
-    const body = await drain(c.var.deps, site, actor, { virtualServer, name }, c.req.valid('query').wait, c.req.raw.signal);
+    const body = await drain(
+      c.var.deps,
+      site,
+      actor,
+      { virtualServer, name },
+      c.req.valid('query').wait,
+      c.req.raw.signal,
+    );
     return body.drained ? c.json(body, 200) : c.json(body, 202);
   });
 
   app.openapi(routes.restoreOne, async (c) => {
     const actor = actorName(authorize(c, 'operate'));
     const { site, virtualServer, name } = c.req.valid('param');
-    const result = await changeRealServers(c.var.deps, site, actor, { virtualServer, name }, restoreChange);
+    const result = await changeRealServers(
+      c.var.deps,
+      site,
+      actor,
+      { virtualServer, name },
+      restoreChange,
+    );
     return c.json(changeBody(result), 200);
   });
 
   app.openapi(routes.drainSelected, async (c) => {
     const actor = actorName(authorize(c, 'operate'));
     const { selector: text, wait: waitS } = c.req.valid('query');
-    const body = await drain(c.var.deps, c.req.valid('param').site, actor, requiredSelector(text), waitS, c.req.raw.signal);
+    const body = await drain(
+      c.var.deps,
+      c.req.valid('param').site,
+      actor,
+      requiredSelector(text),
+      waitS,
+      c.req.raw.signal,
+    );
     return body.drained ? c.json(body, 200) : c.json(body, 202);
   });
 
   app.openapi(routes.restoreSelected, async (c) => {
     const actor = actorName(authorize(c, 'operate'));
     const target = requiredSelector(c.req.valid('query').selector);
-    const result = await changeRealServers(c.var.deps, c.req.valid('param').site, actor, target, restoreChange);
+    const result = await changeRealServers(
+      c.var.deps,
+      c.req.valid('param').site,
+      actor,
+      target,
+      restoreChange,
+    );
     return c.json(changeBody(result), 200);
   });
 
@@ -174,7 +265,13 @@ export function deployRoutes() {
     const actor = actorName(authorize(c, 'operate'));
     const target = requiredSelector(c.req.valid('query').selector);
     const change = weightChange(c.req.valid('json').weight);
-    const result = await changeRealServers(c.var.deps, c.req.valid('param').site, actor, target, change);
+    const result = await changeRealServers(
+      c.var.deps,
+      c.req.valid('param').site,
+      actor,
+      target,
+      change,
+    );
     return c.json(changeBody(result), 200);
   });
 

@@ -22,7 +22,10 @@ const PAGE = `<!doctype html>
 </body></html>`;
 
 export function registerDocs(app: OpenAPIHono<AppEnv>, version: string): void {
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

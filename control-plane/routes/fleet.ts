@@ -10,7 +10,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { AgentStatus, Name, RealServerSpec, RealServerStatus, VrrpState, matchesSelector, parseSelector, type Selector } from '../../contract/index.js';
+import {
+  AgentStatus,
+  Name,
+  RealServerSpec,
+  RealServerStatus,
+  VrrpState,
+  matchesSelector,
+  parseSelector,
+  type Selector,
+} from '../../contract/index.js';
 import { directors, vrrpTransitions } from '../db/schema.js';
 import { authorize } from '../http/auth.js';
 import type { AppEnv } from '../http/context.js';
@@ -24,15 +33,22 @@ const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json
 const tags = ['fleet'];
 const params = z.object({ site: Name });
 const Freshness = {
-  reportedAt: z.iso.datetime().nullable().meta({ description: 'When the director last reported (null: never)' }),
-  stale: z.boolean().meta({ description: 'No report, or the last one is older than the stale threshold' }),
+  reportedAt: z.iso
+    .datetime()
+    .nullable()
+    .meta({ description: 'When the director last reported (null: never)' }),
+  stale: z
+    .boolean()
+    .meta({ description: 'No report, or the last one is older than the stale threshold' }),
 };
 const ViewHeader = { site: Name, revision: z.int(), staleAfterS: z.int() };
 
 const VrrpMemberStatus = z.object({
   director: Name,
   configuredPriority: z.int(),
-  state: z.union([VrrpState, z.literal('unknown')]).meta({ description: 'unknown: no report, or the report does not mention the instance' }),
+  state: z
+    .union([VrrpState, z.literal('unknown')])
+    .meta({ description: 'unknown: no report, or the report does not mention the instance' }),
   priority: z.int().nullable(),
   since: z.iso.datetime().nullable(),
   vipsOwned: z.array(z.string()),
@@ -50,7 +66,15 @@ const VrrpInstanceStatus = z
   .meta({ id: 'VrrpInstanceStatus' });
 
 const VrrpTransitionRecord = z
-  .object({ id: z.int(), director: Name, instance: Name, from: VrrpState, to: VrrpState, reason: z.string(), at: z.iso.datetime() })
+  .object({
+    id: z.int(),
+    director: Name,
+    instance: Name,
+    from: VrrpState,
+    to: VrrpState,
+    reason: z.string(),
+    at: z.iso.datetime(),
+  })
   .meta({ id: 'VrrpTransitionRecord' });
 
 const DirectorStatus = z
@@ -76,35 +100,99 @@ const RealServerDirectorView = z.object({
   inactiveConnections: z.int().nullable(),
 });
 const Connections = { activeConnections: z.int(), inactiveConnections: z.int() };
-const RealServerView = RealServerSpec.pick({ name: true, address: true, port: true, weight: true, adminState: true, labels: true })
+const RealServerView = RealServerSpec.pick({
+  name: true,
+  address: true,
+  port: true,
+  weight: true,
+  adminState: true,
+  labels: true,
+})
   .extend({
     virtualServer: Name,
-    directors: z.array(RealServerDirectorView).meta({ description: 'The directors carrying its virtual server' }),
+    directors: z
+      .array(RealServerDirectorView)
+      .meta({ description: 'The directors carrying its virtual server' }),
     ...Connections,
   })
   .meta({ id: 'RealServerView' });
 
 const routes = {
   vrrpStatus: createRoute({
-    method: 'get', path: '/v1/sites/{site}/vrrp-status', tags, summary: 'VRRP state of every instance and member, with split brain and no-master flags',
+    method: 'get',
+    path: '/v1/sites/{site}/vrrp-status',
+    tags,
+    summary: 'VRRP state of every instance and member, with split brain and no-master flags',
     request: { params },
-    responses: { 200: { description: 'Per instance', ...json(z.object({ ...ViewHeader, instances: z.array(VrrpInstanceStatus) })) }, ...problemResponses(401, 403, 404) },
+    responses: {
+      200: {
+        description: 'Per instance',
+        ...json(z.object({ ...ViewHeader, instances: z.array(VrrpInstanceStatus) })),
+      },
+      ...problemResponses(401, 403, 404),
+    },
   }),
   transitions: createRoute({
-    method: 'get', path: '/v1/sites/{site}/vrrp-transitions', tags, summary: 'Reported VRRP state changes, newest first',
-    request: { params, query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), director: Name.optional() }) },
-    responses: { 200: { description: 'Transitions', ...json(z.object({ items: z.array(VrrpTransitionRecord) })) }, ...problemResponses(400, 401, 403, 404) },
+    method: 'get',
+    path: '/v1/sites/{site}/vrrp-transitions',
+    tags,
+    summary: 'Reported VRRP state changes, newest first',
+    request: {
+      params,
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+        director: Name.optional(),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'Transitions',
+        ...json(z.object({ items: z.array(VrrpTransitionRecord) })),
+      },
+      ...problemResponses(400, 401, 403, 404),
+    },
   }),
   directorsStatus: createRoute({
-    method: 'get', path: '/v1/sites/{site}/directors-status', tags, summary: 'What each director applied, rejected and reported',
+    method: 'get',
+    path: '/v1/sites/{site}/directors-status',
+    tags,
+    summary: 'What each director applied, rejected and reported',
     request: { params },
-    responses: { 200: { description: 'Per director', ...json(z.object({ ...ViewHeader, directors: z.array(DirectorStatus) })) }, ...problemResponses(401, 403, 404) },
+    responses: {
+      200: {
+        description: 'Per director',
+        ...json(z.object({ ...ViewHeader, directors: z.array(DirectorStatus) })),
+      },
+      ...problemResponses(401, 403, 404),
+    },
   }),
   realServerStatus: createRoute({
-    method: 'get', path: '/v1/sites/{site}/real-server-status', tags, summary: "Each real server's health, weight and connections per director",
-    request: { params, query: z.object({ virtualServer: Name.optional(), selector: z.string().max(1024).optional().meta({ description: 'Label selector on the real servers' }) }) },
+    method: 'get',
+    path: '/v1/sites/{site}/real-server-status',
+    tags,
+    summary: "Each real server's health, weight and connections per director",
+    request: {
+      params,
+      query: z.object({
+        virtualServer: Name.optional(),
+        selector: z
+          .string()
+          .max(1024)
+          .optional()
+          .meta({ description: 'Label selector on the real servers' }),
+      }),
+    },
     responses: {
-      200: { description: 'Per real server; connection totals count non-stale directors only', ...json(z.object({ ...ViewHeader, realServers: z.array(RealServerView), totals: z.object(Connections) })) },
+      200: {
+        description: 'Per real server; connection totals count non-stale directors only',
+        ...json(
+          z.object({
+            ...ViewHeader,
+            realServers: z.array(RealServerView),
+            totals: z.object(Connections),
+          }),
+        ),
+      },
       ...problemResponses(400, 401, 403, 404),
     },
   }),
@@ -124,11 +212,16 @@ async function loadView(c: Context<AppEnv>, siteName: string) {
     reportedAt: latest?.reportedAt.toISOString() ?? null,
     stale: isStale(latest, now, options.staleAfterS),
   });
-  const header = { site: siteName, revision: snapshot.site.revision, staleAfterS: options.staleAfterS };
+  const header = {
+    site: siteName,
+    revision: snapshot.site.revision,
+    staleAfterS: options.staleAfterS,
+  };
   return { snapshot, reportOf, freshness, header };
 }
 
-const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byName = <T extends { name: string }>(a: T, b: T) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 
 export function fleetRoutes() {
   const app = createRouter();
@@ -150,8 +243,17 @@ export function fleetRoutes() {
           ...freshness(latest),
         };
       });
-      const masters = members.filter((m) => !m.stale && m.state === 'master').map((m) => m.director);
-      return { name: instance.name, vrid: instance.vrid, members, masters, splitBrain: masters.length > 1, noMaster: masters.length === 0 };
+      const masters = members
+        .filter((m) => !m.stale && m.state === 'master')
+        .map((m) => m.director);
+      return {
+        name: instance.name,
+        vrid: instance.vrid,
+        members,
+        masters,
+        splitBrain: masters.length > 1,
+        noMaster: masters.length === 0,
+      };
     });
     return c.json({ ...header, instances }, 200);
   });
@@ -163,7 +265,10 @@ export function fleetRoutes() {
     const site = await findSite(db, c.req.valid('param').site);
     const where: SQL[] = [eq(vrrpTransitions.siteId, site.id)];
     if (director !== undefined) {
-      const [row] = await db.select({ id: directors.id }).from(directors).where(and(eq(directors.siteId, site.id), eq(directors.name, director)));
+      const [row] = await db
+        .select({ id: directors.id })
+        .from(directors)
+        .where(and(eq(directors.siteId, site.id), eq(directors.name, director)));
       if (!row) throw notFound(`director ${site.name}/${director}`);
       where.push(eq(vrrpTransitions.directorId, row.id));
     }
@@ -217,34 +322,52 @@ export function fleetRoutes() {
       throw badRequest((err as Error).message);
     }
     const { snapshot, reportOf, freshness, header } = await loadView(c, c.req.valid('param').site);
-    const servers = [...snapshot.virtualServers].sort(byName).filter((vs) => query.virtualServer === undefined || vs.name === query.virtualServer);
-    if (query.virtualServer !== undefined && servers.length === 0) throw notFound(`virtual server ${header.site}/${query.virtualServer}`);
+    const servers = [...snapshot.virtualServers]
+      .sort(byName)
+      .filter((vs) => query.virtualServer === undefined || vs.name === query.virtualServer);
+    if (query.virtualServer !== undefined && servers.length === 0)
+      throw notFound(`virtual server ${header.site}/${query.virtualServer}`);
     const directorNames = snapshot.directors.map((d) => d.name).sort();
     const totals = { activeConnections: 0, inactiveConnections: 0 };
     const realServers = servers.flatMap((vs) =>
-      [...vs.realServers].sort(byName).filter((rs) => matchesSelector(selector, rs.labels)).map((rs) => {
-        const views = carriersOf(vs, snapshot.vrrpInstances, directorNames).map((director) => {
-          const latest = reportOf(director);
-          const entry = latest?.report.realServers.find((r) => r.virtualServer === vs.name && r.realServer === rs.name);
+      [...vs.realServers]
+        .sort(byName)
+        .filter((rs) => matchesSelector(selector, rs.labels))
+        .map((rs) => {
+          const views = carriersOf(vs, snapshot.vrrpInstances, directorNames).map((director) => {
+            const latest = reportOf(director);
+            const entry = latest?.report.realServers.find(
+              (r) => r.virtualServer === vs.name && r.realServer === rs.name,
+            );
+            return {
+              director,
+              ...freshness(latest),
+              health: entry?.health ?? ('unknown' as const),
+              weight: entry?.weight ?? null,
+              activeConnections: entry?.activeConnections ?? null,
+              inactiveConnections: entry?.inactiveConnections ?? null,
+            };
+          });
+          const sums = { activeConnections: 0, inactiveConnections: 0 };
+          for (const v of views.filter((view) => !view.stale)) {
+            sums.activeConnections += v.activeConnections ?? 0;
+            sums.inactiveConnections += v.inactiveConnections ?? 0;
+          }
+          totals.activeConnections += sums.activeConnections;
+          totals.inactiveConnections += sums.inactiveConnections;
+          const { name, address, port, weight, adminState, labels } = rs;
           return {
-            director,
-            ...freshness(latest),
-            health: entry?.health ?? ('unknown' as const),
-            weight: entry?.weight ?? null,
-            activeConnections: entry?.activeConnections ?? null,
-            inactiveConnections: entry?.inactiveConnections ?? null,
+            virtualServer: vs.name,
+            name,
+            address,
+            port,
+            weight,
+            adminState,
+            labels,
+            directors: views,
+            ...sums,
           };
-        });
-        const sums = { activeConnections: 0, inactiveConnections: 0 };
-        for (const v of views.filter((view) => !view.stale)) {
-          sums.activeConnections += v.activeConnections ?? 0;
-          sums.inactiveConnections += v.inactiveConnections ?? 0;
-        }
-        totals.activeConnections += sums.activeConnections;
-        totals.inactiveConnections += sums.inactiveConnections;
-        const { name, address, port, weight, adminState, labels } = rs;
-        return { virtualServer: vs.name, name, address, port, weight, adminState, labels, directors: views, ...sums };
-      }),
+        }),
     );
     return c.json({ ...header, realServers, totals }, 200);
   });

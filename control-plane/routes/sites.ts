@@ -13,10 +13,20 @@ import { createRouter } from '../http/openapi.js';
 import { conflict, invalid } from '../http/problem.js';
 import { bumpRevision, recordAudit, writeSite } from '../store/site-write.js';
 import { findSite, type SiteRow } from '../store/sites.js';
-import { PageQuery, checkIfMatch, decodeCursor, encodeCursor, etagOf, problemResponses, selectorParam } from './common.js';
+import {
+  PageQuery,
+  checkIfMatch,
+  decodeCursor,
+  encodeCursor,
+  etagOf,
+  problemResponses,
+  selectorParam,
+} from './common.js';
 
 const Site = SiteSpec.extend({
-  revision: z.int().meta({ description: 'Increases with every change to the site or anything in it' }),
+  revision: z
+    .int()
+    .meta({ description: 'Increases with every change to the site or anything in it' }),
   version: z.int(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -29,28 +39,66 @@ const ifMatch = z.object({ 'if-match': z.string().optional() });
 
 const routes = {
   list: createRoute({
-    method: 'get', path: '/v1/sites', tags, summary: 'List sites',
+    method: 'get',
+    path: '/v1/sites',
+    tags,
+    summary: 'List sites',
     request: { query: PageQuery.extend({ selector: z.string().max(1024).optional() }) },
-    responses: { 200: { description: 'A page of sites', ...json(z.object({ items: z.array(Site), nextCursor: z.string().nullable() })) }, ...problemResponses(400, 401, 403) },
+    responses: {
+      200: {
+        description: 'A page of sites',
+        ...json(z.object({ items: z.array(Site), nextCursor: z.string().nullable() })),
+      },
+      ...problemResponses(400, 401, 403),
+    },
   }),
   create: createRoute({
-    method: 'post', path: '/v1/sites', tags, summary: 'Create a site',
+    method: 'post',
+    path: '/v1/sites',
+    tags,
+    summary: 'Create a site',
     request: { body: { required: true, ...json(SiteSpec) } },
-    responses: { 201: { description: 'Created', ...json(Site) }, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
+    responses: {
+      201: { description: 'Created', ...json(Site) },
+      ...problemResponses(400, 401, 403, 409, 413, 415, 422),
+    },
   }),
   get: createRoute({
-    method: 'get', path: '/v1/sites/{site}', tags, summary: 'Read a site',
+    method: 'get',
+    path: '/v1/sites/{site}',
+    tags,
+    summary: 'Read a site',
     request: { params: siteParam },
-    responses: { 200: { description: 'The site', ...json(Site) }, ...problemResponses(401, 403, 404) },
+    responses: {
+      200: { description: 'The site', ...json(Site) },
+      ...problemResponses(401, 403, 404),
+    },
   }),
   put: createRoute({
-    method: 'put', path: '/v1/sites/{site}', tags, summary: "Replace a site's description and labels",
-    request: { params: siteParam, headers: ifMatch, body: { required: true, ...json(SiteSpec.partial({ name: true })) } },
-    responses: { 200: { description: 'Replaced', ...json(Site) }, ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422) },
+    method: 'put',
+    path: '/v1/sites/{site}',
+    tags,
+    summary: "Replace a site's description and labels",
+    request: {
+      params: siteParam,
+      headers: ifMatch,
+      body: { required: true, ...json(SiteSpec.partial({ name: true })) },
+    },
+    responses: {
+      200: { description: 'Replaced', ...json(Site) },
+      ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422),
+    },
   }),
   delete: createRoute({
-    method: 'delete', path: '/v1/sites/{site}', tags, summary: 'Delete a site (with ?cascade=true if it is not empty)',
-    request: { params: siteParam, headers: ifMatch, query: z.object({ cascade: z.enum(['true', 'false']).default('false') }) },
+    method: 'delete',
+    path: '/v1/sites/{site}',
+    tags,
+    summary: 'Delete a site (with ?cascade=true if it is not empty)',
+    request: {
+      params: siteParam,
+      headers: ifMatch,
+      query: z.object({ cascade: z.enum(['true', 'false']).default('false') }),
+    },
     responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 409, 412) },
   }),
 };
@@ -72,17 +120,30 @@ export function siteRoutes() {
     const selector = selectorParam(text);
     const after = decodeCursor(cursor);
     const rows = await c.var.deps.database.db
-      .select().from(sites).where(after === undefined ? undefined : gt(sites.name, after)).orderBy(asc(sites.name));
+      .select()
+      .from(sites)
+      .where(after === undefined ? undefined : gt(sites.name, after))
+      .orderBy(asc(sites.name));
     const matching = rows.filter((r) => matchesSelector(selector, (r.spec as SiteSpec).labels));
     const page = matching.slice(0, limit);
-    return c.json({ items: page.map(present), nextCursor: matching.length > limit ? encodeCursor(page[page.length - 1]!.name) : null }, 200);
+    return c.json(
+      {
+        items: page.map(present),
+        nextCursor: matching.length > limit ? encodeCursor(page[page.length - 1]!.name) : null,
+      },
+      200,
+    );
   });
 
   app.openapi(routes.create, async (c) => {
     const principal = authorize(c, 'write');
     const spec = c.req.valid('json');
     const row = await c.var.deps.bus.transaction(async (tx) => {
-      const [created] = await tx.insert(sites).values({ name: spec.name, spec }).onConflictDoNothing().returning();
+      const [created] = await tx
+        .insert(sites)
+        .values({ name: spec.name, spec })
+        .onConflictDoNothing()
+        .returning();
       if (!created) throw conflict(`site ${spec.name} already exists`);
       await publish(tx, { type: 'revision', siteId: created.id, revision: created.revision });
       await recordAudit(tx, actorName(principal), created.id, created.revision, [
@@ -106,15 +167,24 @@ export function siteRoutes() {
     const principal = authorize(c, 'write');
     const { site: name } = c.req.valid('param');
     const body = c.req.valid('json');
-    if (body.name !== undefined && body.name !== name) throw invalid([{ path: ['name'], message: `must be ${name} or absent` }], ['body']);
+    if (body.name !== undefined && body.name !== name)
+      throw invalid([{ path: ['name'], message: `must be ${name} or absent` }], ['body']);
     const spec = { ...body, name };
     const { result: row } = await writeSite(c.var.deps, name, actorName(principal), async (w) => {
       checkIfMatch(c.req.valid('header')['if-match'], w.site.version);
       if (isDeepStrictEqual(w.site.spec, spec)) return w.site;
-      w.record({ action: 'update', resourceType: 'site', resource: name, before: w.site.spec, after: spec });
+      w.record({
+        action: 'update',
+        resourceType: 'site',
+        resource: name,
+        before: w.site.spec,
+        after: spec,
+      });
       const [updated] = await w.tx
-        .update(sites).set({ spec, version: sql`${sites.version} + 1`, updatedAt: sql`now()` })
-        .where(eq(sites.id, w.site.id)).returning();
+        .update(sites)
+        .set({ spec, version: sql`${sites.version} + 1`, updatedAt: sql`now()` })
+        .where(eq(sites.id, w.site.id))
+        .returning();
       return updated!;
     });
     const fresh = await findSite(c.var.deps.database.db, name);
@@ -129,14 +199,25 @@ export function siteRoutes() {
     await writeSite(c.var.deps, name, actorName(principal), async (w) => {
       checkIfMatch(c.req.valid('header')['if-match'], w.site.version);
       const children = await Promise.all(
-        [directors, vrrpInstances, virtualServers].map(async (t) => (await w.tx.select({ n: count() }).from(t).where(eq(t.siteId, w.site.id)))[0]?.n ?? 0),
+        [directors, vrrpInstances, virtualServers].map(
+          async (t) =>
+            (await w.tx.select({ n: count() }).from(t).where(eq(t.siteId, w.site.id)))[0]?.n ?? 0,
+        ),
       );
       if (!cascade && children.some((n) => n > 0)) {
-        throw conflict(`site ${name} still has ${children[0]} directors, ${children[1]} VRRP instances and ${children[2]} virtual servers; delete them or pass cascade=true`);
+        throw conflict(
+          `site ${name} still has ${children[0]} directors, ${children[1]} VRRP instances and ${children[2]} virtual servers; delete them or pass cascade=true`,
+        );
       }
       await bumpRevision(w.tx, w.site.id); // wakes the site's long-polls: their director is gone
       await recordAudit(w.tx, actorName(principal), w.site.id, null, [
-        { action: 'delete', resourceType: 'site', resource: name, before: w.site.spec, after: null },
+        {
+          action: 'delete',
+          resourceType: 'site',
+          resource: name,
+          before: w.site.spec,
+          after: null,
+        },
       ]);
       await publish(w.tx, { type: 'tokens' }); // agent tokens of its directors went with it
       await w.tx.delete(sites).where(eq(sites.id, w.site.id));

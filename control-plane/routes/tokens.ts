@@ -35,8 +35,14 @@ const CreateToken = z
     name: Text(128).min(1),
     role: z.enum(ROLES as [Role, ...Role[]]),
     site: Name.optional().meta({ description: 'Agent tokens: the site of the director' }),
-    director: Name.optional().meta({ description: 'Agent tokens: the director the token speaks for' }),
-    expiresInS: z.int().min(60).max(10 * 365 * 86400).optional(),
+    director: Name.optional().meta({
+      description: 'Agent tokens: the director the token speaks for',
+    }),
+    expiresInS: z
+      .int()
+      .min(60)
+      .max(10 * 365 * 86400)
+      .optional(),
   })
   .meta({ id: 'CreateToken' });
 
@@ -45,17 +51,35 @@ const tags = ['tokens'];
 
 const routes = {
   create: createRoute({
-    method: 'post', path: '/v1/tokens', tags, summary: 'Create a token (shown once)',
+    method: 'post',
+    path: '/v1/tokens',
+    tags,
+    summary: 'Create a token (shown once)',
     request: { body: { required: true, ...json(CreateToken) } },
-    responses: { 201: { description: 'The token and its record', ...json(TokenInfo.extend({ token: z.string() })) }, ...problemResponses(400, 401, 403, 404, 413, 415, 422) },
+    responses: {
+      201: {
+        description: 'The token and its record',
+        ...json(TokenInfo.extend({ token: z.string() })),
+      },
+      ...problemResponses(400, 401, 403, 404, 413, 415, 422),
+    },
   }),
   list: createRoute({
-    method: 'get', path: '/v1/tokens', tags, summary: 'List tokens (never their values)',
+    method: 'get',
+    path: '/v1/tokens',
+    tags,
+    summary: 'List tokens (never their values)',
     request: { query: z.object({ includeRevoked: z.enum(['true', 'false']).default('false') }) },
-    responses: { 200: { description: 'Tokens', ...json(z.object({ items: z.array(TokenInfo) })) }, ...problemResponses(401, 403) },
+    responses: {
+      200: { description: 'Tokens', ...json(z.object({ items: z.array(TokenInfo) })) },
+      ...problemResponses(401, 403),
+    },
   }),
   revoke: createRoute({
-    method: 'delete', path: '/v1/tokens/{id}', tags, summary: 'Revoke a token',
+    method: 'delete',
+    path: '/v1/tokens/{id}',
+    tags,
+    summary: 'Revoke a token',
     request: { params: z.object({ id: z.uuid() }) },
     responses: { 204: { description: 'Revoked' }, ...problemResponses(401, 403, 404) },
   }),
@@ -79,12 +103,25 @@ function present(row: TokenRow, director: string | null) {
 /** Creates a token and returns it with its row. Used by the API and by `create-admin-token`. */
 export async function createToken(
   tx: Tx | Db,
-  input: { name: string; role: Role; directorId?: string | null; expiresAt?: Date | null; createdBy: string },
+  input: {
+    name: string;
+    role: Role;
+    directorId?: string | null;
+    expiresAt?: Date | null;
+    createdBy: string;
+  },
 ): Promise<{ token: string; row: TokenRow }> {
   const token = generateToken();
   const [row] = await tx
     .insert(apiTokens)
-    .values({ name: input.name, role: input.role, directorId: input.directorId ?? null, tokenHash: hashToken(token), createdBy: input.createdBy, expiresAt: input.expiresAt ?? null })
+    .values({
+      name: input.name,
+      role: input.role,
+      directorId: input.directorId ?? null,
+      tokenHash: hashToken(token),
+      createdBy: input.createdBy,
+      expiresAt: input.expiresAt ?? null,
+    })
     .returning();
   return { token, row: row! };
 }
@@ -98,25 +135,60 @@ export function tokenRoutes() {
     const { db } = c.var.deps.database;
     const isAgent = body.role === 'agent';
     if (isAgent !== (body.site !== undefined && body.director !== undefined)) {
-      throw invalid([{ path: ['director'], message: isAgent ? 'agent tokens need site and director' : 'only agent tokens name a director' }], ['body']);
+      throw invalid(
+        [
+          {
+            path: ['director'],
+            message: isAgent
+              ? 'agent tokens need site and director'
+              : 'only agent tokens name a director',
+          },
+        ],
+        ['body'],
+      );
     }
     let directorId: string | null = null;
     if (isAgent) {
       const site = await findSite(db, body.site!);
-      const [d] = await db.select({ id: directors.id }).from(directors).where(and(eq(directors.siteId, site.id), isNull(directors.parentId), eq(directors.name, body.director!)));
+      const [d] = await db
+        .select({ id: directors.id })
+        .from(directors)
+        .where(
+          and(
+            eq(directors.siteId, site.id),
+            isNull(directors.parentId),
+            eq(directors.name, body.director!),
+          ),
+        );
       if (!d) throw notFound(`director ${body.site}/${body.director}`);
       directorId = d.id;
     }
     const now = c.var.deps.clock.now();
-    const expiresAt = body.expiresInS === undefined ? null : new Date(now.getTime() + body.expiresInS * 1000);
+    const expiresAt =
+      body.expiresInS === undefined ? null : new Date(now.getTime() + body.expiresInS * 1000);
     const { token, row } = await c.var.deps.bus.transaction(async (tx) => {
-      const created = await createToken(tx, { name: body.name, role: body.role, directorId, expiresAt, createdBy: actorName(principal) });
+      const created = await createToken(tx, {
+        name: body.name,
+        role: body.role,
+        directorId,
+        expiresAt,
+        createdBy: actorName(principal),
+      });
       await recordAudit(tx, actorName(principal), null, null, [
-        { action: 'create', resourceType: 'token', resource: created.row.id, before: null, after: present(created.row, isAgent ? `${body.site}/${body.director}` : null) },
+        {
+          action: 'create',
+          resourceType: 'token',
+          resource: created.row.id,
+          before: null,
+          after: present(created.row, isAgent ? `${body.site}/${body.director}` : null),
+        },
       ]);
       return created;
     });
-    return c.json({ ...present(row, isAgent ? `${body.site}/${body.director}` : null), token }, 201);
+    return c.json(
+      { ...present(row, isAgent ? `${body.site}/${body.director}` : null), token },
+      201,
+    );
   });
 
   app.openapi(routes.list, async (c) => {
@@ -130,7 +202,9 @@ export function tokenRoutes() {
       .leftJoin(sites, eq(directors.siteId, sites.id))
       .where(includeRevoked ? undefined : isNull(apiTokens.revokedAt))
       .orderBy(asc(apiTokens.createdAt));
-    const items = rows.map((r) => present(r.token, r.director && r.site ? `${r.site}/${r.director}` : null));
+    const items = rows.map((r) =>
+      present(r.token, r.director && r.site ? `${r.site}/${r.director}` : null),
+    );
     return c.json({ items }, 200);
   });
 
@@ -138,9 +212,21 @@ export function tokenRoutes() {
     const principal = authorize(c, 'secrets');
     const { id } = c.req.valid('param');
     await c.var.deps.bus.transaction(async (tx) => {
-      const [row] = await tx.update(apiTokens).set({ revokedAt: c.var.deps.clock.now() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning();
+      const [row] = await tx
+        .update(apiTokens)
+        .set({ revokedAt: c.var.deps.clock.now() })
+        .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+        .returning();
       if (!row) throw notFound(`active token ${id}`);
-      await recordAudit(tx, actorName(principal), null, null, [{ action: 'revoke', resourceType: 'token', resource: id, before: present(row, null), after: null }]);
+      await recordAudit(tx, actorName(principal), null, null, [
+        {
+          action: 'revoke',
+          resourceType: 'token',
+          resource: id,
+          before: present(row, null),
+          after: null,
+        },
+      ]);
       await publish(tx, { type: 'tokens' });
     });
     return c.body(null, 204);

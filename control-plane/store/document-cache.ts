@@ -50,12 +50,17 @@ export class DocumentCache {
     }
     this.bus.noteRevision(siteId, loaded.site.revision);
     const current = this.#snapshots.get(siteId);
-    if (!current || current.site.revision < loaded.site.revision) this.#snapshots.set(siteId, loaded);
+    if (!current || current.site.revision < loaded.site.revision)
+      this.#snapshots.set(siteId, loaded);
     return this.#snapshots.get(siteId);
   }
 
   /** The document of one director, compiled from the newest snapshot; undefined if it is gone. */
-  async document(director: { id: string; name: string; siteId: string }): Promise<CompiledDocument | undefined> {
+  async document(director: {
+    id: string;
+    name: string;
+    siteId: string;
+  }): Promise<CompiledDocument | undefined> {
     const snapshot = await this.snapshot(director.siteId);
     if (!snapshot) return undefined;
     const cached = this.#documents.get(director.id);

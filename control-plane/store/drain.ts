@@ -25,8 +25,7 @@ import { writeSite } from './site-write.js';
 
 /** Which real servers an operation applies to. */
 export type RealServerTarget =
-  | { virtualServer: string; name: string }
-  | { selector: Selector; text: string };
+  { virtualServer: string; name: string } | { selector: Selector; text: string };
 
 /** An operation: its audit action and the spec it turns a real server's spec into. */
 export interface RealServerChange {
@@ -34,9 +33,18 @@ export interface RealServerChange {
   apply(spec: RealServerSpec): RealServerSpec;
 }
 
-export const drainChange: RealServerChange = { action: 'drain', apply: (spec) => ({ ...spec, adminState: 'draining' }) };
-export const restoreChange: RealServerChange = { action: 'restore', apply: (spec) => ({ ...spec, adminState: 'enabled' }) };
-export const weightChange = (weight: number): RealServerChange => ({ action: 'weight', apply: (spec) => ({ ...spec, weight }) });
+export const drainChange: RealServerChange = {
+  action: 'drain',
+  apply: (spec) => ({ ...spec, adminState: 'draining' }),
+};
+export const restoreChange: RealServerChange = {
+  action: 'restore',
+  apply: (spec) => ({ ...spec, adminState: 'enabled' }),
+};
+export const weightChange = (weight: number): RealServerChange => ({
+  action: 'weight',
+  apply: (spec) => ({ ...spec, weight }),
+});
 
 export interface AffectedRealServer {
   virtualServer: string;
@@ -91,21 +99,45 @@ export async function changeRealServers(
           after,
         });
       }
-      affected.push({ virtualServer, name: spec.name, adminState: after.adminState, weight: after.weight, changed: differs });
+      affected.push({
+        virtualServer,
+        name: spec.name,
+        adminState: after.adminState,
+        weight: after.weight,
+        changed: differs,
+      });
     }
     return { siteId: w.site.id, affected, targets: await drainTargets(w.tx, w.site.id, affected) };
   });
-  return { siteId: result.siteId, revision, changed, realServers: result.affected, targets: result.targets };
+  return {
+    siteId: result.siteId,
+    revision,
+    changed,
+    realServers: result.affected,
+    targets: result.targets,
+  };
 }
 
 /** The targeted real servers, ordered by virtual server then name; 404 when there are none. */
-async function selectRealServers(tx: Tx, siteId: string, siteName: string, target: RealServerTarget) {
+async function selectRealServers(
+  tx: Tx,
+  siteId: string,
+  siteName: string,
+  target: RealServerTarget,
+) {
   if ('selector' in target) {
     const selected = (await loadSiteRealServers(tx, siteId))
       .filter((rs) => matchesSelector(target.selector, rs.spec.labels))
-      .sort((a, b) => (a.virtualServer < b.virtualServer ? -1 : a.virtualServer > b.virtualServer ? 1 : 0));
+      .sort((a, b) =>
+        a.virtualServer < b.virtualServer ? -1 : a.virtualServer > b.virtualServer ? 1 : 0,
+      );
     if (selected.length > 0) return selected;
-    throw new Problem(404, 'not-found', 'Not found', `no real server of site ${siteName} matches the selector "${target.text}"`);
+    throw new Problem(
+      404,
+      'not-found',
+      'Not found',
+      `no real server of site ${siteName} matches the selector "${target.text}"`,
+    );
   }
   const vs = await getObject(tx, virtualServers, { siteId, parentId: null }, target.virtualServer);
   if (!vs) throw notFound(`virtual server ${siteName}/${target.virtualServer}`);
@@ -115,17 +147,28 @@ async function selectRealServers(tx: Tx, siteId: string, siteName: string, targe
 }
 
 /** The directors carrying each affected real server, read in the write's transaction. */
-async function drainTargets(tx: Tx, siteId: string, affected: AffectedRealServer[]): Promise<DrainTarget[]> {
+async function drainTargets(
+  tx: Tx,
+  siteId: string,
+  affected: AffectedRealServer[],
+): Promise<DrainTarget[]> {
   const directorRows = await listSiteObjects(tx, directors, siteId);
-  const instances = (await listSiteObjects(tx, vrrpInstances, siteId)).map((r) => r.spec as VrrpInstanceSpec);
+  const instances = (await listSiteObjects(tx, vrrpInstances, siteId)).map(
+    (r) => r.spec as VrrpInstanceSpec,
+  );
   const vsInstance = new Map(
-    (await listSiteObjects(tx, virtualServers, siteId)).map((r) => [r.name, (r.spec as { vrrpInstance?: string }).vrrpInstance]),
+    (await listSiteObjects(tx, virtualServers, siteId)).map((r) => [
+      r.name,
+      (r.spec as { vrrpInstance?: string }).vrrpInstance,
+    ]),
   );
   const idOf = new Map(directorRows.map((r) => [r.name, r.id]));
   return affected.map((rs) => ({
     virtualServer: rs.virtualServer,
     realServer: rs.name,
-    directors: carriersOf({ vrrpInstance: vsInstance.get(rs.virtualServer) }, instances, [...idOf.keys()]).map((name) => ({
+    directors: carriersOf({ vrrpInstance: vsInstance.get(rs.virtualServer) }, instances, [
+      ...idOf.keys(),
+    ]).map((name) => ({
       name,
       id: idOf.get(name)!,
     })),
@@ -150,20 +193,37 @@ export interface DrainStraggler {
 }
 
 /** Who still holds up the drain of `targets` at `revision`, from the directors' latest reports. */
-export async function drainStragglers(db: Db, siteId: string, revision: number, targets: DrainTarget[]): Promise<DrainStraggler[]> {
-  const reports = await latestReports(db, siteId, [...new Set(targets.flatMap((t) => t.directors.map((d) => d.id)))]);
+export async function drainStragglers(
+  db: Db,
+  siteId: string,
+  revision: number,
+  targets: DrainTarget[],
+): Promise<DrainStraggler[]> {
+  const reports = await latestReports(db, siteId, [
+    ...new Set(targets.flatMap((t) => t.directors.map((d) => d.id))),
+  ]);
   const entries = new Map<string, Map<string, RealServerStatus>>(); // director id -> "vs/rs" -> entry, built on first use
   const entryOf = (directorId: string, report: AgentStatus, key: string) => {
     let index = entries.get(directorId);
-    if (!index) entries.set(directorId, (index = new Map(report.realServers.map((r) => [`${r.virtualServer}/${r.realServer}`, r]))));
+    if (!index)
+      entries.set(
+        directorId,
+        (index = new Map(report.realServers.map((r) => [`${r.virtualServer}/${r.realServer}`, r]))),
+      );
     return index.get(key);
   };
   const stragglers: DrainStraggler[] = [];
   for (const target of targets) {
     for (const director of target.directors) {
       const latest = reports.get(director.id);
-      const entry = latest && entryOf(director.id, latest.report, `${target.virtualServer}/${target.realServer}`);
-      const where = { director: director.name, virtualServer: target.virtualServer, realServer: target.realServer };
+      const entry =
+        latest &&
+        entryOf(director.id, latest.report, `${target.virtualServer}/${target.realServer}`);
+      const where = {
+        director: director.name,
+        virtualServer: target.virtualServer,
+        realServer: target.realServer,
+      };
       const appliedRevision = latest?.appliedRevision ?? null;
       const activeConnections = entry?.activeConnections ?? null;
       let reason: DrainReason | undefined;
@@ -192,11 +252,15 @@ export async function waitForDrain(
 ): Promise<DrainStraggler[]> {
   const deadline = Date.now() + waitMs;
   const carriers = new Set(targets.flatMap((t) => t.directors.map((d) => d.id)));
-  const concerns = (e: FleetEvent) => e.type === 'status' && e.siteId === siteId && carriers.has(e.directorId);
+  const concerns = (e: FleetEvent) =>
+    e.type === 'status' && e.siteId === siteId && carriers.has(e.directorId);
   for (;;) {
     const stop = new AbortController();
     const left = deadline - Date.now();
-    const woken = left > 0 && !signal.aborted ? deps.bus.waitFor(siteId, concerns, left, AbortSignal.any([signal, stop.signal])) : undefined;
+    const woken =
+      left > 0 && !signal.aborted
+        ? deps.bus.waitFor(siteId, concerns, left, AbortSignal.any([signal, stop.signal]))
+        : undefined;
     const stragglers = await drainStragglers(deps.db, siteId, revision, targets);
     if (stragglers.length === 0 || !woken) {
       stop.abort();

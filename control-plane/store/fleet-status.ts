@@ -15,20 +15,35 @@ export interface DirectorReport {
 }
 
 /** The latest report of every director of a site (or of `only` them) that ever reported, by director id. */
-export async function latestReports(db: Db, siteId: string, only?: readonly string[]): Promise<Map<string, DirectorReport>> {
+export async function latestReports(
+  db: Db,
+  siteId: string,
+  only?: readonly string[],
+): Promise<Map<string, DirectorReport>> {
   const site = eq(agentStatus.siteId, siteId);
-  const rows = await db.select().from(agentStatus).where(only ? and(site, inArray(agentStatus.directorId, [...only])) : site);
+  const rows = await db
+    .select()
+    .from(agentStatus)
+    .where(only ? and(site, inArray(agentStatus.directorId, [...only])) : site);
   return new Map(
     rows.map((row) => [
       row.directorId,
       // Stored after validation against AgentStatus, so its defaults are filled in.
-      { reportedAt: row.reportedAt, appliedRevision: row.appliedRevision, report: row.report as AgentStatus },
+      {
+        reportedAt: row.reportedAt,
+        appliedRevision: row.appliedRevision,
+        report: row.report as AgentStatus,
+      },
     ]),
   );
 }
 
 /** True when there is no report or it is older than `staleAfterS` at `now`. */
-export function isStale(report: DirectorReport | undefined, now: Date, staleAfterS: number): boolean {
+export function isStale(
+  report: DirectorReport | undefined,
+  now: Date,
+  staleAfterS: number,
+): boolean {
   return report === undefined || now.getTime() - report.reportedAt.getTime() > staleAfterS * 1000;
 }
 

@@ -16,12 +16,22 @@ export interface Scope {
 }
 
 function inScope(table: SpecTable, scope: Scope): SQL {
-  const parent = scope.parentId === null ? isNull(table.parentId) : eq(table.parentId, scope.parentId);
+  const parent =
+    scope.parentId === null ? isNull(table.parentId) : eq(table.parentId, scope.parentId);
   return and(eq(table.siteId, scope.siteId), parent) as SQL;
 }
 
-export async function getObject(db: Db | Tx, table: SpecTable, scope: Scope, name: string): Promise<ObjectRow | undefined> {
-  const [row] = await db.select().from(table).where(and(inScope(table, scope), eq(table.name, name))).limit(1);
+export async function getObject(
+  db: Db | Tx,
+  table: SpecTable,
+  scope: Scope,
+  name: string,
+): Promise<ObjectRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(table)
+    .where(and(inScope(table, scope), eq(table.name, name)))
+    .limit(1);
   return row;
 }
 
@@ -32,24 +42,45 @@ export async function listObjects(
   scope: Scope,
   page: { after?: string | undefined; limit?: number | undefined } = {},
 ): Promise<ObjectRow[]> {
-  const where = page.after === undefined ? inScope(table, scope) : and(inScope(table, scope), gt(table.name, page.after));
+  const where =
+    page.after === undefined
+      ? inScope(table, scope)
+      : and(inScope(table, scope), gt(table.name, page.after));
   const query = db.select().from(table).where(where).orderBy(asc(table.name));
   return page.limit === undefined ? query : query.limit(page.limit);
 }
 
 /** Every row of a table in a site (any parent), for snapshots and selectors. */
-export async function listSiteObjects(db: Db | Tx, table: SpecTable, siteId: string): Promise<ObjectRow[]> {
+export async function listSiteObjects(
+  db: Db | Tx,
+  table: SpecTable,
+  siteId: string,
+): Promise<ObjectRow[]> {
   return db.select().from(table).where(eq(table.siteId, siteId)).orderBy(asc(table.name));
 }
 
-export async function insertObject(tx: Tx, table: SpecTable, scope: Scope, name: string, spec: unknown): Promise<ObjectRow> {
-  const [row] = await tx.insert(table).values({ siteId: scope.siteId, parentId: scope.parentId, name, spec }).returning();
+export async function insertObject(
+  tx: Tx,
+  table: SpecTable,
+  scope: Scope,
+  name: string,
+  spec: unknown,
+): Promise<ObjectRow> {
+  const [row] = await tx
+    .insert(table)
+    .values({ siteId: scope.siteId, parentId: scope.parentId, name, spec })
+    .returning();
   if (!row) throw new Error(`insert into ${String(table)} returned nothing`);
   return row;
 }
 
 /** Replaces a row's spec and bumps its version. The caller holds the site lock. */
-export async function updateObject(tx: Tx, table: SpecTable, id: string, spec: unknown): Promise<ObjectRow> {
+export async function updateObject(
+  tx: Tx,
+  table: SpecTable,
+  id: string,
+  spec: unknown,
+): Promise<ObjectRow> {
   const [row] = await tx
     .update(table)
     .set({ spec, version: sql`${table.version} + 1`, updatedAt: sql`now()` })

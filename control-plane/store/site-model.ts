@@ -14,7 +14,10 @@ import { directors, realServers, virtualServers, vrrpInstances } from '../db/sch
 import { listObjects, listSiteObjects } from './objects.js';
 
 /** Directors, VRRP instances and virtual servers (without real servers) of a site. */
-export async function loadSiteModel(tx: Tx, siteId: string): Promise<SiteModel & { virtualServerIds: Map<string, string> }> {
+export async function loadSiteModel(
+  tx: Tx,
+  siteId: string,
+): Promise<SiteModel & { virtualServerIds: Map<string, string> }> {
   const scope = { siteId, parentId: null };
   const [d, i, v] = [
     await listObjects(tx, directors, scope),
@@ -30,14 +33,20 @@ export async function loadSiteModel(tx: Tx, siteId: string): Promise<SiteModel &
 }
 
 /** The real servers of one virtual server. */
-export async function loadRealServers(tx: Tx, siteId: string, virtualServerId: string): Promise<RealServerSpec[]> {
+export async function loadRealServers(
+  tx: Tx,
+  siteId: string,
+  virtualServerId: string,
+): Promise<RealServerSpec[]> {
   const rows = await listObjects(tx, realServers, { siteId, parentId: virtualServerId });
   return rows.map((r) => RealServerSpec.parse(r.spec));
 }
 
 /** Every real server of a site with its virtual server's name (for selectors). */
 export async function loadSiteRealServers(tx: Tx, siteId: string) {
-  const vsNames = new Map((await listSiteObjects(tx, virtualServers, siteId)).map((r) => [r.id, r.name]));
+  const vsNames = new Map(
+    (await listSiteObjects(tx, virtualServers, siteId)).map((r) => [r.id, r.name]),
+  );
   return (await listSiteObjects(tx, realServers, siteId)).map((row) => ({
     row,
     virtualServer: vsNames.get(row.parentId ?? '') ?? '',

@@ -22,7 +22,10 @@ export interface LoadedSnapshot extends SiteSnapshot {
 
 /** Loads everything a site's documents are compiled from; undefined if the site is gone. */
 export async function loadSnapshot(db: Db, siteId: string): Promise<LoadedSnapshot | undefined> {
-  return db.transaction(async (tx) => readSnapshot(tx, siteId), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  return db.transaction(async (tx) => readSnapshot(tx, siteId), {
+    isolationLevel: 'repeatable read',
+    accessMode: 'read only',
+  });
 }
 
 async function readSnapshot(tx: Tx, siteId: string): Promise<LoadedSnapshot | undefined> {
@@ -46,12 +49,18 @@ async function readSnapshot(tx: Tx, siteId: string): Promise<LoadedSnapshot | un
     directorIds: new Map(directorRows.map((r) => [r.name, r.id])),
     directors: directorRows.map((r) => DirectorSpec.parse(r.spec)),
     vrrpInstances: instanceRows.map((r) => VrrpInstanceSpec.parse(r.spec)),
-    virtualServers: vsRows.map((r) => ({ ...VirtualServerSpec.parse(r.spec), realServers: rsByParent.get(r.id) ?? [] })),
+    virtualServers: vsRows.map((r) => ({
+      ...VirtualServerSpec.parse(r.spec),
+      realServers: rsByParent.get(r.id) ?? [],
+    })),
   };
 }
 
 /** The current revision of a site, straight from the database. */
 export async function readRevision(db: Db, siteId: string): Promise<number | undefined> {
-  const [row] = await db.select({ revision: sites.revision }).from(sites).where(eq(sites.id, siteId));
+  const [row] = await db
+    .select({ revision: sites.revision })
+    .from(sites)
+    .where(eq(sites.id, siteId));
   return row?.revision;
 }

@@ -54,7 +54,11 @@ describe('ranges', () => {
   test('advertIntervalCs is 1-25500 cs (v2 reaches 255 s; the v3 12-bit cap is a semantic rule)', () => {
     accepts(
       VrrpInstanceSpec,
-      [vrrp({ advertIntervalCs: 1 }), vrrp({ advertIntervalCs: 4095 }), vrrp({ advertIntervalCs: 25500 })],
+      [
+        vrrp({ advertIntervalCs: 1 }),
+        vrrp({ advertIntervalCs: 4095 }),
+        vrrp({ advertIntervalCs: 25500 }),
+      ],
       [vrrp({ advertIntervalCs: 0 }), vrrp({ advertIntervalCs: 25501 })],
     );
   });
@@ -63,7 +67,10 @@ describe('ranges', () => {
     accepts(
       VrrpInstanceSpec,
       [vrrp({ version: 2, authPassword: '12345678' }), vrrp({ version: 2, authPassword: 'añb' })],
-      [vrrp({ version: 2, authPassword: '123456789' }), vrrp({ version: 2, authPassword: 'ññññð' })],
+      [
+        vrrp({ version: 2, authPassword: '123456789' }),
+        vrrp({ version: 2, authPassword: 'ññññð' }),
+      ],
     );
   });
 

@@ -176,8 +176,21 @@ const SHARED: Case[] = [
   },
   {
     rule: 'a tracked virtual server must exist',
-    model: { instances: [instance({ trackedChecks: [{ type: 'virtual-server', name: 'backends', virtualServer: 'ghost', weight: -50 }] })] },
-    expected: [{ path: ['vrrpInstances', 0, 'trackedChecks', 0, 'virtualServer'], message: 'no virtual server ghost' }],
+    model: {
+      instances: [
+        instance({
+          trackedChecks: [
+            { type: 'virtual-server', name: 'backends', virtualServer: 'ghost', weight: -50 },
+          ],
+        }),
+      ],
+    },
+    expected: [
+      {
+        path: ['vrrpInstances', 0, 'trackedChecks', 0, 'virtualServer'],
+        message: 'no virtual server ghost',
+      },
+    ],
   },
   {
     rule: 'RFC 3768: a VRRPv2 instance with a password and 3 s adverts is valid',
@@ -299,11 +312,18 @@ describe('validateDesiredState: director-side rules', () => {
   });
 
   test('unicast peers: family of the instance, not the director itself, no repeats', () => {
-    const inst = instance({ unicast: true, unicastSource: '192.0.2.2', unicastPeers: ['2001:db8::3', '192.0.2.2', '192.0.2.3', '192.0.2.3'] });
+    const inst = instance({
+      unicast: true,
+      unicastSource: '192.0.2.2',
+      unicastPeers: ['2001:db8::3', '192.0.2.2', '192.0.2.3', '192.0.2.3'],
+    });
     assertIssues(validateDesiredState(desiredState({ instances: [inst] })), [
       { path: ['vrrpInstances', 0, 'unicastPeers', 0], message: 'must be ipv4' },
       { path: ['vrrpInstances', 0, 'unicastPeers', 1], message: "this director's own address" },
-      { path: ['vrrpInstances', 0, 'unicastPeers', 3, 'address'], message: 'duplicate peer 192.0.2.3' },
+      {
+        path: ['vrrpInstances', 0, 'unicastPeers', 3, 'address'],
+        message: 'duplicate peer 192.0.2.3',
+      },
     ]);
   });
 

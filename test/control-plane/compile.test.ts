@@ -16,7 +16,10 @@ import {
   validateDesiredState,
   validateSite,
 } from '../../contract/index.js';
-import { compileDesiredState, type SiteSnapshot } from '../../control-plane/compile/desired-state.js';
+import {
+  compileDesiredState,
+  type SiteSnapshot,
+} from '../../control-plane/compile/desired-state.js';
 import { forEachDatabase } from '../support/control-plane.js';
 
 const FIXTURES = new URL('../../contract/fixtures/', import.meta.url);
@@ -26,10 +29,15 @@ interface SiteFixture {
   site: { name: string } & Record<string, unknown>;
   directors: Record<string, unknown>[];
   vrrpInstances: Record<string, unknown>[];
-  virtualServers: ({ name: string; realServers: Record<string, unknown>[] } & Record<string, unknown>)[];
+  virtualServers: ({ name: string; realServers: Record<string, unknown>[] } & Record<
+    string,
+    unknown
+  >)[];
 }
 
-const sites = readdirSync(new URL('sites/', FIXTURES)).map((file) => JSON.parse(readFileSync(new URL(`sites/${file}`, FIXTURES), 'utf8')) as SiteFixture);
+const sites = readdirSync(new URL('sites/', FIXTURES)).map(
+  (file) => JSON.parse(readFileSync(new URL(`sites/${file}`, FIXTURES), 'utf8')) as SiteFixture,
+);
 
 function snapshotOf(fixture: SiteFixture, revision: number): SiteSnapshot {
   return {
@@ -58,10 +66,15 @@ for (const fixture of sites) {
     test(`${fixture.site.name}/${name}: compiles to the golden document, which validates clean`, () => {
       const document = compileDesiredState(snapshot, name);
       assert.ok(document);
-      if (update) writeFileSync(golden(fixture.site.name, name), `${JSON.stringify(document, null, 2)}\n`);
+      if (update)
+        writeFileSync(golden(fixture.site.name, name), `${JSON.stringify(document, null, 2)}\n`);
       const expected = JSON.parse(readFileSync(golden(fixture.site.name, name), 'utf8'));
       assert.deepEqual(document, expected);
-      assert.deepEqual(DesiredState.parse(expected), expected, 'the golden document is its own parse');
+      assert.deepEqual(
+        DesiredState.parse(expected),
+        expected,
+        'the golden document is its own parse',
+      );
       assert.deepEqual(validateDesiredState(expected), []);
     });
   }
@@ -70,9 +83,12 @@ for (const fixture of sites) {
     const shuffled: SiteSnapshot = {
       ...snapshot,
       vrrpInstances: [...snapshot.vrrpInstances].reverse(),
-      virtualServers: [...snapshot.virtualServers].reverse().map((vs) => ({ ...vs, realServers: [...vs.realServers].reverse() })),
+      virtualServers: [...snapshot.virtualServers]
+        .reverse()
+        .map((vs) => ({ ...vs, realServers: [...vs.realServers].reverse() })),
     };
-    for (const { name } of snapshot.directors) assert.deepEqual(compileDesiredState(shuffled, name), compileDesiredState(snapshot, name));
+    for (const { name } of snapshot.directors)
+      assert.deepEqual(compileDesiredState(shuffled, name), compileDesiredState(snapshot, name));
   });
 }
 
@@ -93,13 +109,17 @@ forEachDatabase('compiled through the API', (get) => {
       for (const d of fixture.directors) await post(`/v1/sites/${site}/directors`, d);
       // Instances that track virtual servers need them first: create instances without tracking,
       // then the virtual servers, then put the full instances.
-      for (const i of fixture.vrrpInstances) await post(`/v1/sites/${site}/vrrp-instances`, { ...i, trackedChecks: [] });
+      for (const i of fixture.vrrpInstances)
+        await post(`/v1/sites/${site}/vrrp-instances`, { ...i, trackedChecks: [] });
       for (const { realServers, ...vs } of fixture.virtualServers) {
         await post(`/v1/sites/${site}/virtual-servers`, vs);
-        for (const rs of realServers) await post(`/v1/sites/${site}/virtual-servers/${vs.name}/real-servers`, rs);
+        for (const rs of realServers)
+          await post(`/v1/sites/${site}/virtual-servers/${vs.name}/real-servers`, rs);
       }
       for (const i of fixture.vrrpInstances) {
-        const res = await cp.request('PUT', `/v1/sites/${site}/vrrp-instances/${i.name}`, { body: i });
+        const res = await cp.request('PUT', `/v1/sites/${site}/vrrp-instances/${i.name}`, {
+          body: i,
+        });
         assert.equal(res.status, 200, res.text);
       }
       for (const d of fixture.directors) {

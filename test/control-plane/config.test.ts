@@ -20,7 +20,10 @@ test('flags win over the environment', () => {
     FLEETLB_LOG_LEVEL: 'warn',
   });
   assert.ok('config' in parsed);
-  assert.deepEqual([parsed.config.host, parsed.config.port, parsed.config.logLevel], ['::1', 9000, 'debug']);
+  assert.deepEqual(
+    [parsed.config.host, parsed.config.port, parsed.config.logLevel],
+    ['::1', 9000, 'debug'],
+  );
   assert.equal(parsed.config.databaseUrl, 'postgres://db/fleet');
 });
 

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { forEachDatabase, type TestControlPlane } from '../support/control-plane.js';
 import { SITE, seedSite } from '../support/fleet.js';
 
-const siteRevision = async (cp: TestControlPlane) => (await cp.request('GET', `/v1/sites/${SITE}`)).body.revision as number;
+const siteRevision = async (cp: TestControlPlane) =>
+  (await cp.request('GET', `/v1/sites/${SITE}`)).body.revision as number;
 const RS = `/v1/sites/${SITE}/virtual-servers/web-http/real-servers`;
 
 forEachDatabase('CRUD', (get) => {
@@ -20,7 +21,10 @@ forEachDatabase('CRUD', (get) => {
     assert.equal(director.body.address, '192.0.2.1');
     assert.equal(director.headers.get('etag'), `"${director.body.version}"`);
     const instance = await cp.request('GET', `/v1/sites/${SITE}/vrrp-instances/web`);
-    assert.deepEqual(instance.body.members.map((m: { director: string }) => m.director), ['lb1', 'lb2']);
+    assert.deepEqual(
+      instance.body.members.map((m: { director: string }) => m.director),
+      ['lb1', 'lb2'],
+    );
     assert.equal(instance.body.advertIntervalCs, 100, 'defaults are applied and stored');
     const rs = await cp.request('GET', `${RS}/web1`);
     assert.equal(rs.body.virtualServer, 'web-http');
@@ -32,10 +36,14 @@ forEachDatabase('CRUD', (get) => {
 
   test('a duplicate name is 409; an unknown parent is 404', async () => {
     const cp = get();
-    const dup = await cp.request('POST', `/v1/sites/${SITE}/directors`, { body: { name: 'lb1', address: '192.0.2.9' } });
+    const dup = await cp.request('POST', `/v1/sites/${SITE}/directors`, {
+      body: { name: 'lb1', address: '192.0.2.9' },
+    });
     assert.equal(dup.status, 409);
     assert.equal(dup.body.type, 'urn:fleetlb:problem:conflict');
-    const orphan = await cp.request('POST', `/v1/sites/${SITE}/virtual-servers/nope/real-servers`, { body: { name: 'x', address: '198.51.100.1', port: 80 } });
+    const orphan = await cp.request('POST', `/v1/sites/${SITE}/virtual-servers/nope/real-servers`, {
+      body: { name: 'x', address: '198.51.100.1', port: 80 },
+    });
     assert.equal(orphan.status, 404);
     assert.equal((await cp.request('GET', '/v1/sites/nowhere/directors')).status, 404);
   });
@@ -50,13 +58,20 @@ forEachDatabase('CRUD', (get) => {
     assert.equal(same.status, 200);
     assert.equal(same.body.version, created.body.version);
     assert.equal(await siteRevision(cp), before, 'no change, no revision');
-    const replaced = await cp.request('PUT', `/v1/sites/${SITE}/directors/lb3`, { body: { ...body, address: '192.0.2.4' } });
+    const replaced = await cp.request('PUT', `/v1/sites/${SITE}/directors/lb3`, {
+      body: { ...body, address: '192.0.2.4' },
+    });
     assert.equal(replaced.status, 200);
     assert.equal(replaced.body.version, created.body.version + 1);
     assert.equal(await siteRevision(cp), before + 1);
-    const createOnly = await cp.request('PUT', `/v1/sites/${SITE}/directors/lb3`, { body, headers: { 'if-none-match': '*' } });
+    const createOnly = await cp.request('PUT', `/v1/sites/${SITE}/directors/lb3`, {
+      body,
+      headers: { 'if-none-match': '*' },
+    });
     assert.equal(createOnly.status, 412);
-    const renamed = await cp.request('PUT', `/v1/sites/${SITE}/directors/lb3`, { body: { ...body, name: 'other' } });
+    const renamed = await cp.request('PUT', `/v1/sites/${SITE}/directors/lb3`, {
+      body: { ...body, name: 'other' },
+    });
     assert.equal(renamed.status, 422);
   });
 
@@ -65,26 +80,47 @@ forEachDatabase('CRUD', (get) => {
     const current = await cp.request('GET', `${RS}/web1`);
     const patched = await cp.request('PATCH', `${RS}/web1`, {
       body: { weight: 5, labels: { version: 'v3' } },
-      headers: { 'content-type': 'application/merge-patch+json', 'if-match': current.headers.get('etag')! },
+      headers: {
+        'content-type': 'application/merge-patch+json',
+        'if-match': current.headers.get('etag')!,
+      },
     });
     assert.equal(patched.status, 200, patched.text);
     assert.equal(patched.body.weight, 5);
     assert.deepEqual(patched.body.labels, { app: 'web', version: 'v3' });
-    const stale = await cp.request('PATCH', `${RS}/web1`, { body: { weight: 6 }, headers: { 'if-match': current.headers.get('etag')! } });
+    const stale = await cp.request('PATCH', `${RS}/web1`, {
+      body: { weight: 6 },
+      headers: { 'if-match': current.headers.get('etag')! },
+    });
     assert.equal(stale.status, 412);
     assert.equal(stale.body.type, 'urn:fleetlb:problem:precondition-failed');
-    const removeLabel = await cp.request('PATCH', `${RS}/web1`, { body: { labels: { version: null } } });
+    const removeLabel = await cp.request('PATCH', `${RS}/web1`, {
+      body: { labels: { version: null } },
+    });
     assert.deepEqual(removeLabel.body.labels, { app: 'web' });
-    assert.equal((await cp.request('PATCH', `${RS}/web1`, { body: { name: 'renamed' } })).status, 422);
+    assert.equal(
+      (await cp.request('PATCH', `${RS}/web1`, { body: { name: 'renamed' } })).status,
+      422,
+    );
     const badWeight = await cp.request('PATCH', `${RS}/web1`, { body: { weight: 70000 } });
     assert.equal(badWeight.status, 422);
-    assert.deepEqual(badWeight.body.errors.map((e: { path: string }) => e.path), ['body.weight']);
+    assert.deepEqual(
+      badWeight.body.errors.map((e: { path: string }) => e.path),
+      ['body.weight'],
+    );
   });
 
   test('pagination walks every object once, in name order; selectors filter', async () => {
     const cp = get();
     for (const n of [1, 2, 3, 4, 5]) {
-      const res = await cp.request('POST', RS, { body: { name: `page${n}`, address: `198.51.100.${50 + n}`, port: 8080, labels: { app: 'web', tier: n % 2 ? 'odd' : 'even' } } });
+      const res = await cp.request('POST', RS, {
+        body: {
+          name: `page${n}`,
+          address: `198.51.100.${50 + n}`,
+          port: 8080,
+          labels: { app: 'web', tier: n % 2 ? 'odd' : 'even' },
+        },
+      });
       assert.equal(res.status, 201, res.text);
     }
     const seen: string[] = [];
@@ -101,10 +137,22 @@ forEachDatabase('CRUD', (get) => {
     assert.equal(new Set(seen).size, seen.length);
     assert.ok(['page1', 'page5', 'web1'].every((n) => seen.includes(n)));
     const odd = await cp.request('GET', `${RS}?selector=${encodeURIComponent('tier=odd')}`);
-    assert.deepEqual(odd.body.items.map((i: { name: string }) => i.name), ['page1', 'page3', 'page5']);
-    const notIn = await cp.request('GET', `${RS}?selector=${encodeURIComponent('tier notin (odd),tier')}`);
-    assert.deepEqual(notIn.body.items.map((i: { name: string }) => i.name), ['page2', 'page4']);
-    assert.equal((await cp.request('GET', `${RS}?selector=${encodeURIComponent('tier in (')}`)).status, 400);
+    assert.deepEqual(
+      odd.body.items.map((i: { name: string }) => i.name),
+      ['page1', 'page3', 'page5'],
+    );
+    const notIn = await cp.request(
+      'GET',
+      `${RS}?selector=${encodeURIComponent('tier notin (odd),tier')}`,
+    );
+    assert.deepEqual(
+      notIn.body.items.map((i: { name: string }) => i.name),
+      ['page2', 'page4'],
+    );
+    assert.equal(
+      (await cp.request('GET', `${RS}?selector=${encodeURIComponent('tier in (')}`)).status,
+      400,
+    );
   });
 });
 
@@ -113,7 +161,13 @@ forEachDatabase('validation', (get) => {
     const cp = get();
     await seedSite(cp);
     const res = await cp.request('POST', `/v1/sites/${SITE}/vrrp-instances`, {
-      body: { name: 'bad', vrid: 300, interface: 'eth0', vips: [], members: [{ director: 'lb1', priority: 0 }] },
+      body: {
+        name: 'bad',
+        vrid: 300,
+        interface: 'eth0',
+        vips: [],
+        members: [{ director: 'lb1', priority: 0 }],
+      },
     });
     assert.equal(res.status, 422);
     assert.equal(res.headers.get('content-type'), 'application/problem+json');
@@ -124,26 +178,48 @@ forEachDatabase('validation', (get) => {
   test('semantic rules across objects: VRID per interface, one instance per VIP, VS address is a VIP', async () => {
     const cp = get();
     const base = { interface: 'eth0', members: [{ director: 'lb1', priority: 100 }] };
-    const vrid = await cp.request('POST', `/v1/sites/${SITE}/vrrp-instances`, { body: { ...base, name: 'dup-vrid', vrid: 51, vips: [{ address: '192.0.2.101' }] } });
+    const vrid = await cp.request('POST', `/v1/sites/${SITE}/vrrp-instances`, {
+      body: { ...base, name: 'dup-vrid', vrid: 51, vips: [{ address: '192.0.2.101' }] },
+    });
     assert.equal(vrid.status, 422);
     assert.match(vrid.body.errors[0].message, /VRID 51 is already used on eth0 by instance web/);
     assert.equal(vrid.body.errors[0].path, 'body.vrid');
-    const vip = await cp.request('POST', `/v1/sites/${SITE}/vrrp-instances`, { body: { ...base, name: 'dup-vip', vrid: 52, vips: [{ address: '192.0.2.100' }] } });
+    const vip = await cp.request('POST', `/v1/sites/${SITE}/vrrp-instances`, {
+      body: { ...base, name: 'dup-vip', vrid: 52, vips: [{ address: '192.0.2.100' }] },
+    });
     assert.equal(vip.status, 422);
     assert.match(vip.body.errors[0].message, /already in VRRP instance web/);
-    const vs = await cp.request('POST', `/v1/sites/${SITE}/virtual-servers`, { body: { name: 'stray', vrrpInstance: 'web', address: '203.0.113.5', port: 443, protocol: 'tcp' } });
+    const vs = await cp.request('POST', `/v1/sites/${SITE}/virtual-servers`, {
+      body: {
+        name: 'stray',
+        vrrpInstance: 'web',
+        address: '203.0.113.5',
+        port: 443,
+        protocol: 'tcp',
+      },
+    });
     assert.equal(vs.status, 422);
     assert.equal(vs.body.errors[0].path, 'body.address');
-    const rs = await cp.request('POST', RS, { body: { name: 'twin', address: '198.51.100.11', port: 8080 } });
+    const rs = await cp.request('POST', RS, {
+      body: { name: 'twin', address: '198.51.100.11', port: 8080 },
+    });
     assert.equal(rs.status, 422);
     assert.match(rs.body.errors[0].message, /duplicate real server/);
   });
 
   test('a change that breaks another object is rejected naming that object', async () => {
     const cp = get();
-    const res = await cp.request('PATCH', `/v1/sites/${SITE}/virtual-servers/web-http`, { body: { forwarding: 'dr' } });
+    const res = await cp.request('PATCH', `/v1/sites/${SITE}/virtual-servers/web-http`, {
+      body: { forwarding: 'dr' },
+    });
     assert.equal(res.status, 422);
-    assert.ok(res.body.errors.some((e: { path: string; message: string }) => e.path.startsWith('body.realServers.web1') && /cannot change the port/.test(e.message)), res.text);
+    assert.ok(
+      res.body.errors.some(
+        (e: { path: string; message: string }) =>
+          e.path.startsWith('body.realServers.web1') && /cannot change the port/.test(e.message),
+      ),
+      res.text,
+    );
   });
 
   test('deleting what others reference is 409 with the references', async () => {
@@ -164,9 +240,14 @@ forEachDatabase('validation', (get) => {
     const badJson = await cp.request('POST', '/v1/sites', { body: '{"name": ' });
     assert.equal(badJson.status, 400);
     assert.equal(badJson.headers.get('content-type'), 'application/problem+json');
-    const wrongType = await cp.request('POST', '/v1/sites', { body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const wrongType = await cp.request('POST', '/v1/sites', {
+      body: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(wrongType.status, 415);
-    const huge = await cp.request('POST', '/v1/sites', { body: { name: 'big', description: 'x'.repeat(2 << 20) } });
+    const huge = await cp.request('POST', '/v1/sites', {
+      body: { name: 'big', description: 'x'.repeat(2 << 20) },
+    });
     assert.equal(huge.status, 413);
     const unknown = await cp.request('GET', '/v1/nothing-here');
     assert.equal(unknown.status, 404);
@@ -194,17 +275,31 @@ forEachDatabase('revisions and audit', (get) => {
     const all = await cp.request('GET', `/v1/audit?site=${SITE}&limit=100`);
     assert.ok(all.body.items.length >= 8, 'the seeding is audited too');
     const next = await cp.request('GET', `/v1/audit?site=${SITE}&limit=2`);
-    const older = await cp.request('GET', `/v1/audit?site=${SITE}&limit=2&before=${next.body.nextBefore}`);
+    const older = await cp.request(
+      'GET',
+      `/v1/audit?site=${SITE}&limit=2&before=${next.body.nextBefore}`,
+    );
     assert.ok(older.body.items.every((e: { id: number }) => e.id < next.body.nextBefore));
   });
 
   test('audit never stores VRRP passwords', async () => {
     const cp = get();
     const res = await cp.request('POST', `/v1/sites/${SITE}/vrrp-instances`, {
-      body: { name: 'v2', vrid: 60, version: 2, interface: 'eth1', authPassword: 'hunter2', vips: [{ address: '192.0.2.200' }], members: [{ director: 'lb1', priority: 100 }] },
+      body: {
+        name: 'v2',
+        vrid: 60,
+        version: 2,
+        interface: 'eth1',
+        authPassword: 'hunter2',
+        vips: [{ address: '192.0.2.200' }],
+        members: [{ director: 'lb1', priority: 100 }],
+      },
     });
     assert.equal(res.status, 201, res.text);
-    const audit = await cp.request('GET', `/v1/audit?site=${SITE}&resourceType=vrrp-instance&limit=1`);
+    const audit = await cp.request(
+      'GET',
+      `/v1/audit?site=${SITE}&resourceType=vrrp-instance&limit=1`,
+    );
     assert.equal(audit.body.items[0].after.authPassword, '********');
     assert.ok(!audit.text.includes('hunter2'));
   });

@@ -7,8 +7,15 @@ import { seedSite } from '../support/fleet.js';
 const STARTED = '2025-05-01T08:00:00.000Z';
 
 /** A realistic agent report; `extra` replaces whole sections. */
-function report(appliedRevision: number | null, extra: Partial<AgentStatusInput> = {}): AgentStatusInput {
-  return { appliedRevision, agent: { version: '0.1.0', startedAt: STARTED, ipvsAvailable: true }, ...extra };
+function report(
+  appliedRevision: number | null,
+  extra: Partial<AgentStatusInput> = {},
+): AgentStatusInput {
+  return {
+    appliedRevision,
+    agent: { version: '0.1.0', startedAt: STARTED, ipvsAvailable: true },
+    ...extra,
+  };
 }
 
 const vrrpEntry = (state: VrrpState, priority: number, vipsOwned: string[] = []) => ({
@@ -20,7 +27,11 @@ const vrrpEntry = (state: VrrpState, priority: number, vipsOwned: string[] = [])
   vipsOwned,
 });
 
-async function postStatus(cp: TestControlPlane, token: string, body: AgentStatusInput): Promise<void> {
+async function postStatus(
+  cp: TestControlPlane,
+  token: string,
+  body: AgentStatusInput,
+): Promise<void> {
   const res = await cp.request('POST', '/v1/agent/status', { token, body });
   assert.equal(res.status, 204, res.text);
 }
@@ -38,8 +49,16 @@ forEachDatabase('fleet views', (get) => {
   test('two fresh masters of one instance are a split brain', async () => {
     const cp = get();
     const { lb1, lb2, revision } = await seeded(cp, 'split1');
-    await postStatus(cp, lb1, report(revision, { vrrp: [vrrpEntry('master', 150, ['192.0.2.100'])] }));
-    await postStatus(cp, lb2, report(revision, { vrrp: [vrrpEntry('master', 100, ['192.0.2.100'])] }));
+    await postStatus(
+      cp,
+      lb1,
+      report(revision, { vrrp: [vrrpEntry('master', 150, ['192.0.2.100'])] }),
+    );
+    await postStatus(
+      cp,
+      lb2,
+      report(revision, { vrrp: [vrrpEntry('master', 100, ['192.0.2.100'])] }),
+    );
     const res = await cp.request('GET', '/v1/sites/split1/vrrp-status');
     assert.equal(res.status, 200, res.text);
     const [web] = res.body.instances;
@@ -48,8 +67,18 @@ forEachDatabase('fleet views', (get) => {
     assert.equal(web.splitBrain, true);
     assert.equal(web.noMaster, false);
     assert.deepEqual(
-      web.members.map((m: { director: string; state: string; priority: number; stale: boolean }) => [m.director, m.state, m.priority, m.stale]),
-      [['lb1', 'master', 150, false], ['lb2', 'master', 100, false]],
+      web.members.map(
+        (m: { director: string; state: string; priority: number; stale: boolean }) => [
+          m.director,
+          m.state,
+          m.priority,
+          m.stale,
+        ],
+      ),
+      [
+        ['lb1', 'master', 150, false],
+        ['lb2', 'master', 100, false],
+      ],
     );
     assert.deepEqual(web.members[0].vipsOwned, ['192.0.2.100']);
   });
@@ -75,7 +104,9 @@ forEachDatabase('fleet views', (get) => {
     await postStatus(cp, lb1, report(revision, { vrrp: [vrrpEntry('master', 150)] }));
     const deps = cp.controlPlane.deps;
     const realClock = deps.clock;
-    deps.clock = { now: () => new Date(realClock.now().getTime() + (deps.options.staleAfterS + 30) * 1000) };
+    deps.clock = {
+      now: () => new Date(realClock.now().getTime() + (deps.options.staleAfterS + 30) * 1000),
+    };
     try {
       await postStatus(cp, lb2, report(revision, { vrrp: [vrrpEntry('backup', 100)] }));
       const [web] = (await cp.request('GET', '/v1/sites/stale1/vrrp-status')).body.instances;
@@ -84,8 +115,15 @@ forEachDatabase('fleet views', (get) => {
       assert.equal(web.members[1].stale, false);
       assert.deepEqual(web.masters, []);
       assert.equal(web.noMaster, true);
-      const directors = (await cp.request('GET', '/v1/sites/stale1/directors-status')).body.directors;
-      assert.deepEqual(directors.map((d: { name: string; stale: boolean }) => [d.name, d.stale]), [['lb1', true], ['lb2', false]]);
+      const directors = (await cp.request('GET', '/v1/sites/stale1/directors-status')).body
+        .directors;
+      assert.deepEqual(
+        directors.map((d: { name: string; stale: boolean }) => [d.name, d.stale]),
+        [
+          ['lb1', true],
+          ['lb2', false],
+        ],
+      );
     } finally {
       deps.clock = realClock;
     }
@@ -106,40 +144,85 @@ forEachDatabase('fleet views', (get) => {
   test('transitions are listed newest first, by director and limited', async () => {
     const cp = get();
     const { lb1, lb2, revision } = await seeded(cp, 'trans1');
-    const transition = (from: VrrpState, to: VrrpState, at: string, reason: string) => ({ instance: 'web', from, to, at, reason });
-    await postStatus(cp, lb2, report(revision, {
-      vrrp: [vrrpEntry('backup', 100)],
-      transitions: [transition('init', 'master', '2025-05-01T08:00:01.000Z', 'master-down-timer'), transition('master', 'backup', '2025-05-01T08:00:04.000Z', 'higher-priority-advert')],
-    }));
-    await postStatus(cp, lb1, report(revision, {
-      vrrp: [vrrpEntry('master', 150)],
-      transitions: [transition('backup', 'master', '2025-05-01T08:00:03.000Z', 'preempt')],
-    }));
+    const transition = (from: VrrpState, to: VrrpState, at: string, reason: string) => ({
+      instance: 'web',
+      from,
+      to,
+      at,
+      reason,
+    });
+    await postStatus(
+      cp,
+      lb2,
+      report(revision, {
+        vrrp: [vrrpEntry('backup', 100)],
+        transitions: [
+          transition('init', 'master', '2025-05-01T08:00:01.000Z', 'master-down-timer'),
+          transition('master', 'backup', '2025-05-01T08:00:04.000Z', 'higher-priority-advert'),
+        ],
+      }),
+    );
+    await postStatus(
+      cp,
+      lb1,
+      report(revision, {
+        vrrp: [vrrpEntry('master', 150)],
+        transitions: [transition('backup', 'master', '2025-05-01T08:00:03.000Z', 'preempt')],
+      }),
+    );
     const all = await cp.request('GET', '/v1/sites/trans1/vrrp-transitions');
     assert.equal(all.status, 200, all.text);
     assert.deepEqual(
-      all.body.items.map((t: { director: string; from: string; to: string; reason: string }) => [t.director, t.from, t.to, t.reason]),
-      [['lb2', 'master', 'backup', 'higher-priority-advert'], ['lb1', 'backup', 'master', 'preempt'], ['lb2', 'init', 'master', 'master-down-timer']],
+      all.body.items.map((t: { director: string; from: string; to: string; reason: string }) => [
+        t.director,
+        t.from,
+        t.to,
+        t.reason,
+      ]),
+      [
+        ['lb2', 'master', 'backup', 'higher-priority-advert'],
+        ['lb1', 'backup', 'master', 'preempt'],
+        ['lb2', 'init', 'master', 'master-down-timer'],
+      ],
     );
-    const lb2Only = await cp.request('GET', '/v1/sites/trans1/vrrp-transitions?director=lb2&limit=1');
-    assert.deepEqual(lb2Only.body.items.map((t: { director: string; at: string }) => [t.director, t.at]), [['lb2', '2025-05-01T08:00:04.000Z']]);
-    assert.equal((await cp.request('GET', '/v1/sites/trans1/vrrp-transitions?director=lb9')).status, 404);
+    const lb2Only = await cp.request(
+      'GET',
+      '/v1/sites/trans1/vrrp-transitions?director=lb2&limit=1',
+    );
+    assert.deepEqual(
+      lb2Only.body.items.map((t: { director: string; at: string }) => [t.director, t.at]),
+      [['lb2', '2025-05-01T08:00:04.000Z']],
+    );
+    assert.equal(
+      (await cp.request('GET', '/v1/sites/trans1/vrrp-transitions?director=lb9')).status,
+      404,
+    );
   });
 
   test('directors-status shows applied revision, behind, rejections and errors', async () => {
     const cp = get();
     const { lb1, lb2, revision } = await seeded(cp, 'dirs1');
     await postStatus(cp, lb1, report(revision));
-    await postStatus(cp, lb2, report(revision - 1, {
-      rejected: { revision, reasons: [{ path: 'virtualServers[0].scheduler', message: 'ip_vs_wrr is not loaded' }] },
-      errors: [{ stage: 'ipvs', message: 'modprobe ip_vs_wrr failed' }],
-    }));
+    await postStatus(
+      cp,
+      lb2,
+      report(revision - 1, {
+        rejected: {
+          revision,
+          reasons: [{ path: 'virtualServers[0].scheduler', message: 'ip_vs_wrr is not loaded' }],
+        },
+        errors: [{ stage: 'ipvs', message: 'modprobe ip_vs_wrr failed' }],
+      }),
+    );
     const viewer = await cp.token('viewer');
     const res = await cp.request('GET', '/v1/sites/dirs1/directors-status', { token: viewer });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.revision, revision);
     const [d1, d2] = res.body.directors;
-    assert.deepEqual([d1.name, d1.appliedRevision, d1.behind, d1.rejected, d1.stale], ['lb1', revision, false, null, false]);
+    assert.deepEqual(
+      [d1.name, d1.appliedRevision, d1.behind, d1.rejected, d1.stale],
+      ['lb1', revision, false, null, false],
+    );
     assert.equal(d1.agent.version, '0.1.0');
     assert.deepEqual([d2.name, d2.appliedRevision, d2.behind], ['lb2', revision - 1, true]);
     assert.equal(d2.rejected.revision, revision);
@@ -151,25 +234,74 @@ forEachDatabase('fleet views', (get) => {
   test('real-server-status joins configuration with each director and totals fresh connections', async () => {
     const cp = get();
     const { lb1, lb2, revision } = await seeded(cp, 'rs1');
-    const rsEntry = (realServer: string, activeConnections: number, inactiveConnections: number) => ({
-      virtualServer: 'web-http', realServer, health: 'up' as const, weight: 10, activeConnections, inactiveConnections,
+    const rsEntry = (
+      realServer: string,
+      activeConnections: number,
+      inactiveConnections: number,
+    ) => ({
+      virtualServer: 'web-http',
+      realServer,
+      health: 'up' as const,
+      weight: 10,
+      activeConnections,
+      inactiveConnections,
     });
-    await postStatus(cp, lb1, report(revision, { realServers: [rsEntry('web1', 5, 2), rsEntry('web2', 1, 0)] }));
+    await postStatus(
+      cp,
+      lb1,
+      report(revision, { realServers: [rsEntry('web1', 5, 2), rsEntry('web2', 1, 0)] }),
+    );
     await postStatus(cp, lb2, report(revision, { realServers: [rsEntry('web1', 0, 3)] }));
     const res = await cp.request('GET', '/v1/sites/rs1/real-server-status');
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.body.totals, { activeConnections: 6, inactiveConnections: 5 });
     const [web1, web2] = res.body.realServers;
-    assert.deepEqual([web1.name, web1.weight, web1.adminState, web1.activeConnections, web1.inactiveConnections], ['web1', 10, 'enabled', 5, 5]);
+    assert.deepEqual(
+      [web1.name, web1.weight, web1.adminState, web1.activeConnections, web1.inactiveConnections],
+      ['web1', 10, 'enabled', 5, 5],
+    );
     assert.deepEqual(web1.labels, { app: 'web', version: 'v1' });
-    assert.deepEqual(web1.directors.map((d: { director: string; health: string; activeConnections: number }) => [d.director, d.health, d.activeConnections]), [['lb1', 'up', 5], ['lb2', 'up', 0]]);
-    assert.deepEqual(web2.directors.map((d: { director: string; health: string; weight: number | null }) => [d.director, d.health, d.weight]), [['lb1', 'up', 10], ['lb2', 'unknown', null]]);
+    assert.deepEqual(
+      web1.directors.map((d: { director: string; health: string; activeConnections: number }) => [
+        d.director,
+        d.health,
+        d.activeConnections,
+      ]),
+      [
+        ['lb1', 'up', 5],
+        ['lb2', 'up', 0],
+      ],
+    );
+    assert.deepEqual(
+      web2.directors.map((d: { director: string; health: string; weight: number | null }) => [
+        d.director,
+        d.health,
+        d.weight,
+      ]),
+      [
+        ['lb1', 'up', 10],
+        ['lb2', 'unknown', null],
+      ],
+    );
 
-    const v2 = await cp.request('GET', '/v1/sites/rs1/real-server-status?virtualServer=web-http&selector=version%3Dv2');
-    assert.deepEqual(v2.body.realServers.map((r: { name: string }) => r.name), ['web2']);
+    const v2 = await cp.request(
+      'GET',
+      '/v1/sites/rs1/real-server-status?virtualServer=web-http&selector=version%3Dv2',
+    );
+    assert.deepEqual(
+      v2.body.realServers.map((r: { name: string }) => r.name),
+      ['web2'],
+    );
     assert.deepEqual(v2.body.totals, { activeConnections: 1, inactiveConnections: 0 });
-    assert.equal((await cp.request('GET', '/v1/sites/rs1/real-server-status?virtualServer=nope')).status, 404);
-    assert.equal((await cp.request('GET', '/v1/sites/rs1/real-server-status?selector=version%3D%3D%3D')).status, 400);
+    assert.equal(
+      (await cp.request('GET', '/v1/sites/rs1/real-server-status?virtualServer=nope')).status,
+      404,
+    );
+    assert.equal(
+      (await cp.request('GET', '/v1/sites/rs1/real-server-status?selector=version%3D%3D%3D'))
+        .status,
+      400,
+    );
     assert.equal((await cp.request('GET', '/v1/sites/nowhere/real-server-status')).status, 404);
   });
 });

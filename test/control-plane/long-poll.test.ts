@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startControlPlane } from '../../control-plane/server.js';
-import { forEachDatabase, silentLogger, startTestControlPlane, TestControlPlane } from '../support/control-plane.js';
+import {
+  forEachDatabase,
+  silentLogger,
+  startTestControlPlane,
+  TestControlPlane,
+} from '../support/control-plane.js';
 import { postgresTier } from '../support/databases.js';
 import { SITE, seedSite } from '../support/fleet.js';
 
@@ -27,10 +32,16 @@ forEachDatabase('long-poll', (get) => {
   test('an unchanged site answers 304 when the wait runs out', async () => {
     const cp = get();
     const etag = (await cp.request('GET', '/v1/agent/config', { token })).headers.get('etag')!;
-    const res = await cp.request('GET', '/v1/agent/config?wait=1', { token, headers: { 'if-none-match': etag } });
+    const res = await cp.request('GET', '/v1/agent/config?wait=1', {
+      token,
+      headers: { 'if-none-match': etag },
+    });
     assert.equal(res.status, 304);
     assert.equal(res.headers.get('etag'), etag);
-    const immediate = await cp.request('GET', '/v1/agent/config', { token, headers: { 'if-none-match': `W/${etag}` } });
+    const immediate = await cp.request('GET', '/v1/agent/config', {
+      token,
+      headers: { 'if-none-match': `W/${etag}` },
+    });
     assert.equal(immediate.status, 304, 'weak comparison for If-None-Match (RFC 9110 §13.1.2)');
   });
 
@@ -38,14 +49,21 @@ forEachDatabase('long-poll', (get) => {
     const cp = get();
     const first = await cp.request('GET', '/v1/agent/config', { token });
     const started = Date.now();
-    const waiting = cp.request('GET', '/v1/agent/config?wait=30', { token, headers: { 'if-none-match': first.headers.get('etag')! } });
+    const waiting = cp.request('GET', '/v1/agent/config?wait=30', {
+      token,
+      headers: { 'if-none-match': first.headers.get('etag')! },
+    });
     await new Promise((r) => setTimeout(r, 200));
     const patched = await cp.request('PATCH', `${RS}/web1`, { body: { weight: 42 } });
     assert.equal(patched.status, 200);
     const res = await waiting;
     assert.equal(res.status, 200);
     assert.equal(res.body.revision, first.body.revision + 1);
-    assert.equal(res.body.virtualServers[0].realServers.find((r: { name: string }) => r.name === 'web1').weight, 42);
+    assert.equal(
+      res.body.virtualServers[0].realServers.find((r: { name: string }) => r.name === 'web1')
+        .weight,
+      42,
+    );
     assert.ok(Date.now() - started < 25_000, 'woken by the commit, not by the wait running out');
   });
 
@@ -53,8 +71,13 @@ forEachDatabase('long-poll', (get) => {
     const cp = get();
     await cp.request('POST', '/v1/sites', { body: { name: 'other' } });
     const etag = (await cp.request('GET', '/v1/agent/config', { token })).headers.get('etag')!;
-    const waiting = cp.request('GET', '/v1/agent/config?wait=2', { token, headers: { 'if-none-match': etag } });
-    await cp.request('POST', '/v1/sites/other/directors', { body: { name: 'x1', address: '203.0.113.1' } });
+    const waiting = cp.request('GET', '/v1/agent/config?wait=2', {
+      token,
+      headers: { 'if-none-match': etag },
+    });
+    await cp.request('POST', '/v1/sites/other/directors', {
+      body: { name: 'x1', address: '203.0.113.1' },
+    });
     assert.equal((await waiting).status, 304);
   });
 
@@ -62,7 +85,11 @@ forEachDatabase('long-poll', (get) => {
     const cp = get();
     const etag = (await cp.request('GET', '/v1/agent/config', { token })).headers.get('etag')!;
     const controller = new AbortController();
-    const waiting = cp.request('GET', '/v1/agent/config?wait=30', { token, headers: { 'if-none-match': etag }, signal: controller.signal });
+    const waiting = cp.request('GET', '/v1/agent/config?wait=30', {
+      token,
+      headers: { 'if-none-match': etag },
+      signal: controller.signal,
+    });
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(cp.controlPlane.deps.bus.pendingWaits(), 1);
     const abortedAt = Date.now();
@@ -100,22 +127,40 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const first = await b.request('GET', '/v1/agent/config', { token });
       assert.equal(first.status, 200);
       const started = Date.now();
-      const waiting = b.request('GET', '/v1/agent/config?wait=30', { token, headers: { 'if-none-match': first.headers.get('etag')! } });
+      const waiting = b.request('GET', '/v1/agent/config?wait=30', {
+        token,
+        headers: { 'if-none-match': first.headers.get('etag')! },
+      });
       await new Promise((r) => setTimeout(r, 300));
-      assert.equal((await a.cp.request('PATCH', `${RS}/web2`, { body: { adminState: 'draining' } })).status, 200);
+      assert.equal(
+        (await a.cp.request('PATCH', `${RS}/web2`, { body: { adminState: 'draining' } })).status,
+        200,
+      );
       const res = await waiting;
       assert.equal(res.status, 200);
       assert.equal(res.body.revision, first.body.revision + 1);
-      assert.equal(res.body.virtualServers[0].realServers.find((r: { name: string }) => r.name === 'web2').adminState, 'draining');
+      assert.equal(
+        res.body.virtualServers[0].realServers.find((r: { name: string }) => r.name === 'web2')
+          .adminState,
+        'draining',
+      );
       assert.ok(Date.now() - started < 25_000, 'woken by NOTIFY, not by the wait running out');
     });
 
     test('a token revoked on replica A stops working on replica B at once', async () => {
-      const created = await a.cp.request('POST', '/v1/tokens', { body: { name: 'short-lived', role: 'viewer' } });
-      assert.equal((await b.request('GET', '/v1/sites', { token: created.body.token })).status, 200);
+      const created = await a.cp.request('POST', '/v1/tokens', {
+        body: { name: 'short-lived', role: 'viewer' },
+      });
+      assert.equal(
+        (await b.request('GET', '/v1/sites', { token: created.body.token })).status,
+        200,
+      );
       assert.equal((await a.cp.request('DELETE', `/v1/tokens/${created.body.id}`)).status, 204);
       await new Promise((r) => setTimeout(r, 200)); // the NOTIFY's trip to B's listener
-      assert.equal((await b.request('GET', '/v1/sites', { token: created.body.token })).status, 401);
+      assert.equal(
+        (await b.request('GET', '/v1/sites', { token: created.body.token })).status,
+        401,
+      );
     });
   });
 }

@@ -24,14 +24,24 @@ forEachDatabase('HTTP surface', (get) => {
     const res = await cp.request('GET', '/metrics', { token: null });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
-    assert.match(res.text, /fleetlb_controlplane_http_requests_total\{method="GET",route="\/v1\/sites\/:site\/directors\/:name",status="200",ok="true"\} 1/);
+    assert.match(
+      res.text,
+      /fleetlb_controlplane_http_requests_total\{method="GET",route="\/v1\/sites\/:site\/directors\/:name",status="200",ok="true"\} 1/,
+    );
     assert.match(res.text, /route="\/v1\/sites\/:site\/directors\/:name",status="404",ok="false"/);
     assert.ok(!res.text.includes('/directors/lb1'), 'raw paths never become label values');
     assert.match(res.text, /fleetlb_controlplane_http_request_duration_seconds_bucket\{le="0.005"/);
     assert.match(res.text, /fleetlb_controlplane_build_info\{version="\d+\.\d+\.\d+"\} 1/);
     const revision = (await cp.request('GET', `/v1/sites/${SITE}`)).body.revision;
-    assert.match(res.text, new RegExp(`fleetlb_controlplane_config_latest_revision\\{site="${SITE}"\\} ${revision}`));
-    assert.match(res.text, /^process_cpu_seconds_total /m, 'default process metrics keep their standard names');
+    assert.match(
+      res.text,
+      new RegExp(`fleetlb_controlplane_config_latest_revision\\{site="${SITE}"\\} ${revision}`),
+    );
+    assert.match(
+      res.text,
+      /^process_cpu_seconds_total /m,
+      'default process metrics keep their standard names',
+    );
   });
 
   test('openapi.json describes every route with its problems', async () => {
@@ -53,7 +63,8 @@ forEachDatabase('HTTP surface', (get) => {
     ]) {
       assert.ok(paths.includes(path), `missing ${path}`);
     }
-    const patch = res.body.paths['/v1/sites/{site}/virtual-servers/{virtualServer}/real-servers/{name}'].patch;
+    const patch =
+      res.body.paths['/v1/sites/{site}/virtual-servers/{virtualServer}/real-servers/{name}'].patch;
     assert.ok(patch.responses['412'] && patch.responses['422']);
     assert.ok(res.body.components.schemas.DesiredState, 'the agent document is a named schema');
     assert.deepEqual(res.body.security, [{ bearer: [] }]);

@@ -5,7 +5,11 @@
 import { after, before, describe } from 'node:test';
 import { pino } from 'pino';
 import { openDatabase, type Database } from '../../control-plane/db/database.js';
-import { bootstrapAdminToken, startControlPlane, type ControlPlane } from '../../control-plane/server.js';
+import {
+  bootstrapAdminToken,
+  startControlPlane,
+  type ControlPlane,
+} from '../../control-plane/server.js';
 import type { AppOptions } from '../../control-plane/http/context.js';
 import { newPgliteDatabase, newPostgresDatabase, postgresTier } from './databases.js';
 
@@ -57,7 +61,9 @@ export class TestControlPlane {
 
   /** Creates a token of `role` (agent tokens need site and director) and returns its value. */
   async token(role: string, site?: string, director?: string): Promise<string> {
-    const res = await this.request('POST', '/v1/tokens', { body: { name: `${role}-test`, role, site, director } });
+    const res = await this.request('POST', '/v1/tokens', {
+      body: { name: `${role}-test`, role, site, director },
+    });
     if (res.status !== 201) throw new Error(`token creation failed: ${res.status} ${res.text}`);
     return res.body.token as string;
   }
@@ -80,7 +86,11 @@ export async function startTestControlPlane(
     drop = created.drop;
     database = await openDatabase({ url: created.url });
   }
-  const controlPlane = await startControlPlane({ location: { database }, logger: silentLogger, options });
+  const controlPlane = await startControlPlane({
+    location: { database },
+    logger: silentLogger,
+    options,
+  });
   const admin = await bootstrapAdminToken(database);
   if (!admin) throw new Error('fresh database already had tokens');
   return {
@@ -98,7 +108,10 @@ export async function startTestControlPlane(
  * Registers `suite` twice: on PGlite and on PostgreSQL (skipped with a reason off CI when no
  * server answers). `get()` returns the running control plane inside the tests.
  */
-export function forEachDatabase(name: string, suite: (get: () => TestControlPlane, kind: DatabaseKind) => void): void {
+export function forEachDatabase(
+  name: string,
+  suite: (get: () => TestControlPlane, kind: DatabaseKind) => void,
+): void {
   for (const kind of ['pglite', 'postgres'] as const) {
     describe(`${name} [${kind}]`, async () => {
       const skip = kind === 'postgres' ? await postgresTier() : false;

@@ -12,11 +12,14 @@ import postgres from 'postgres';
 import { MIGRATIONS_FOLDER, openDatabase, type Database } from '../../control-plane/db/database.js';
 import { prerequisite } from './tier.js';
 
-export const POSTGRES_URL = process.env.FLEETLB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const POSTGRES_URL =
+  process.env.FLEETLB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 function migrationsHash(): string {
   const hash = createHash('sha256');
-  for (const file of readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(MIGRATIONS_FOLDER)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     hash.update(file).update(readFileSync(join(MIGRATIONS_FOLDER, file)));
   }
   return hash.digest('hex').slice(0, 16);
@@ -57,7 +60,10 @@ export function postgresReachable(): Promise<boolean> {
 
 /** Skip reason for the PostgreSQL tier (false when it can run); throws in CI when unreachable. */
 export async function postgresTier(): Promise<false | string> {
-  return prerequisite(await postgresReachable(), `no PostgreSQL at ${POSTGRES_URL} (set FLEETLB_TEST_DATABASE_URL)`);
+  return prerequisite(
+    await postgresReachable(),
+    `no PostgreSQL at ${POSTGRES_URL} (set FLEETLB_TEST_DATABASE_URL)`,
+  );
 }
 
 /** Creates an empty database on the server; returns its URL and a function that drops it. */

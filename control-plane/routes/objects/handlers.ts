@@ -16,10 +16,25 @@ import { actorName, authorize } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { applyMergePatch, MAX_PATCH_DEPTH } from '../../http/merge-patch.js';
 import { badRequest, conflict, forbidden, invalid, notFound } from '../../http/problem.js';
-import { deleteObject, getObject, insertObject, listObjects, updateObject, type ObjectRow, type Scope } from '../../store/objects.js';
+import {
+  deleteObject,
+  getObject,
+  insertObject,
+  listObjects,
+  updateObject,
+  type ObjectRow,
+  type Scope,
+} from '../../store/objects.js';
 import { writeSite, type SiteWrite } from '../../store/site-write.js';
 import { findSite } from '../../store/sites.js';
-import { checkIfMatch, checkIfNoneMatch, decodeCursor, encodeCursor, etagOf, selectorParam } from '../common.js';
+import {
+  checkIfMatch,
+  checkIfNoneMatch,
+  decodeCursor,
+  encodeCursor,
+  etagOf,
+  selectorParam,
+} from '../common.js';
 import { redact, type ObjectKind, type Spec } from './kinds.js';
 import { collectionPath, objectRoutes } from './routes.js';
 
@@ -30,9 +45,19 @@ interface Params {
 }
 
 /** Resolves the scope of a request: the site and, for real servers, the virtual server. */
-async function resolveScope(tx: Db | Tx, kind: ObjectKind, siteId: string, params: Params): Promise<Scope> {
+async function resolveScope(
+  tx: Db | Tx,
+  kind: ObjectKind,
+  siteId: string,
+  params: Params,
+): Promise<Scope> {
   if (kind.type !== 'real-server') return { siteId, parentId: null };
-  const vs = await getObject(tx, virtualServers, { siteId, parentId: null }, params.virtualServer ?? '');
+  const vs = await getObject(
+    tx,
+    virtualServers,
+    { siteId, parentId: null },
+    params.virtualServer ?? '',
+  );
   if (!vs) throw notFound(`virtual server ${params.site}/${params.virtualServer}`);
   return { siteId, parentId: vs.id };
 }
@@ -45,7 +70,12 @@ function resourcePath(kind: ObjectKind, params: Params, name: string): string {
 }
 
 /** The response body of an object (specs are JSON by construction: they came through zod). */
-function present(kind: ObjectKind, c: Context<AppEnv>, params: Params, row: ObjectRow): Record<string, JSONValue> {
+function present(
+  kind: ObjectKind,
+  c: Context<AppEnv>,
+  params: Params,
+  row: ObjectRow,
+): Record<string, JSONValue> {
   const body = {
     ...redact(kind, row.spec as Spec, can(c.var.principal.role, 'secrets')),
     site: params.site,
@@ -60,7 +90,11 @@ function present(kind: ObjectKind, c: Context<AppEnv>, params: Params, row: Obje
 /** Parses a full spec, turning zod issues into a 422 with body paths. */
 function parseSpec(kind: ObjectKind, value: unknown): Spec {
   const result = kind.spec.safeParse(value);
-  if (!result.success) throw invalid(result.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })), ['body']);
+  if (!result.success)
+    throw invalid(
+      result.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })),
+      ['body'],
+    );
   return result.data as Spec;
 }
 
@@ -69,7 +103,15 @@ function rejectIssues(issues: Issue[]): void {
 }
 
 /** Writes `after` (or deletes when undefined) with validation and an audit record. */
-async function commit(kind: ObjectKind, w: SiteWrite, scope: Scope, params: Params, name: string, existing: ObjectRow | undefined, after: Spec | undefined) {
+async function commit(
+  kind: ObjectKind,
+  w: SiteWrite,
+  scope: Scope,
+  params: Params,
+  name: string,
+  existing: ObjectRow | undefined,
+  after: Spec | undefined,
+) {
   const before = existing?.spec as Spec | undefined;
   const issues = await kind.validate(w.tx, { ...scope, before, after });
   if (!after) {
@@ -88,7 +130,9 @@ async function commit(kind: ObjectKind, w: SiteWrite, scope: Scope, params: Para
     if (kind.type === 'director') await publish(w.tx, { type: 'tokens' });
     return undefined;
   }
-  return existing ? updateObject(w.tx, kind.table, existing.id, after) : insertObject(w.tx, kind.table, scope, name, after);
+  return existing
+    ? updateObject(w.tx, kind.table, existing.id, after)
+    : insertObject(w.tx, kind.table, scope, name, after);
 }
 
 /** Registers the six CRUD routes of `kind` on `app`. */
@@ -103,11 +147,22 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
     const selector = selectorParam(selectorText);
     const site = await findSite(db(c), params.site);
     const scope = await resolveScope(db(c), kind, site.id, params);
-    const rows = await listObjects(db(c), kind.table, scope, { after: decodeCursor(cursor), limit: selector.length > 0 ? undefined : limit + 1 });
-    const matching = rows.filter((r) => matchesSelector(selector, ((r.spec as Spec).labels ?? {}) as Record<string, string>));
+    const rows = await listObjects(db(c), kind.table, scope, {
+      after: decodeCursor(cursor),
+      limit: selector.length > 0 ? undefined : limit + 1,
+    });
+    const matching = rows.filter((r) =>
+      matchesSelector(selector, ((r.spec as Spec).labels ?? {}) as Record<string, string>),
+    );
     const page = matching.slice(0, limit);
     const more = matching.length > limit;
-    return c.json({ items: page.map((r) => present(kind, c, params, r)), nextCursor: more ? encodeCursor(page[page.length - 1]!.name) : null }, 200);
+    return c.json(
+      {
+        items: page.map((r) => present(kind, c, params, r)),
+        nextCursor: more ? encodeCursor(page[page.length - 1]!.name) : null,
+      },
+      200,
+    );
   });
 
   app.openapi(routes.get, async (c) => {
@@ -125,11 +180,17 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
     const principal = authorize(c, 'write');
     const params = c.req.valid('param') as Params;
     const spec = c.req.valid('json') as Spec;
-    const { result: row } = await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
-      const scope = await resolveScope(w.tx, kind, w.site.id, params);
-      if (await getObject(w.tx, kind.table, scope, spec.name)) throw conflict(`${kind.type} ${spec.name} already exists`);
-      return commit(kind, w, scope, params, spec.name, undefined, spec);
-    });
+    const { result: row } = await writeSite(
+      c.var.deps,
+      params.site,
+      actorName(principal),
+      async (w) => {
+        const scope = await resolveScope(w.tx, kind, w.site.id, params);
+        if (await getObject(w.tx, kind.table, scope, spec.name))
+          throw conflict(`${kind.type} ${spec.name} already exists`);
+        return commit(kind, w, scope, params, spec.name, undefined, spec);
+      },
+    );
     c.header('etag', etagOf(row!.version));
     c.header('location', `/v1/sites/${resourcePath(kind, params, spec.name)}`);
     return c.json(present(kind, c, params, row!), 201);
@@ -140,40 +201,61 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
     const params = c.req.valid('param') as Params & { name: string };
     const headers = c.req.valid('header');
     const body = c.req.valid('json') as Partial<Spec>;
-    if (body.name !== undefined && body.name !== params.name) throw invalid([{ path: ['name'], message: `must be ${params.name} (the name in the URL) or absent` }], ['body']);
+    if (body.name !== undefined && body.name !== params.name)
+      throw invalid(
+        [{ path: ['name'], message: `must be ${params.name} (the name in the URL) or absent` }],
+        ['body'],
+      );
     const spec = { ...body, name: params.name } as Spec;
     const { result } = await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
       const scope = await resolveScope(w.tx, kind, w.site.id, params);
       const existing = await getObject(w.tx, kind.table, scope, params.name);
       checkIfMatch(headers['if-match'], existing?.version);
       checkIfNoneMatch(headers['if-none-match'], existing?.version);
-      if (existing && isDeepStrictEqual(existing.spec, spec)) return { row: existing, created: false };
-      return { row: (await commit(kind, w, scope, params, params.name, existing, spec))!, created: !existing };
+      if (existing && isDeepStrictEqual(existing.spec, spec))
+        return { row: existing, created: false };
+      return {
+        row: (await commit(kind, w, scope, params, params.name, existing, spec))!,
+        created: !existing,
+      };
     });
     c.header('etag', etagOf(result.row.version));
     return c.json(present(kind, c, params, result.row), result.created ? 201 : 200);
   });
 
   app.openapi(routes.patch, async (c) => {
-    const principal = authorize(c, c.var.principal.role === 'operator' && kind.operatorFields.length > 0 ? 'operate' : 'write');
+    const principal = authorize(
+      c,
+      c.var.principal.role === 'operator' && kind.operatorFields.length > 0 ? 'operate' : 'write',
+    );
     const params = c.req.valid('param') as Params & { name: string };
     const patch = c.req.valid('json') as Record<string, unknown>;
     if (!can(principal.role, 'write')) {
       const denied = Object.keys(patch).filter((k) => !kind.operatorFields.includes(k));
-      if (denied.length > 0) throw forbidden(`operators may change only ${kind.operatorFields.join(', ')}; not ${denied.join(', ')}`);
+      if (denied.length > 0)
+        throw forbidden(
+          `operators may change only ${kind.operatorFields.join(', ')}; not ${denied.join(', ')}`,
+        );
     }
-    const { result: row } = await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
-      const scope = await resolveScope(w.tx, kind, w.site.id, params);
-      const existing = await getObject(w.tx, kind.table, scope, params.name);
-      if (!existing) throw notFound(`${kind.type} ${params.name}`);
-      checkIfMatch(c.req.valid('header')['if-match'], existing.version);
-      const merged = applyMergePatch(existing.spec, patch);
-      if (merged === undefined) throw badRequest(`the patch nests deeper than ${MAX_PATCH_DEPTH} levels`);
-      const spec = parseSpec(kind, merged);
-      if (spec.name !== params.name) throw invalid([{ path: ['name'], message: 'names are immutable' }], ['body']);
-      if (isDeepStrictEqual(existing.spec, spec)) return existing;
-      return (await commit(kind, w, scope, params, params.name, existing, spec))!;
-    });
+    const { result: row } = await writeSite(
+      c.var.deps,
+      params.site,
+      actorName(principal),
+      async (w) => {
+        const scope = await resolveScope(w.tx, kind, w.site.id, params);
+        const existing = await getObject(w.tx, kind.table, scope, params.name);
+        if (!existing) throw notFound(`${kind.type} ${params.name}`);
+        checkIfMatch(c.req.valid('header')['if-match'], existing.version);
+        const merged = applyMergePatch(existing.spec, patch);
+        if (merged === undefined)
+          throw badRequest(`the patch nests deeper than ${MAX_PATCH_DEPTH} levels`);
+        const spec = parseSpec(kind, merged);
+        if (spec.name !== params.name)
+          throw invalid([{ path: ['name'], message: 'names are immutable' }], ['body']);
+        if (isDeepStrictEqual(existing.spec, spec)) return existing;
+        return (await commit(kind, w, scope, params, params.name, existing, spec))!;
+      },
+    );
     c.header('etag', etagOf(row.version));
     return c.json(present(kind, c, params, row), 200);
   });

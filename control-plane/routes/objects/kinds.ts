@@ -16,7 +16,13 @@ import {
   type SiteModel,
 } from '../../../contract/index.js';
 import type { Tx } from '../../db/database.js';
-import { directors, realServers, virtualServers, vrrpInstances, type SpecTable } from '../../db/schema.js';
+import {
+  directors,
+  realServers,
+  virtualServers,
+  vrrpInstances,
+  type SpecTable,
+} from '../../db/schema.js';
 import { loadRealServers, loadSiteModel } from '../../store/site-model.js';
 
 export type ResourceType = 'director' | 'vrrp-instance' | 'virtual-server' | 'real-server';
@@ -54,7 +60,11 @@ type Collection = 'directors' | 'vrrpInstances' | 'virtualServers';
  * Validates the site with the change applied, then rewrites issue paths: those inside the changed
  * object lose their `collection[i]` prefix; those elsewhere name the object instead of its index.
  */
-async function validateSiteChange(tx: Tx, change: Change, collection: Collection): Promise<Issue[]> {
+async function validateSiteChange(
+  tx: Tx,
+  change: Change,
+  collection: Collection,
+): Promise<Issue[]> {
   const model = await loadSiteModel(tx, change.siteId);
   const list = model[collection] as Spec[];
   const name = change.before?.name ?? change.after?.name;
@@ -64,7 +74,8 @@ async function validateSiteChange(tx: Tx, change: Change, collection: Collection
   const site = { ...model, [collection]: next } as SiteModel;
   if (collection === 'virtualServers' && change.after && change.before) {
     const id = model.virtualServerIds.get(change.after.name);
-    if (id) site.virtualServers[changedIndex]!.realServers = await loadRealServers(tx, change.siteId, id);
+    if (id)
+      site.virtualServers[changedIndex]!.realServers = await loadRealServers(tx, change.siteId, id);
   }
   const names: Record<Collection, string[]> = {
     directors: site.directors.map((o) => o.name),
@@ -76,17 +87,26 @@ async function validateSiteChange(tx: Tx, change: Change, collection: Collection
     if (head === collection && index === changedIndex) {
       // Real servers of a changed virtual server are named, not numbered.
       const [sub, rsIndex, ...rest] = tail;
-      const rsName = sub === 'realServers' && typeof rsIndex === 'number' ? site.virtualServers[changedIndex]?.realServers?.[rsIndex]?.name : undefined;
+      const rsName =
+        sub === 'realServers' && typeof rsIndex === 'number'
+          ? site.virtualServers[changedIndex]?.realServers?.[rsIndex]?.name
+          : undefined;
       return { ...issue, path: rsName === undefined ? tail : ['realServers', rsName, ...rest] };
     }
-    const other = typeof head === 'string' && typeof index === 'number' ? names[head as Collection]?.[index] : undefined;
+    const other =
+      typeof head === 'string' && typeof index === 'number'
+        ? names[head as Collection]?.[index]
+        : undefined;
     return other === undefined ? issue : { ...issue, path: [head as string, other, ...tail] };
   });
 }
 
 async function validateRealServerChange(tx: Tx, change: Change): Promise<Issue[]> {
   if (change.parentId === null || !change.after) return [];
-  const [vsRow] = await tx.select().from(virtualServers).where(eq(virtualServers.id, change.parentId));
+  const [vsRow] = await tx
+    .select()
+    .from(virtualServers)
+    .where(eq(virtualServers.id, change.parentId));
   if (!vsRow) return [];
   const vs = VirtualServerSpec.parse(vsRow.spec);
   const name = change.before?.name ?? change.after?.name;
@@ -95,7 +115,10 @@ async function validateRealServerChange(tx: Tx, change: Change): Promise<Issue[]
   return validateRealServers(vs, list, []).map((issue) => {
     const [index, ...tail] = issue.path;
     if (index === rest.length) return { ...issue, path: tail };
-    return { ...issue, path: ['realServers', list[index as number]?.name ?? String(index), ...tail] };
+    return {
+      ...issue,
+      path: ['realServers', list[index as number]?.name ?? String(index), ...tail],
+    };
   });
 }
 
@@ -139,7 +162,11 @@ export const KINDS: Record<ResourceType, ObjectKind> = {
 };
 
 /** Hides secret fields from callers without the `secrets` permission. */
-export function redact(kind: Pick<ObjectKind, 'secretFields'>, spec: Spec, showSecrets: boolean): Spec {
+export function redact(
+  kind: Pick<ObjectKind, 'secretFields'>,
+  spec: Spec,
+  showSecrets: boolean,
+): Spec {
   if (showSecrets || kind.secretFields.every((f) => spec[f] === undefined)) return spec;
   const copy = { ...spec };
   for (const field of kind.secretFields) if (copy[field] !== undefined) copy[field] = '********';
@@ -153,7 +180,9 @@ export function resourceSchema(kind: ObjectKind) {
     .extend({
       site: z.string(),
       ...(kind.type === 'real-server' ? { virtualServer: z.string() } : {}),
-      version: z.int().meta({ description: 'Optimistic-concurrency version; the ETag is its quoted value' }),
+      version: z
+        .int()
+        .meta({ description: 'Optimistic-concurrency version; the ETag is its quoted value' }),
       createdAt: z.iso.datetime(),
       updatedAt: z.iso.datetime(),
     })

@@ -18,12 +18,19 @@ export function objectRoutes(kind: ObjectKind) {
   const item = `${collection}/{name}`;
   const tags = [kind.plural];
   const resource = resourceSchema(kind);
-  const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+  const json = <T extends z.ZodType>(schema: T) => ({
+    content: { 'application/json': { schema } },
+  });
   const parentParams =
-    kind.type === 'real-server' ? z.object({ site: Name, virtualServer: Name }) : z.object({ site: Name });
+    kind.type === 'real-server'
+      ? z.object({ site: Name, virtualServer: Name })
+      : z.object({ site: Name });
   const itemParams = parentParams.extend({ name: Name });
   const conditional = z.object({
-    'if-match': z.string().optional().meta({ description: 'ETag the change is based on; 412 when stale' }),
+    'if-match': z
+      .string()
+      .optional()
+      .meta({ description: 'ETag the change is based on; 412 when stale' }),
   });
   const readable = kind.type.replace('-', ' ');
 
@@ -36,11 +43,18 @@ export function objectRoutes(kind: ObjectKind) {
       request: {
         params: parentParams,
         query: PageQuery.extend({
-          selector: z.string().max(1024).optional().meta({ description: 'Label selector, e.g. app=web,version!=v1' }),
+          selector: z
+            .string()
+            .max(1024)
+            .optional()
+            .meta({ description: 'Label selector, e.g. app=web,version!=v1' }),
         }),
       },
       responses: {
-        200: { description: 'A page, in name order', ...json(z.object({ items: z.array(resource), nextCursor: z.string().nullable() })) },
+        200: {
+          description: 'A page, in name order',
+          ...json(z.object({ items: z.array(resource), nextCursor: z.string().nullable() })),
+        },
         ...problemResponses(400, 401, 403, 404),
       },
     }),
@@ -50,7 +64,10 @@ export function objectRoutes(kind: ObjectKind) {
       tags,
       summary: `Create a ${readable}`,
       request: { params: parentParams, body: { required: true, ...json(kind.spec) } },
-      responses: { 201: { description: 'Created', ...json(resource) }, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+      responses: {
+        201: { description: 'Created', ...json(resource) },
+        ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422),
+      },
     }),
     get: createRoute({
       method: 'get',
@@ -58,7 +75,10 @@ export function objectRoutes(kind: ObjectKind) {
       tags,
       summary: `Read a ${readable}`,
       request: { params: itemParams },
-      responses: { 200: { description: 'The object; ETag is its version', ...json(resource) }, ...problemResponses(401, 403, 404) },
+      responses: {
+        200: { description: 'The object; ETag is its version', ...json(resource) },
+        ...problemResponses(401, 403, 404),
+      },
     }),
     put: createRoute({
       method: 'put',
@@ -67,7 +87,9 @@ export function objectRoutes(kind: ObjectKind) {
       summary: `Create or replace a ${readable}`,
       request: {
         params: itemParams,
-        headers: conditional.extend({ 'if-none-match': z.string().optional().meta({ description: '`*`: create only' }) }),
+        headers: conditional.extend({
+          'if-none-match': z.string().optional().meta({ description: '`*`: create only' }),
+        }),
         body: { required: true, ...json(kind.spec.partial({ name: true })) },
       },
       responses: {
@@ -82,7 +104,9 @@ export function objectRoutes(kind: ObjectKind) {
       tags,
       summary: `Change fields of a ${readable} (JSON merge patch, RFC 7396)`,
       description:
-        kind.operatorFields.length > 0 ? `Operators may change only: ${kind.operatorFields.join(', ')}.` : 'Admins only.',
+        kind.operatorFields.length > 0
+          ? `Operators may change only: ${kind.operatorFields.join(', ')}.`
+          : 'Admins only.',
       request: {
         params: itemParams,
         headers: conditional,
@@ -94,7 +118,10 @@ export function objectRoutes(kind: ObjectKind) {
           },
         },
       },
-      responses: { 200: { description: 'Changed', ...json(resource) }, ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422) },
+      responses: {
+        200: { description: 'Changed', ...json(resource) },
+        ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422),
+      },
     }),
     delete: createRoute({
       method: 'delete',
