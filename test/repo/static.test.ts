@@ -22,6 +22,42 @@ test('eslint: no lint errors, import boundaries respected', () => {
   assert.equal(status, 0, output);
 });
 
+/** What eslint says of `source` as if it lived at `path`. */
+function lintAs(path: string, source: string): string {
+  const result = spawnSync('npx', ['--no-install', 'eslint', '--stdin', '--stdin-filename', path], {
+    input: source,
+    encoding: 'utf8',
+  });
+  return `${result.stdout}${result.stderr}`;
+}
+
+test('eslint enforces the layer boundaries (each forbidden import is reported)', () => {
+  const cases: [string, string, RegExp][] = [
+    [
+      'contract/probe.ts',
+      "import { createApp } from '../control-plane/app.js';",
+      /imports nothing of ours/,
+    ],
+    ['contract/probe.ts', "import { readFileSync } from 'node:fs';", /pure core/],
+    [
+      'agent/probe.ts',
+      "import { createApp } from '../control-plane/app.js';",
+      /never imports control-plane/,
+    ],
+    ['agent/core/probe.ts', "import { Socket } from 'node:net';", /pure core/],
+    ['control-plane/probe.ts', "import { x } from '../agent/core/x.js';", /never imports agent/],
+    ['control-plane/compile/probe.ts', "import { hostname } from 'node:os';", /pure core/],
+    ['control-plane/routes/probe.ts', 'export const port = process.env.PORT;', /config\.ts only/],
+  ];
+  for (const [path, source, expected] of cases) {
+    assert.match(lintAs(path, `${source}\nexport {};\n`), expected, `${path}: ${source}`);
+  }
+  assert.doesNotMatch(
+    lintAs('control-plane/probe.ts', "import { z } from '../contract/index.js';\nexport { z };\n"),
+    /error/,
+  );
+});
+
 test('prettier: the code is formatted (npm run format)', () => {
   const { status, output } = run('npx', ['--no-install', 'prettier', '--check', '.']);
   assert.equal(status, 0, output);
