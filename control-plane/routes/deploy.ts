@@ -8,7 +8,7 @@
  * reports no active connection to it, else 202 with what is left when the wait runs out.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { AdminState, Name, parseSelector, type Selector } from '../../contract/index.js';
+import { AdminState, Name, type Selector } from '../../contract/index.js';
 import { actorName, authorize } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
 import { createRouter } from '../http/openapi.js';
@@ -21,7 +21,7 @@ import {
   weightChange,
   type RealServerTarget,
 } from '../store/drain.js';
-import { problemResponses } from './common.js';
+import { problemResponses, selectorParam } from './common.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const tags = ['deploy'];
@@ -155,11 +155,7 @@ function requiredSelector(text: string): { selector: Selector; text: string } {
       'a non-empty selector is required (e.g. selector=app=web,version=v1): operations on a whole site are never implicit',
     );
   }
-  try {
-    return { selector: parseSelector(text), text };
-  } catch (err) {
-    throw badRequest((err as Error).message);
-  }
+  return { selector: selectorParam(text), text };
 }
 
 /** Drains the target, then waits up to `waitS` (capped by the server) for it to complete. */

@@ -10,113 +10,27 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
-import {
-  AgentStatus,
-  Name,
-  RealServerSpec,
-  RealServerStatus,
-  VrrpState,
-  matchesSelector,
-  parseSelector,
-  type Selector,
-} from '../../contract/index.js';
+import { Name, matchesSelector, type VrrpState } from '../../contract/index.js';
 import { directors, vrrpTransitions } from '../db/schema.js';
 import { authorize } from '../http/auth.js';
 import type { AppEnv } from '../http/context.js';
 import { createRouter } from '../http/openapi.js';
-import { badRequest, notFound } from '../http/problem.js';
+import { notFound } from '../http/problem.js';
 import { carriersOf, isStale, latestReports, type DirectorReport } from '../store/fleet-status.js';
 import { findSite } from '../store/sites.js';
-import { problemResponses } from './common.js';
+import { problemResponses, selectorParam } from './common.js';
+import {
+  ViewHeader,
+  VrrpInstanceStatus,
+  VrrpTransitionRecord,
+  DirectorStatus,
+  Connections,
+  RealServerView,
+} from './fleet-schemas.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const tags = ['fleet'];
 const params = z.object({ site: Name });
-const Freshness = {
-  reportedAt: z.iso
-    .datetime()
-    .nullable()
-    .meta({ description: 'When the director last reported (null: never)' }),
-  stale: z
-    .boolean()
-    .meta({ description: 'No report, or the last one is older than the stale threshold' }),
-};
-const ViewHeader = { site: Name, revision: z.int(), staleAfterS: z.int() };
-
-const VrrpMemberStatus = z.object({
-  director: Name,
-  configuredPriority: z.int(),
-  state: z
-    .union([VrrpState, z.literal('unknown')])
-    .meta({ description: 'unknown: no report, or the report does not mention the instance' }),
-  priority: z.int().nullable(),
-  since: z.iso.datetime().nullable(),
-  vipsOwned: z.array(z.string()),
-  ...Freshness,
-});
-const VrrpInstanceStatus = z
-  .object({
-    name: Name,
-    vrid: z.int(),
-    members: z.array(VrrpMemberStatus),
-    masters: z.array(Name).meta({ description: 'Non-stale members reporting MASTER' }),
-    splitBrain: z.boolean(),
-    noMaster: z.boolean(),
-  })
-  .meta({ id: 'VrrpInstanceStatus' });
-
-const VrrpTransitionRecord = z
-  .object({
-    id: z.int(),
-    director: Name,
-    instance: Name,
-    from: VrrpState,
-    to: VrrpState,
-    reason: z.string(),
-    at: z.iso.datetime(),
-  })
-  .meta({ id: 'VrrpTransitionRecord' });
-
-const DirectorStatus = z
-  .object({
-    name: Name,
-    address: z.string(),
-    ...Freshness,
-    appliedRevision: z.int().nullable(),
-    revision: z.int().meta({ description: "The site's current revision" }),
-    behind: z.boolean().meta({ description: 'Has not applied the current revision' }),
-    rejected: AgentStatus.shape.rejected.unwrap().nullable(),
-    agent: AgentStatus.shape.agent.nullable(),
-    errors: AgentStatus.shape.errors.unwrap(),
-  })
-  .meta({ id: 'DirectorStatus' });
-
-const RealServerDirectorView = z.object({
-  director: Name,
-  ...Freshness,
-  health: RealServerStatus.shape.health,
-  weight: z.int().nullable().meta({ description: 'Weight in force in the kernel' }),
-  activeConnections: z.int().nullable(),
-  inactiveConnections: z.int().nullable(),
-});
-const Connections = { activeConnections: z.int(), inactiveConnections: z.int() };
-const RealServerView = RealServerSpec.pick({
-  name: true,
-  address: true,
-  port: true,
-  weight: true,
-  adminState: true,
-  labels: true,
-})
-  .extend({
-    virtualServer: Name,
-    directors: z
-      .array(RealServerDirectorView)
-      .meta({ description: 'The directors carrying its virtual server' }),
-    ...Connections,
-  })
-  .meta({ id: 'RealServerView' });
-
 const routes = {
   vrrpStatus: createRoute({
     method: 'get',
@@ -315,12 +229,7 @@ export function fleetRoutes() {
   app.openapi(routes.realServerStatus, async (c) => {
     authorize(c, 'read');
     const query = c.req.valid('query');
-    let selector: Selector;
-    try {
-      selector = parseSelector(query.selector ?? '');
-    } catch (err) {
-      throw badRequest((err as Error).message);
-    }
+    const selector = selectorParam(query.selector);
     const { snapshot, reportOf, freshness, header } = await loadView(c, c.req.valid('param').site);
     const servers = [...snapshot.virtualServers]
       .sort(byName)
