@@ -1,7 +1,8 @@
 /**
  * @module The control-plane benchmark (`npm run bench:control-plane`; see bench/README.md):
  * 1. 304 throughput of `GET /v1/agent/config` with a current ETag (autocannon, own process);
- * 2. propagation of a PATCH to 100 and 1,000 long-polling agents.
+ * 2. propagation of a PATCH to 100 and 1,000 long-polling agents;
+ * 3. on PostgreSQL, the wake-up of an agent on replica B by a write through replica A.
  * Each database gets a fresh control plane in a child process (server.ts). Progress goes to
  * stderr; the table and, on its last line, the JSON go to stdout (or the JSON to --json FILE).
  */
@@ -14,6 +15,7 @@ import { ServerProcess, stopAll } from './processes.js';
 import { AgentPool, measurePropagation } from './propagation.js';
 import { distribution, int, ms, rounded, table, type Row } from './report.js';
 import type { DatabaseKind } from './shared.js';
+import { measureCrossReplica } from './replicas.js';
 import { measureThroughput } from './throughput.js';
 
 const USAGE = `usage: npm run bench:control-plane -- [--database both|pglite|postgres] [--json FILE]
@@ -196,6 +198,10 @@ async function main(): Promise<number> {
       continue;
     }
     rows.push(...(await benchDatabase(database, opts)));
+    if (database === 'postgres') {
+      log('postgres: cross-replica wake-up, two replicas on one database, 50 changes');
+      rows.push(await measureCrossReplica(50));
+    }
   }
 
   const report = {
