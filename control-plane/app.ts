@@ -33,22 +33,26 @@ export function createApp(
     await next();
   });
   if (metricsMiddleware) app.use('*', metricsMiddleware);
-  const limitBody = bodyLimit({
-    maxSize: deps.options.bodyLimitBytes,
-    onError: () => {
-      throw new Problem(
-        413,
-        'payload-too-large',
-        'Payload too large',
-        `bodies are limited to ${deps.options.bodyLimitBytes} bytes`,
-      );
-    },
-  });
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new Problem(
+          413,
+          'payload-too-large',
+          'Payload too large',
+          `bodies are limited to ${maxSize} bytes here`,
+        );
+      },
+    });
+  const limitBody = limit(deps.options.bodyLimitBytes);
+  const limitStatus = limit(deps.options.statusBodyLimitBytes);
   // Only requests that may carry a body: reading the body stream of a GET makes the Node adapter
   // build a full Request, a fifth of the CPU of the agents' 304 path.
-  app.use('/v1/*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
-  );
+  app.use('/v1/*', (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    return c.req.path === '/v1/agent/status' ? limitStatus(c, next) : limitBody(c, next);
+  });
   app.use('/v1/*', async (c, next) => {
     const method = c.req.method;
     const hasBody =

@@ -25,6 +25,8 @@ export interface AppDeps {
 export interface AppOptions {
   /** Largest accepted request body. */
   bodyLimitBytes: number;
+  /** Largest agent status report: one entry per real server, so it grows with the director. */
+  statusBodyLimitBytes: number;
   /** Longest `?wait=` of a long-poll or a drain-and-wait, in seconds. */
   maxWaitS: number;
   /** A director whose last report is older than this counts as stale in the fleet views. */
@@ -35,6 +37,7 @@ export interface AppOptions {
 
 export const DEFAULT_OPTIONS: AppOptions = {
   bodyLimitBytes: 1 << 20,
+  statusBodyLimitBytes: 32 << 20, // ~200 bytes per real server: 100,000 of them fit
   maxWaitS: 60,
   staleAfterS: 90,
   transitionHistory: 1000,
