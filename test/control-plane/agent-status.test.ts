@@ -65,9 +65,7 @@ forEachDatabase('agent status', (get) => {
       });
       assert.equal(res.status, 204, res.text);
     }
-    const count = await cp.database.db.$count(
-      (await import('../../control-plane/db/schema.js')).vrrpTransitions,
-    );
+    const count = await cp.database.db.$count(vrrpTransitions);
     assert.equal(count, 1000, 'the newest 1,000 transitions of the director are kept');
   });
 });
