@@ -38,15 +38,6 @@ function report(appliedRevision: number, web1Active: number): AgentStatusInput {
   };
 }
 
-async function postStatus(
-  cp: TestControlPlane,
-  token: string,
-  body: AgentStatusInput,
-): Promise<void> {
-  const res = await cp.request('POST', '/v1/agent/status', { token, body });
-  assert.equal(res.status, 204, res.text);
-}
-
 async function siteRevision(cp: TestControlPlane, site: string): Promise<number> {
   return (await cp.request('GET', `/v1/sites/${site}`)).body.revision as number;
 }
@@ -161,8 +152,8 @@ forEachDatabase('deploy operations', (get) => {
     const lb1 = await cp.token('agent', 'd2', 'lb1');
     const lb2 = await cp.token('agent', 'd2', 'lb2');
     const before = await siteRevision(cp, 'd2');
-    await postStatus(cp, lb1, report(before, 9));
-    await postStatus(cp, lb2, report(before, 0));
+    await cp.postStatus(lb1, report(before, 9));
+    await cp.postStatus(lb2, report(before, 0));
 
     const drainRevision = before + 1;
     const written = committed(cp, drainRevision);
@@ -179,7 +170,7 @@ forEachDatabase('deploy operations', (get) => {
       });
     await written;
     const step = async (name: string, token: string, body: AgentStatusInput) => {
-      await postStatus(cp, token, body);
+      await cp.postStatus(token, body);
       order.push(name);
       await sleep(100); // room for a premature answer to show up in `order`
     };
@@ -209,7 +200,7 @@ forEachDatabase('deploy operations', (get) => {
       NO_BODY,
     );
     await written;
-    await postStatus(cp, lb1, report(drainRevision, 4));
+    await cp.postStatus(lb1, report(drainRevision, 4));
     const res = await drain;
     assert.equal(res.status, 202, res.text);
     assert.equal(res.body.drained, false);

@@ -27,15 +27,6 @@ const vrrpEntry = (state: VrrpState, priority: number, vipsOwned: string[] = [])
   vipsOwned,
 });
 
-async function postStatus(
-  cp: TestControlPlane,
-  token: string,
-  body: AgentStatusInput,
-): Promise<void> {
-  const res = await cp.request('POST', '/v1/agent/status', { token, body });
-  assert.equal(res.status, 204, res.text);
-}
-
 /** Seeds `site` (lb1, lb2, instance web, web-http with web1/web2) and returns agent tokens and its revision. */
 async function seeded(cp: TestControlPlane, site: string) {
   await seedSite(cp, site);
@@ -49,13 +40,11 @@ forEachDatabase('fleet views', (get) => {
   test('two fresh masters of one instance are a split brain', async () => {
     const cp = get();
     const { lb1, lb2, revision } = await seeded(cp, 'split1');
-    await postStatus(
-      cp,
+    await cp.postStatus(
       lb1,
       report(revision, { vrrp: [vrrpEntry('master', 150, ['192.0.2.100'])] }),
     );
-    await postStatus(
-      cp,
+    await cp.postStatus(
       lb2,
       report(revision, { vrrp: [vrrpEntry('master', 100, ['192.0.2.100'])] }),
     );
@@ -86,8 +75,8 @@ forEachDatabase('fleet views', (get) => {
   test('no master when every member is backup or has not mentioned the instance', async () => {
     const cp = get();
     const { lb1, lb2, revision } = await seeded(cp, 'nomaster1');
-    await postStatus(cp, lb1, report(revision, { vrrp: [vrrpEntry('backup', 150)] }));
-    await postStatus(cp, lb2, report(revision)); // reports, but nothing about instance web
+    await cp.postStatus(lb1, report(revision, { vrrp: [vrrpEntry('backup', 150)] }));
+    await cp.postStatus(lb2, report(revision)); // reports, but nothing about instance web
     const [web] = (await cp.request('GET', '/v1/sites/nomaster1/vrrp-status')).body.instances;
     assert.deepEqual(web.masters, []);
     assert.equal(web.noMaster, true);
@@ -101,14 +90,14 @@ forEachDatabase('fleet views', (get) => {
   test('a director silent for longer than staleAfterS is stale and its MASTER claim does not count', async () => {
     const cp = get();
     const { lb1, lb2, revision } = await seeded(cp, 'stale1');
-    await postStatus(cp, lb1, report(revision, { vrrp: [vrrpEntry('master', 150)] }));
+    await cp.postStatus(lb1, report(revision, { vrrp: [vrrpEntry('master', 150)] }));
     const deps = cp.controlPlane.deps;
     const realClock = deps.clock;
     deps.clock = {
       now: () => new Date(realClock.now().getTime() + (deps.options.staleAfterS + 30) * 1000),
     };
     try {
-      await postStatus(cp, lb2, report(revision, { vrrp: [vrrpEntry('backup', 100)] }));
+      await cp.postStatus(lb2, report(revision, { vrrp: [vrrpEntry('backup', 100)] }));
       const [web] = (await cp.request('GET', '/v1/sites/stale1/vrrp-status')).body.instances;
       assert.equal(web.members[0].state, 'master');
       assert.equal(web.members[0].stale, true);
@@ -132,7 +121,7 @@ forEachDatabase('fleet views', (get) => {
   test('a director that never reported is stale with state unknown', async () => {
     const cp = get();
     const { lb1, revision } = await seeded(cp, 'silent1');
-    await postStatus(cp, lb1, report(revision, { vrrp: [vrrpEntry('master', 150)] }));
+    await cp.postStatus(lb1, report(revision, { vrrp: [vrrpEntry('master', 150)] }));
     const [web] = (await cp.request('GET', '/v1/sites/silent1/vrrp-status')).body.instances;
     assert.deepEqual(web.masters, ['lb1']);
     assert.deepEqual([web.splitBrain, web.noMaster], [false, false]);
@@ -151,8 +140,7 @@ forEachDatabase('fleet views', (get) => {
       at,
       reason,
     });
-    await postStatus(
-      cp,
+    await cp.postStatus(
       lb2,
       report(revision, {
         vrrp: [vrrpEntry('backup', 100)],
@@ -162,8 +150,7 @@ forEachDatabase('fleet views', (get) => {
         ],
       }),
     );
-    await postStatus(
-      cp,
+    await cp.postStatus(
       lb1,
       report(revision, {
         vrrp: [vrrpEntry('master', 150)],
@@ -202,9 +189,8 @@ forEachDatabase('fleet views', (get) => {
   test('directors-status shows applied revision, behind, rejections and errors', async () => {
     const cp = get();
     const { lb1, lb2, revision } = await seeded(cp, 'dirs1');
-    await postStatus(cp, lb1, report(revision));
-    await postStatus(
-      cp,
+    await cp.postStatus(lb1, report(revision));
+    await cp.postStatus(
       lb2,
       report(revision - 1, {
         rejected: {
@@ -246,12 +232,11 @@ forEachDatabase('fleet views', (get) => {
       activeConnections,
       inactiveConnections,
     });
-    await postStatus(
-      cp,
+    await cp.postStatus(
       lb1,
       report(revision, { realServers: [rsEntry('web1', 5, 2), rsEntry('web2', 1, 0)] }),
     );
-    await postStatus(cp, lb2, report(revision, { realServers: [rsEntry('web1', 0, 3)] }));
+    await cp.postStatus(lb2, report(revision, { realServers: [rsEntry('web1', 0, 3)] }));
     const res = await cp.request('GET', '/v1/sites/rs1/real-server-status');
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.body.totals, { activeConnections: 6, inactiveConnections: 5 });

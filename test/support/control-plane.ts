@@ -4,6 +4,7 @@
  */
 import { after, before, describe } from 'node:test';
 import { pino } from 'pino';
+import type { AgentStatusInput } from '../../contract/index.js';
 import { openDatabase, type Database } from '../../control-plane/db/database.js';
 import {
   bootstrapAdminToken,
@@ -57,6 +58,12 @@ export class TestControlPlane {
     let parsed: unknown = undefined;
     if (/json/.test(response.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, body: parsed, text };
+  }
+
+  /** Posts an agent status report with an agent token; the report must be stored (204). */
+  async postStatus(token: string, body: AgentStatusInput): Promise<void> {
+    const res = await this.request('POST', '/v1/agent/status', { token, body });
+    if (res.status !== 204) throw new Error(`status report refused: ${res.status} ${res.text}`);
   }
 
   /** Creates a token of `role` (agent tokens need site and director) and returns its value. */
