@@ -170,26 +170,30 @@ export function siteRoutes() {
     if (body.name !== undefined && body.name !== name)
       throw invalid([{ path: ['name'], message: `must be ${name} or absent` }], ['body']);
     const spec = { ...body, name };
-    const { result: row } = await writeSite(c.var.deps, name, actorName(principal), async (w) => {
-      checkIfMatch(c.req.valid('header')['if-match'], w.site.version);
-      if (isDeepStrictEqual(w.site.spec, spec)) return w.site;
-      w.record({
-        action: 'update',
-        resourceType: 'site',
-        resource: name,
-        before: w.site.spec,
-        after: spec,
-      });
-      const [updated] = await w.tx
-        .update(sites)
-        .set({ spec, version: sql`${sites.version} + 1`, updatedAt: sql`now()` })
-        .where(eq(sites.id, w.site.id))
-        .returning();
-      return updated!;
-    });
-    const fresh = await findSite(c.var.deps.database.db, name);
-    c.header('etag', etagOf(fresh.version));
-    return c.json(present({ ...fresh, spec: row.spec }), 200);
+    const { result: row, revision } = await writeSite(
+      c.var.deps,
+      name,
+      actorName(principal),
+      async (w) => {
+        checkIfMatch(c.req.valid('header')['if-match'], w.site.version);
+        if (isDeepStrictEqual(w.site.spec, spec)) return w.site;
+        w.record({
+          action: 'update',
+          resourceType: 'site',
+          resource: name,
+          before: w.site.spec,
+          after: spec,
+        });
+        const [updated] = await w.tx
+          .update(sites)
+          .set({ spec, version: sql`${sites.version} + 1`, updatedAt: sql`now()` })
+          .where(eq(sites.id, w.site.id))
+          .returning();
+        return updated!;
+      },
+    );
+    c.header('etag', etagOf(row.version));
+    return c.json(present({ ...row, revision }), 200); // the row predates the revision bump
   });
 
   app.openapi(routes.delete, async (c) => {

@@ -33,7 +33,7 @@ export interface Spec {
 }
 
 /** What a write changes: the object before (absent on create) and after (absent on delete). */
-export interface Change {
+export interface ObjectChange {
   siteId: string;
   parentId: string | null;
   before?: Spec | undefined;
@@ -51,7 +51,7 @@ export interface ObjectKind {
   /** Fields an operator may change (others need `write`). */
   operatorFields: readonly string[];
   /** Issues the change would cause, with paths relative to the changed object where they point at it. */
-  validate(tx: Tx, change: Change): Promise<Issue[]>;
+  validate(tx: Tx, change: ObjectChange): Promise<Issue[]>;
 }
 
 type Collection = 'directors' | 'vrrpInstances' | 'virtualServers';
@@ -62,7 +62,7 @@ type Collection = 'directors' | 'vrrpInstances' | 'virtualServers';
  */
 async function validateSiteChange(
   tx: Tx,
-  change: Change,
+  change: ObjectChange,
   collection: Collection,
 ): Promise<Issue[]> {
   const model = await loadSiteModel(tx, change.siteId);
@@ -101,7 +101,7 @@ async function validateSiteChange(
   });
 }
 
-async function validateRealServerChange(tx: Tx, change: Change): Promise<Issue[]> {
+async function validateRealServerChange(tx: Tx, change: ObjectChange): Promise<Issue[]> {
   if (change.parentId === null || !change.after) return [];
   const [vsRow] = await tx
     .select()
