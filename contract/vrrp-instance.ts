@@ -144,6 +144,10 @@ const vrrpFields = {
     .boolean()
     .default(false)
     .meta({ description: 'Send adverts to the other members instead of multicast' }),
+  v3ChecksumAsV2: z.boolean().default(false).meta({
+    description:
+      'VRRPv3 over IPv4: checksum without the IPv4 pseudo-header, as RFC 9568 §5.2.8 specifies (keepalived `v3_checksum_as_v2`). Off by default: keepalived and Wireshark expect the pseudo-header form and keepalived drops the other. Both forms are accepted on receive.',
+  }),
   authPassword: z
     .string()
     .min(1)

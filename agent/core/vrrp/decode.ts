@@ -12,7 +12,6 @@ import {
   padded,
   ipv4Text,
   ipv6Text,
-  isLinkLocal6,
   drop,
 } from './wire.js';
 
@@ -75,9 +74,6 @@ function decodeV3(bytes: Uint8Array, count: number, context: DecodeContext): Dec
   for (let i = 0; i < count; i++) {
     const offset = V3_HEADER_LENGTH + size * i;
     addresses.push(size === 4 ? ipv4Text(bytes, offset) : ipv6Text(bytes, offset));
-  }
-  if (size === 16 && !isLinkLocal6(bytes.subarray(V3_HEADER_LENGTH))) {
-    return drop('address_list'); // §5.2.9, erratum 8300
   }
   return {
     ok: true,

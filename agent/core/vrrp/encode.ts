@@ -12,7 +12,6 @@ import {
   addressBytes,
   writeChecksum,
   v3Checksum,
-  isLinkLocal6,
 } from './wire.js';
 
 /**
@@ -54,10 +53,9 @@ function encodeV3(advert: VrrpV3Advert, envelope: VrrpV3Envelope): Uint8Array {
   checkInt('maxAdvertIntervalCs', advert.maxAdvertIntervalCs, 1, V3_MAX_INTERVAL_CS);
   const size = envelope.family === 'ipv4' ? 4 : 16;
   const addresses = advert.addresses.map((a) => addressBytes(a, envelope.family));
-  if (envelope.family === 'ipv6' && !isLinkLocal6(addresses[0])) {
-    // RFC 9568 §5.2.9: the first IPv6 address MUST be the Virtual Router's link-local address.
-    throw new RangeError('VRRPv3 over IPv6: the first address must be link-local (fe80::/10)');
-  }
+  // RFC 9568 §5.2.9 (erratum 8300) wants the Virtual Router's link-local address first. The list
+  // is sent as configured: keepalived (outside vrrp_strict) sends its virtual_ipaddress list as it
+  // is and drops adverts whose list differs from its own, so adding one would break interop.
   const source = addressBytes(envelope.source, envelope.family);
   const destination = addressBytes(envelope.destination, envelope.family);
   const n = addresses.length;

@@ -65,8 +65,11 @@ export type VrrpV3Envelope =
  *   interval is NOT checked here: v2 drops it and v3 adopts it, which is the state machine's call.
  * - `auth`: v2 auth type other than 0/1, a malformed password field, or (when the context gives
  *   the expected auth) a type or password mismatch.
- * - `address_list`: v3 over IPv6 whose first address is not link-local (RFC 9568 erratum 8300).
- *   Comparing the list with the configured VIPs is a MAY-level log in §7.1, left to the caller.
+ * - `vrid`: no local instance has this VRID on the interface (receive.ts).
+ * - `address_list`: the advert's addresses differ from the configured VIPs and the sender is not
+ *   the address owner (RFC 3768 §7.1 MUST drop; keepalived does the same for v3; receive.ts).
+ * The first six are the decoder's; `ttl` is the envelope's; `vrid`, `address_list`, `auth`
+ * mismatch and the v2 `interval` mismatch are judged against the local instance (receive.ts).
  */
 export type VrrpDropReason =
   | 'length'
@@ -77,6 +80,7 @@ export type VrrpDropReason =
   | 'address_count'
   | 'interval'
   | 'auth'
+  | 'vrid'
   | 'address_list';
 
 export const VRRP_DROP_REASONS: readonly VrrpDropReason[] = [
@@ -88,6 +92,7 @@ export const VRRP_DROP_REASONS: readonly VrrpDropReason[] = [
   'address_count',
   'interval',
   'auth',
+  'vrid',
   'address_list',
 ];
 

@@ -103,11 +103,6 @@ export function ipv6Text(bytes: Uint8Array, offset: number): string {
   return canonicalAddress(text) ?? text;
 }
 
-/** fe80::/10 (RFC 4291 §2.5.6). */
-export function isLinkLocal6(bytes: Uint8Array | undefined): boolean {
-  return bytes !== undefined && bytes[0] === 0xfe && (bytes[1]! & 0xc0) === 0x80;
-}
-
 export function drop(reason: VrrpDropReason): DecodeResult {
   return { ok: false, reason };
 }
