@@ -620,3 +620,54 @@ describe('simulation: three routers on one function-call LAN', () => {
 test('every transition reason is a member of the closed set', () => {
   assert.equal(new Set(TRANSITION_REASONS).size, TRANSITION_REASONS.length);
 });
+
+describe('sync event (keepalived vrrp_sync.c: members follow the group)', () => {
+  const cfg = config();
+  const backup = [{ type: 'startup', now: 0 }] as const satisfies VrrpEvent[];
+  const master = [...backup, { type: 'timer', now: mdi(100) }] as const satisfies VrrpEvent[];
+  test('backup follows a peer to master at once', () => {
+    const r = run(cfg, [...backup, { type: 'sync', now: 5, to: 'master' }]);
+    assert.equal(r.state.name, 'master');
+    assert.deepEqual(sent(r.effects), [100]);
+    assert.equal(
+      transitionOf(r.effects)?.type === 'transition' && transitionOf(r.effects)?.reason,
+      'sync-group',
+    );
+  });
+  test('master follows a peer to backup: VIPs removed, fresh Master_Down_Timer', () => {
+    const now = mdi(100) + 5;
+    const r = run(cfg, [...master, { type: 'sync', now, to: 'backup' }]);
+    assert.equal(r.state.name, 'backup');
+    assert.ok(r.effects.some((e) => e.type === 'becomeBackup'));
+    assert.equal(nextWakeup(r.state), now + mdi(100));
+  });
+  test('master follows a peer into fault: resigns with priority 0', () => {
+    const r = run(cfg, [...master, { type: 'sync', now: mdi(100) + 5, to: 'fault' }]);
+    assert.equal(r.state.name, 'fault');
+    assert.deepEqual(sent(r.effects), [0]);
+  });
+  test('a fault the group imposed ends when the group goes back to backup', () => {
+    const r = run(cfg, [
+      ...backup,
+      { type: 'sync', now: 5, to: 'fault' },
+      { type: 'sync', now: 10, to: 'backup' },
+    ]);
+    assert.equal(r.state.name, 'backup');
+  });
+  test('an instance faulted by its own interface stays in fault', () => {
+    const r = run(cfg, [
+      ...backup,
+      { type: 'interface', now: 5, up: false },
+      { type: 'sync', now: 10, to: 'backup' },
+    ]);
+    assert.equal(r.state.name, 'fault');
+  });
+  test('master ignores a sync to master; fault ignores a sync to master', () => {
+    assert.equal(run(cfg, [...master, { type: 'sync', now: 1e6, to: 'master' }]).effects.length, 0);
+    const faulted = run(cfg, [...backup, { type: 'interface', now: 5, up: false }]);
+    assert.equal(
+      step(faulted.state, { type: 'sync', now: 6, to: 'master' }, cfg).state.name,
+      'fault',
+    );
+  });
+});

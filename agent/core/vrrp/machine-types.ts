@@ -32,7 +32,9 @@ export type VrrpEvent =
   | { type: 'advert'; now: number; advert: ReceivedAdvert }
   /** The effective priority from tracked checks (tracking.ts `effectivePriority`). */
   | { type: 'priority'; now: number; priority: number; fault: boolean }
-  | { type: 'interface'; now: number; up: boolean };
+  | { type: 'interface'; now: number; up: boolean }
+  /** A sync-group peer changed state: follow it (sync-group.ts, keepalived vrrp_sync.c). */
+  | { type: 'sync'; now: number; to: 'master' | 'backup' | 'fault' };
 
 export type VrrpStateName = 'initialize' | 'backup' | 'master' | 'fault';
 
@@ -75,6 +77,7 @@ export const TRANSITION_REASONS = [
   'shutdown',
   'fault',
   'recovered',
+  'sync-group',
 ] as const;
 export type TransitionReason = (typeof TRANSITION_REASONS)[number];
 

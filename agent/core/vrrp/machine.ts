@@ -62,6 +62,8 @@ export function step(s: VrrpState, e: VrrpEvent, cfg: VrrpMachineConfig): StepRe
       return onPriority(s, cfg, e.priority, e.fault, e.now);
     case 'interface':
       return onInterface(s, cfg, e.up, e.now);
+    case 'sync':
+      return onSync(s, cfg, e.to, e.now);
     default:
       return assertNever(e);
   }
@@ -141,6 +143,37 @@ function onPriority(
 /** keepalived: the VRRP interface going down puts the instance in FAULT; coming up recovers. */
 function onInterface(s: VrrpState, cfg: VrrpMachineConfig, up: boolean, now: number): StepResult {
   return healthChanged({ ...s, interfaceUp: up }, cfg, now);
+}
+
+/**
+ * Follow a sync-group peer (keepalived vrrp_sync.c): into FAULT from backup/master; to BACKUP
+ * from master (fresh Master_Down_Timer) or out of a FAULT that only the group imposed; to
+ * MASTER from backup. Anything else (e.g. our own fault) stays as it is.
+ */
+function onSync(
+  s: VrrpState,
+  cfg: VrrpMachineConfig,
+  to: 'master' | 'backup' | 'fault',
+  now: number,
+): StepResult {
+  const healthy = s.interfaceUp && !s.checksFault;
+  if (to === 'fault') {
+    return s.name === 'backup' || s.name === 'master'
+      ? leaveTo(s, 'fault', 'sync-group')
+      : unchanged(s);
+  }
+  if (to === 'backup') {
+    if (s.name === 'fault' && healthy) return start(s, cfg, now, 'sync-group');
+    if (s.name !== 'master') return unchanged(s);
+    return {
+      state: backupState(s, cfg, now, cfg.advertIntervalCs),
+      effects: [
+        { type: 'becomeBackup' },
+        { type: 'transition', from: 'master', to: 'backup', reason: 'sync-group' },
+      ],
+    };
+  }
+  return s.name === 'backup' ? enterMaster(s, cfg, now, 'sync-group') : unchanged(s);
 }
 
 /** Enter FAULT from backup/master when unhealthy; leave it when healthy (keepalived FAULT). */
