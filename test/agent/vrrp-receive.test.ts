@@ -107,7 +107,7 @@ describe('receiveAdvert', () => {
       'checksum: corrupted',
       (() => {
         const b = only(v2);
-        b[9] ^= 1;
+        b[9] = b[9]! ^ 1;
         return b;
       })(),
       instances(v2),
