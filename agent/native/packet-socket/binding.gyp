@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "packet_socket",
+      "sources": ["src/packet_socket.c"],
+      "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter"]
+    }
+  ]
+}
