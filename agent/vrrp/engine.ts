@@ -1,0 +1,273 @@
+/**
+ * @module The VRRP engine: runs a director's VRRP instances on the host. It resolves each
+ * instance against the interfaces (instance-plan.ts), removes VIPs it does not own yet, opens one
+ * raw socket per interface and family, routes received adverts to the instance with their VRID
+ * (core/vrrp/receive.ts, drops counted by reason), feeds link changes and tracked checks to the
+ * state machines, makes sync groups move together, keeps the crash guard armed with the
+ * resignations of the instances that are MASTER, and reports every transition.
+ */
+import { EventEmitter } from 'node:events';
+import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
+import { outgoingAdverts } from '../core/vrrp/outgoing.js';
+import { receiveAdvert, type ReceivingInstance } from '../core/vrrp/receive.js';
+import { syncGroupTransitions } from '../core/vrrp/sync-group.js';
+import { effectivePriority } from '../core/vrrp/tracking.js';
+import type { VrrpDropReason } from '../core/vrrp/types.js';
+import type { Announcer } from '../linux/announcer.js';
+import type { Link, Rtnetlink } from '../linux/rtnetlink/types.js';
+import { openVrrpSocket, type ReceivedPacket, type VrrpSocket } from '../linux/vrrp-socket.js';
+import type { GuardClient } from './guard/client.js';
+import type { ResignationKit } from './guard/protocol.js';
+import { InstanceRunner, type InstanceTransition } from './instance-runner.js';
+import { planInstance, type PlannedInstance } from './instance-plan.js';
+import { runNotifyHooks } from './notify.js';
+import { TrackedChecks } from './tracked-checks.js';
+import { VipLeases } from './vip-leases.js';
+
+export interface EngineLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface EngineDeps {
+  rtnetlink: Rtnetlink;
+  announcer: Announcer;
+  guard?: GuardClient | undefined;
+  logger: EngineLogger;
+  /** Monotonic milliseconds. */
+  now(): number;
+}
+
+export interface EngineEvents {
+  transition: [InstanceTransition];
+}
+
+interface Running {
+  plan: PlannedInstance;
+  runner: InstanceRunner;
+  checks: TrackedChecks;
+}
+
+interface Receiver {
+  socket: VrrpSocket;
+  instances: Map<number, ReceivingInstance>;
+  runners: Map<number, Running>;
+}
+
+export class VrrpEngine extends EventEmitter<EngineEvents> {
+  /** Received packets dropped, by reason (a metric). */
+  readonly drops = new Map<VrrpDropReason, number>();
+  /** Instances that could not start, with the reason. */
+  readonly failed = new Map<string, string>();
+  private readonly running = new Map<string, Running>();
+  private readonly receivers = new Map<string, Receiver>();
+
+  constructor(private readonly deps: EngineDeps) {
+    super();
+  }
+
+  get instances(): ReadonlyMap<string, Running> {
+    return this.running;
+  }
+
+  async start(specs: readonly DirectorVrrpInstance[]): Promise<void> {
+    const { rtnetlink, logger } = this.deps;
+    // One dump at a time: the netlink package cannot interleave two multipart replies.
+    const links = await rtnetlink.listLinks();
+    const addresses = await rtnetlink.listAddresses();
+    for (const spec of specs) {
+      const result = planInstance(spec, links, addresses);
+      if (!result.ok) {
+        this.failed.set(spec.name, result.error);
+        logger.error({ instance: spec.name, error: result.error }, 'VRRP instance cannot start');
+        continue;
+      }
+      await this.startInstance(result.plan, links);
+    }
+  }
+
+  /** Every instance resigns (priority 0, VIPs removed), then the sockets close. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.running.values()].map((r) => (r.checks.stop(), r.runner.stop())));
+    for (const receiver of this.receivers.values()) receiver.socket.close();
+    this.running.clear();
+    this.receivers.clear();
+  }
+
+  /** A link changed (from the rtnetlink watcher or a resync dump). */
+  linkChanged(link: Pick<Link, 'name' | 'up'>): void {
+    for (const { plan, runner, checks } of this.running.values()) {
+      checks.linkChanged(link.name, link.up);
+      if (plan.interface.name === link.name) {
+        runner.dispatch({ type: 'interface', now: this.deps.now(), up: link.up });
+      }
+    }
+  }
+
+  private async startInstance(plan: PlannedInstance, links: readonly Link[]): Promise<void> {
+    const { spec } = plan;
+    const onVipError = (operation: string, vip: { address: string }, error: Error): void =>
+      this.deps.logger.error(
+        { instance: spec.name, vip: vip.address, error: error.message },
+        `VIP ${operation} failed`,
+      );
+    const leases = new VipLeases(this.deps.rtnetlink, plan.vips, plan.leaseS, onVipError);
+    await leases.removeAll(); // RFC 9568 §6.4.1: not master yet, so hold none of its VIPs.
+    const receiver = this.receiverFor(plan);
+    const runner = new InstanceRunner(spec.name, plan.machine, spec.garp, {
+      now: this.deps.now,
+      leases,
+      sendAdverts: (priority) => this.sendAdverts(plan, receiver.socket, priority),
+      announce: () => this.announce(plan),
+      onTransition: (t) => this.onTransition(t),
+      onError: (what, error) =>
+        this.deps.logger.error({ instance: spec.name, error: error.message }, `${what} failed`),
+    });
+    const checks = new TrackedChecks(spec.trackedChecks, (results) => {
+      const { priority, fault } = effectivePriority(spec.priority, results);
+      runner.dispatch({ type: 'priority', now: this.deps.now(), priority, fault });
+    });
+    const running: Running = { plan, runner, checks };
+    this.running.set(spec.name, running);
+    receiver.instances.set(spec.vrid, plan.receiving);
+    receiver.runners.set(spec.vrid, running);
+    const now = this.deps.now();
+    for (const link of links) checks.linkChanged(link.name, link.up);
+    const initial = effectivePriority(spec.priority, checks.results());
+    runner.dispatch({ type: 'priority', now, ...initial });
+    if (!plan.interface.up) runner.dispatch({ type: 'interface', now, up: false });
+    checks.start();
+    runner.start();
+  }
+
+  private receiverFor(plan: PlannedInstance): Receiver {
+    const key = `${plan.interface.name}/${plan.family}`;
+    const existing = this.receivers.get(key);
+    if (existing) return existing;
+    const instances = new Map<number, ReceivingInstance>();
+    const runners = new Map<number, Running>();
+    const socket = openVrrpSocket(
+      {
+        interfaceName: plan.interface.name,
+        interfaceIndex: plan.interface.index,
+        family: plan.family,
+      },
+      (packet) => this.onPacket(packet, instances, runners),
+      (reason) => this.countDrop(reason),
+      (error) => this.deps.logger.error({ socket: key, error: error.message }, 'VRRP socket error'),
+    );
+    const receiver = { socket, instances, runners };
+    this.receivers.set(key, receiver);
+    return receiver;
+  }
+
+  private onPacket(
+    packet: ReceivedPacket,
+    instances: ReadonlyMap<number, ReceivingInstance>,
+    runners: ReadonlyMap<number, Running>,
+  ): void {
+    const now = this.deps.now();
+    const result = receiveAdvert(packet.payload, packet, instances);
+    if (!result.ok) return this.countDrop(result.reason);
+    runners.get(result.vrid)?.runner.dispatch({ type: 'advert', now, advert: result.advert });
+  }
+
+  private countDrop(reason: VrrpDropReason): void {
+    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
+  }
+
+  private async sendAdverts(
+    plan: PlannedInstance,
+    socket: VrrpSocket,
+    priority: number,
+  ): Promise<void> {
+    const adverts = outgoingAdverts(plan.outgoing, plan.primaryAddress, priority);
+    await Promise.all(
+      adverts.map((a) =>
+        socket.send(a.payload, withZone(a.destination, plan), plan.primaryAddress),
+      ),
+    );
+  }
+
+  private announce(plan: PlannedInstance): void {
+    const addresses = plan.vips.map((v) => v.address);
+    const result = this.deps.announcer.announce({
+      interfaceName: plan.interface.name,
+      ipv4: plan.family === 'ipv4' ? addresses : [],
+      ipv6: plan.family === 'ipv6' ? addresses : [],
+    });
+    for (const e of result.errors) {
+      this.deps.logger.warn(
+        { instance: plan.spec.name, vip: e.address, error: e.error },
+        'announce failed',
+      );
+    }
+  }
+
+  private onTransition(transition: InstanceTransition): void {
+    const running = this.running.get(transition.instance);
+    this.deps.logger.info(
+      { ...transition },
+      `VRRP ${transition.instance}: ${transition.from} → ${transition.to}`,
+    );
+    this.emit('transition', transition);
+    this.deps.guard?.arm(this.resignationKits());
+    if (!running) return;
+    const { spec } = running.plan;
+    void runNotifyHooks(spec.notify, spec.name, transition.to, transition.priority).then(
+      (results) => {
+        for (const r of results.filter((x) => x.error)) {
+          this.deps.logger.warn(
+            { script: r.script, error: r.error?.message },
+            'notify hook failed',
+          );
+        }
+      },
+    );
+    if (spec.syncGroup !== undefined && transition.reason !== 'sync-group')
+      this.syncGroup(spec.syncGroup, transition);
+  }
+
+  /** keepalived vrrp_sync.c: the other members of the group follow a member's change. */
+  private syncGroup(group: string, transition: InstanceTransition): void {
+    if (transition.to === 'initialize') return;
+    const members = [...this.running.values()].filter((r) => r.plan.spec.syncGroup === group);
+    const follow = syncGroupTransitions(
+      members.map((m) => ({ name: m.plan.spec.name, state: m.runner.state.name })),
+      { name: transition.instance, to: transition.to },
+    );
+    for (const { name, to } of follow) {
+      this.running.get(name)?.runner.dispatch({ type: 'sync', now: this.deps.now(), to });
+    }
+  }
+
+  /** The priority-0 adverts and VIPs of every instance that is MASTER now. */
+  private resignationKits(): ResignationKit[] {
+    return [...this.running.values()]
+      .filter((r) => r.runner.state.name === 'master')
+      .map(({ plan }) => ({
+        instance: plan.spec.name,
+        interfaceName: plan.interface.name,
+        interfaceIndex: plan.interface.index,
+        family: plan.family,
+        source: plan.primaryAddress,
+        adverts: outgoingAdverts(plan.outgoing, plan.primaryAddress, 0).map((a) => ({
+          destination: withZone(a.destination, plan),
+          payloadHex: Buffer.from(a.payload).toString('hex'),
+        })),
+        vips: plan.vips.map(({ interfaceIndex, address, prefixLength }) => ({
+          interfaceIndex,
+          address,
+          prefixLength,
+        })),
+      }));
+  }
+}
+
+/** A link-local IPv6 unicast peer is only reachable with the interface as its zone. */
+function withZone(destination: string, plan: PlannedInstance): string {
+  return destination.toLowerCase().startsWith('fe80:')
+    ? `${destination}%${plan.interface.name}`
+    : destination;
+}

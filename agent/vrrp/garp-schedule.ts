@@ -1,0 +1,55 @@
+/**
+ * @module When gratuitous ARP / unsolicited NA go out after becoming MASTER, with keepalived's
+ * knobs (keepalived-vrrp.md §3.4): a burst of `masterRepeat` at once (RFC 9568 §6.4.2, §8.1.2),
+ * a second burst `masterDelayS` later, and a refresh every `masterRefreshS` while MASTER.
+ * `intervalMs` spaces the packets of a burst (0 = back to back).
+ */
+import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
+
+export type GarpSettings = DirectorVrrpInstance['garp'];
+
+export class GarpSchedule {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private refresh: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly settings: GarpSettings,
+    private readonly announce: () => void,
+  ) {}
+
+  /** First burst now; second burst and refresh scheduled. */
+  start(): void {
+    this.stop();
+    this.burst(this.settings.masterRepeat);
+    if (this.settings.masterDelayS > 0) {
+      this.later(this.settings.masterDelayS * 1000, () => this.burst(this.settings.masterRepeat));
+    }
+    if (this.settings.masterRefreshS > 0) {
+      this.refresh = setInterval(() => this.burst(1), this.settings.masterRefreshS * 1000);
+    }
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    clearInterval(this.refresh);
+    this.refresh = undefined;
+  }
+
+  private burst(count: number): void {
+    if (this.settings.intervalMs === 0) {
+      for (let i = 0; i < count; i++) this.announce();
+      return;
+    }
+    this.announce();
+    for (let i = 1; i < count; i++) this.later(i * this.settings.intervalMs, () => this.announce());
+  }
+
+  private later(delayMs: number, action: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * @module keepalived-compatible notify hooks (keepalived-vrrp.md §3.3): on each transition the
+ * state's own script (`notify_master`, `notify_backup`, `notify_fault`, `notify_stop`) runs with
+ * no arguments, then the generic one (`notify`) with `INSTANCE <name> <STATE> <priority>`.
+ * Scripts run without a shell, detached from the engine: a slow or failing hook is logged and
+ * killed after `timeoutMs`, and never delays the election.
+ */
+import { execFile } from 'node:child_process';
+import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
+import type { VrrpStateName } from '../core/vrrp/machine.js';
+
+export type NotifyHooks = DirectorVrrpInstance['notify'];
+
+/** keepalived's state words; Initialize after a shutdown is STOP. */
+const STATE_WORD: Record<VrrpStateName, string> = {
+  master: 'MASTER',
+  backup: 'BACKUP',
+  fault: 'FAULT',
+  initialize: 'STOP',
+};
+
+const HOOK_BY_STATE: Record<VrrpStateName, keyof NotifyHooks> = {
+  master: 'master',
+  backup: 'backup',
+  fault: 'fault',
+  initialize: 'stop',
+};
+
+export interface NotifyResult {
+  script: string;
+  args: string[];
+  error?: Error;
+}
+
+/** The scripts and arguments to run for entering `state` (pure; tested). */
+export function notifyCommands(
+  hooks: NotifyHooks,
+  instance: string,
+  state: VrrpStateName,
+  priority: number,
+): Array<{ script: string; args: string[] }> {
+  const commands: Array<{ script: string; args: string[] }> = [];
+  const specific = hooks[HOOK_BY_STATE[state]];
+  if (specific) commands.push({ script: specific, args: [] });
+  if (hooks.any) {
+    commands.push({
+      script: hooks.any,
+      args: ['INSTANCE', instance, STATE_WORD[state], String(priority)],
+    });
+  }
+  return commands;
+}
+
+/** Runs the hooks in order; resolves with each outcome (never rejects). */
+export async function runNotifyHooks(
+  hooks: NotifyHooks,
+  instance: string,
+  state: VrrpStateName,
+  priority: number,
+  timeoutMs = 30_000,
+): Promise<NotifyResult[]> {
+  const results: NotifyResult[] = [];
+  for (const { script, args } of notifyCommands(hooks, instance, state, priority)) {
+    const error = await new Promise<Error | undefined>((resolve) => {
+      execFile(script, args, { timeout: timeoutMs, killSignal: 'SIGKILL' }, (e) =>
+        resolve(e ?? undefined),
+      );
+    });
+    results.push(error ? { script, args, error } : { script, args });
+  }
+  return results;
+}

@@ -1,0 +1,92 @@
+/**
+ * @module An instance's tracked checks (keepalived `track_script` / `track_interface`,
+ * keepalived-vrrp.md §3.2): scripts run every `intervalMs` (exit 0 = success; non-zero, signal
+ * or timeout = failure) and flip after `rise` successes / `fall` failures; interfaces follow the
+ * link state the engine reports. Every change is reported with all current results, from which
+ * the engine computes the effective priority (core/vrrp/tracking.ts). Virtual-server checks are
+ * evaluated by the agent's health checker; until it reports they count as passing.
+ */
+import { execFile } from 'node:child_process';
+import type { TrackedCheck } from '../../contract/vrrp-instance.js';
+import type { TrackedCheckResult } from '../core/vrrp/tracking.js';
+
+type ScriptCheck = Extract<TrackedCheck, { type: 'script' }>;
+
+interface CheckState {
+  check: TrackedCheck;
+  passing: boolean;
+  /** Consecutive results against the current verdict (rise/fall counting). */
+  streak: number;
+  timer?: NodeJS.Timeout;
+}
+
+export class TrackedChecks {
+  private readonly states: CheckState[];
+  private stopped = false;
+
+  constructor(
+    checks: readonly TrackedCheck[],
+    private readonly onChange: (results: TrackedCheckResult[]) => void,
+  ) {
+    this.states = checks.map((check) => ({ check, passing: true, streak: 0 }));
+  }
+
+  results(): TrackedCheckResult[] {
+    return this.states.map((s) => ({ weight: s.check.weight, passing: s.passing }));
+  }
+
+  /** Starts the script checks, spread over their interval so they do not all run at once. */
+  start(): void {
+    this.states.forEach((state, i) => {
+      if (state.check.type !== 'script') return;
+      const check = state.check;
+      const offsetMs = (check.intervalMs * i) / Math.max(1, this.states.length);
+      state.timer = setTimeout(() => this.runScript(state, check), offsetMs);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const state of this.states) clearTimeout(state.timer);
+  }
+
+  /** A link went up or down: interface checks on it pass while it is up. */
+  linkChanged(interfaceName: string, up: boolean): void {
+    let changed = false;
+    for (const state of this.states) {
+      if (state.check.type === 'interface' && state.check.interface === interfaceName) {
+        changed ||= state.passing !== up;
+        state.passing = up;
+      }
+    }
+    if (changed) this.onChange(this.results());
+  }
+
+  private runScript(state: CheckState, check: ScriptCheck): void {
+    if (this.stopped) return;
+    execFile(
+      check.path,
+      check.args,
+      { timeout: check.timeoutMs, killSignal: 'SIGKILL' },
+      (error) => {
+        if (this.stopped) return;
+        this.record(state, check, error === null);
+        state.timer = setTimeout(() => this.runScript(state, check), check.intervalMs);
+      },
+    );
+  }
+
+  /** keepalived rise/fall: `rise` consecutive successes to pass, `fall` failures to fail. */
+  private record(state: CheckState, check: ScriptCheck, success: boolean): void {
+    if (success === state.passing) {
+      state.streak = 0;
+      return;
+    }
+    state.streak += 1;
+    if (state.streak >= (success ? check.rise : check.fall)) {
+      state.passing = success;
+      state.streak = 0;
+      this.onChange(this.results());
+    }
+  }
+}
