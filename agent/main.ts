@@ -54,6 +54,12 @@ engine.on('transition', (t) => {
 });
 const watcher = new RtnetlinkWatcher();
 watcher.on('link', (link) => engine.linkChanged(link));
+watcher.on('childExit', (exit) => {
+  logger.warn(
+    { ...exit, restarts: watcher.restarts },
+    'rtnetlink watcher died; restarting and resyncing',
+  );
+});
 watcher.on('resync', () => {
   void rtnetlink.listLinks().then((links) => links.forEach((link) => engine.linkChanged(link)));
 });
