@@ -72,7 +72,7 @@ export function planInstance(
   const vipSet = new Set(vips.map((v) => v.address));
   const source = primaryAddress(spec, family, link, addresses, vipSet);
   if (source === undefined) {
-    const what = family === 'ipv4' ? 'a primary IPv4 address' : 'an IPv6 link-local address';
+    const what = family === 'ipv4' ? 'primary IPv4 address' : 'IPv6 link-local address';
     return { ok: false, error: `interface ${spec.interface} has no ${what} to advertise from` };
   }
   const machine: VrrpMachineConfig = {
