@@ -136,10 +136,10 @@ const vrrpFields = {
   }),
   preempt: z.boolean().default(true),
   preemptDelayS: z.int().min(0).max(1000).default(0),
-  acceptMode: z
-    .boolean()
-    .default(false)
-    .meta({ description: 'RFC 9568 Accept_Mode: a non-owner MASTER accepts packets to the VIPs' }),
+  acceptMode: z.boolean().default(true).meta({
+    description:
+      "RFC 9568 Accept_Mode: whether a director that is not the address owner (priority 255) accepts packets addressed to the VIPs. On by default, as keepalived outside vrrp_strict: a load balancer must accept its virtual servers' traffic. Off (keepalived `no_accept`) installs nftables rules that drop them.",
+  }),
   unicast: z
     .boolean()
     .default(false)

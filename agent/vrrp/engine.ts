@@ -8,16 +8,18 @@
  */
 import { EventEmitter } from 'node:events';
 import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
+import { noAcceptAddresses, noAcceptRuleset } from '../core/vrrp/accept-mode.js';
 import { outgoingAdverts } from '../core/vrrp/outgoing.js';
 import { receiveAdvert, type ReceivingInstance } from '../core/vrrp/receive.js';
 import { syncGroupTransitions } from '../core/vrrp/sync-group.js';
 import { effectivePriority } from '../core/vrrp/tracking.js';
 import type { VrrpDropReason } from '../core/vrrp/types.js';
 import type { Announcer } from '../linux/announcer.js';
+import { applyNftRuleset } from '../linux/nftables.js';
 import type { Link, Rtnetlink } from '../linux/rtnetlink/types.js';
 import { openVrrpSocket, type ReceivedPacket, type VrrpSocket } from '../linux/vrrp-socket.js';
 import type { GuardClient } from './guard/client.js';
-import type { ResignationKit } from './guard/protocol.js';
+import { resignationKits, withZone } from './guard/kits.js';
 import { InstanceRunner, type InstanceTransition } from './instance-runner.js';
 import { planInstance, type PlannedInstance } from './instance-plan.js';
 import { runNotifyHooks } from './notify.js';
@@ -37,6 +39,8 @@ export interface EngineDeps {
   logger: EngineLogger;
   /** Monotonic milliseconds. */
   now(): number;
+  /** Applies an nftables ruleset (linux/nftables.ts); only used for acceptMode false. */
+  applyRuleset?: ((ruleset: string) => Promise<void>) | undefined;
 }
 
 export interface EngineEvents {
@@ -62,9 +66,14 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
   readonly failed = new Map<string, string>();
   private readonly running = new Map<string, Running>();
   private readonly receivers = new Map<string, Receiver>();
+  private noAcceptInstalled = false;
 
   constructor(private readonly deps: EngineDeps) {
     super();
+  }
+
+  private applyRuleset(ruleset: string): Promise<void> {
+    return (this.deps.applyRuleset ?? applyNftRuleset)(ruleset);
   }
 
   get instances(): ReadonlyMap<string, Running> {
@@ -72,18 +81,42 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
   }
 
   async start(specs: readonly DirectorVrrpInstance[]): Promise<void> {
-    const { rtnetlink, logger } = this.deps;
+    const { rtnetlink } = this.deps;
     // One dump at a time: the netlink package cannot interleave two multipart replies.
     const links = await rtnetlink.listLinks();
     const addresses = await rtnetlink.listAddresses();
+    const plans: PlannedInstance[] = [];
     for (const spec of specs) {
       const result = planInstance(spec, links, addresses);
-      if (!result.ok) {
-        this.failed.set(spec.name, result.error);
-        logger.error({ instance: spec.name, error: result.error }, 'VRRP instance cannot start');
-        continue;
+      if (result.ok) plans.push(result.plan);
+      else this.fail(spec.name, result.error);
+    }
+    for (const plan of await this.applyAcceptMode(plans)) await this.startInstance(plan, links);
+  }
+
+  private fail(instance: string, error: string): void {
+    this.failed.set(instance, error);
+    this.deps.logger.error({ instance, error }, 'VRRP instance cannot start');
+  }
+
+  /**
+   * Installs the Accept_Mode False rules (core/vrrp/accept-mode.ts) before any instance runs.
+   * If they cannot be installed, the instances that need them do not start (never a master that
+   * accepts what it was told to refuse); the others do.
+   */
+  private async applyAcceptMode(plans: PlannedInstance[]): Promise<PlannedInstance[]> {
+    const needing = (p: PlannedInstance) => !p.spec.acceptMode && p.spec.priority !== 255;
+    const addresses = noAcceptAddresses(plans.map(acceptModeOf));
+    if (addresses.length === 0 && !this.noAcceptInstalled) return plans;
+    try {
+      await this.applyRuleset(noAcceptRuleset(addresses));
+      this.noAcceptInstalled = addresses.length > 0;
+      return plans;
+    } catch (error) {
+      for (const plan of plans.filter(needing)) {
+        this.fail(plan.spec.name, `acceptMode false needs nftables: ${(error as Error).message}`);
       }
-      await this.startInstance(result.plan, links);
+      return plans.filter((p) => !needing(p));
     }
   }
 
@@ -91,6 +124,12 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
   async stop(): Promise<void> {
     await Promise.all([...this.running.values()].map((r) => (r.checks.stop(), r.runner.stop())));
     for (const receiver of this.receivers.values()) receiver.socket.close();
+    if (this.noAcceptInstalled) {
+      await this.applyRuleset(noAcceptRuleset([])).catch((error: Error) =>
+        this.deps.logger.error({ error: error.message }, 'removing the no-accept rules failed'),
+      );
+      this.noAcceptInstalled = false;
+    }
     this.running.clear();
     this.receivers.clear();
   }
@@ -212,7 +251,8 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
       `VRRP ${transition.instance}: ${transition.from} → ${transition.to}`,
     );
     this.emit('transition', transition);
-    this.deps.guard?.arm(this.resignationKits());
+    const masters = [...this.running.values()].filter((r) => r.runner.state.name === 'master');
+    this.deps.guard?.arm(resignationKits(masters.map((r) => r.plan)));
     if (!running) return;
     const { spec } = running.plan;
     void runNotifyHooks(spec.notify, spec.name, transition.to, transition.priority).then(
@@ -241,33 +281,9 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
       this.running.get(name)?.runner.dispatch({ type: 'sync', now: this.deps.now(), to });
     }
   }
-
-  /** The priority-0 adverts and VIPs of every instance that is MASTER now. */
-  private resignationKits(): ResignationKit[] {
-    return [...this.running.values()]
-      .filter((r) => r.runner.state.name === 'master')
-      .map(({ plan }) => ({
-        instance: plan.spec.name,
-        interfaceName: plan.interface.name,
-        interfaceIndex: plan.interface.index,
-        family: plan.family,
-        source: plan.primaryAddress,
-        adverts: outgoingAdverts(plan.outgoing, plan.primaryAddress, 0).map((a) => ({
-          destination: withZone(a.destination, plan),
-          payloadHex: Buffer.from(a.payload).toString('hex'),
-        })),
-        vips: plan.vips.map(({ interfaceIndex, address, prefixLength }) => ({
-          interfaceIndex,
-          address,
-          prefixLength,
-        })),
-      }));
-  }
 }
 
-/** A link-local IPv6 unicast peer is only reachable with the interface as its zone. */
-function withZone(destination: string, plan: PlannedInstance): string {
-  return destination.toLowerCase().startsWith('fe80:')
-    ? `${destination}%${plan.interface.name}`
-    : destination;
+function acceptModeOf(plan: PlannedInstance) {
+  const vips = plan.vips.map((v) => v.address);
+  return { acceptMode: plan.spec.acceptMode, priority: plan.spec.priority, vips };
 }

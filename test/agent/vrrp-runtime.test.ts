@@ -12,6 +12,7 @@ import { leaseSeconds } from '../../agent/vrrp/vip-leases.js';
 import { notifyCommands } from '../../agent/vrrp/notify.js';
 import { GarpSchedule } from '../../agent/vrrp/garp-schedule.js';
 import { parseAgentConfig } from '../../agent/config.js';
+import { noAcceptAddresses, noAcceptRuleset } from '../../agent/core/vrrp/accept-mode.js';
 
 const spec = (over: Record<string, unknown> = {}) =>
   DirectorVrrpInstance.parse({
@@ -185,5 +186,28 @@ describe('parseAgentConfig', () => {
     });
     const bad = parseAgentConfig(['--desired', 'x', '--log-level', 'loud'], {});
     assert.ok('error' in bad && bad.error.startsWith('logLevel'));
+  });
+});
+
+describe('Accept_Mode False rules (core/vrrp/accept-mode.ts)', () => {
+  test('only non-owner instances with acceptMode false; canonical, deduplicated, sorted', () => {
+    assert.deepEqual(
+      noAcceptAddresses([
+        { acceptMode: false, priority: 150, vips: ['2001:DB8::1', '192.0.2.100'] },
+        { acceptMode: false, priority: 255, vips: ['192.0.2.200'] }, // the owner always accepts
+        { acceptMode: true, priority: 100, vips: ['192.0.2.201'] },
+        { acceptMode: false, priority: 100, vips: ['192.0.2.100'] },
+      ]),
+      ['192.0.2.100', '2001:db8::1'],
+    );
+  });
+  test('the ruleset replaces the table atomically; empty removes it', () => {
+    const text = noAcceptRuleset(['192.0.2.100']);
+    assert.match(text, /^add table inet fleetlb_no_accept\ndelete table inet fleetlb_no_accept\n/);
+    assert.match(text, /elements = \{ 192\.0\.2\.100 \}/);
+    assert.equal(
+      noAcceptRuleset([]),
+      'add table inet fleetlb_no_accept\ndelete table inet fleetlb_no_accept\n',
+    );
   });
 });

@@ -104,12 +104,13 @@ describe('health checks (discriminated on type)', () => {
 });
 
 describe('defaults of instances and virtual servers', () => {
-  test('a VRRP instance defaults to VRRPv3, 1 s adverts, preempt, multicast', () => {
+  test('a VRRP instance defaults to VRRPv3, 1 s adverts, preempt, accept (keepalived), multicast', () => {
     const parsed = VrrpInstanceSpec.parse(vrrp({}));
     assert.equal(parsed.version, 3);
     assert.equal(parsed.advertIntervalCs, 100);
     assert.equal(parsed.preempt, true);
-    assert.equal(parsed.acceptMode, false);
+    assert.equal(parsed.acceptMode, true);
+    assert.equal(parsed.v3ChecksumAsV2, false);
     assert.equal(parsed.unicast, false);
     assert.deepEqual(parsed.labels, {});
     assert.deepEqual(parsed.trackedChecks, []);
