@@ -8,7 +8,6 @@
  */
 import { EventEmitter } from 'node:events';
 import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
-import { noAcceptAddresses, noAcceptRuleset } from '../core/vrrp/accept-mode.js';
 import { outgoingAdverts } from '../core/vrrp/outgoing.js';
 import { receiveAdvert, type ReceivingInstance } from '../core/vrrp/receive.js';
 import { syncGroupTransitions } from '../core/vrrp/sync-group.js';
@@ -22,6 +21,7 @@ import type { GuardClient } from './guard/client.js';
 import { resignationKits, withZone } from './guard/kits.js';
 import { InstanceRunner, type InstanceTransition } from './instance-runner.js';
 import { planInstance, type PlannedInstance } from './instance-plan.js';
+import { PacketFilters } from './packet-filters.js';
 import { runNotifyHooks } from './notify.js';
 import { TrackedChecks } from './tracked-checks.js';
 import { VipLeases } from './vip-leases.js';
@@ -66,14 +66,11 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
   readonly failed = new Map<string, string>();
   private readonly running = new Map<string, Running>();
   private readonly receivers = new Map<string, Receiver>();
-  private noAcceptInstalled = false;
+  private readonly filters: PacketFilters;
 
   constructor(private readonly deps: EngineDeps) {
     super();
-  }
-
-  private applyRuleset(ruleset: string): Promise<void> {
-    return (this.deps.applyRuleset ?? applyNftRuleset)(ruleset);
+    this.filters = new PacketFilters(deps.applyRuleset ?? applyNftRuleset, deps.logger);
   }
 
   get instances(): ReadonlyMap<string, Running> {
@@ -91,7 +88,9 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
       if (result.ok) plans.push(result.plan);
       else this.fail(spec.name, result.error);
     }
-    for (const plan of await this.applyAcceptMode(plans)) await this.startInstance(plan, links);
+    const { ready, refused } = await this.filters.install(plans);
+    for (const [instance, error] of refused) this.fail(instance, error);
+    for (const plan of ready) await this.startInstance(plan, links);
   }
 
   private fail(instance: string, error: string): void {
@@ -99,37 +98,11 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
     this.deps.logger.error({ instance, error }, 'VRRP instance cannot start');
   }
 
-  /**
-   * Installs the Accept_Mode False rules (core/vrrp/accept-mode.ts) before any instance runs.
-   * If they cannot be installed, the instances that need them do not start (never a master that
-   * accepts what it was told to refuse); the others do.
-   */
-  private async applyAcceptMode(plans: PlannedInstance[]): Promise<PlannedInstance[]> {
-    const needing = (p: PlannedInstance) => !p.spec.acceptMode && p.spec.priority !== 255;
-    const addresses = noAcceptAddresses(plans.map(acceptModeOf));
-    if (addresses.length === 0 && !this.noAcceptInstalled) return plans;
-    try {
-      await this.applyRuleset(noAcceptRuleset(addresses));
-      this.noAcceptInstalled = addresses.length > 0;
-      return plans;
-    } catch (error) {
-      for (const plan of plans.filter(needing)) {
-        this.fail(plan.spec.name, `acceptMode false needs nftables: ${(error as Error).message}`);
-      }
-      return plans.filter((p) => !needing(p));
-    }
-  }
-
   /** Every instance resigns (priority 0, VIPs removed), then the sockets close. */
   async stop(): Promise<void> {
     await Promise.all([...this.running.values()].map((r) => (r.checks.stop(), r.runner.stop())));
     for (const receiver of this.receivers.values()) receiver.socket.close();
-    if (this.noAcceptInstalled) {
-      await this.applyRuleset(noAcceptRuleset([])).catch((error: Error) =>
-        this.deps.logger.error({ error: error.message }, 'removing the no-accept rules failed'),
-      );
-      this.noAcceptInstalled = false;
-    }
+    await this.filters.remove();
     this.running.clear();
     this.receivers.clear();
   }
@@ -281,9 +254,4 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
       this.running.get(name)?.runner.dispatch({ type: 'sync', now: this.deps.now(), to });
     }
   }
-}
-
-function acceptModeOf(plan: PlannedInstance) {
-  const vips = plan.vips.map((v) => v.address);
-  return { acceptMode: plan.spec.acceptMode, priority: plan.spec.priority, vips };
 }

@@ -13,6 +13,7 @@ import { notifyCommands } from '../../agent/vrrp/notify.js';
 import { GarpSchedule } from '../../agent/vrrp/garp-schedule.js';
 import { parseAgentConfig } from '../../agent/config.js';
 import { noAcceptAddresses, noAcceptRuleset } from '../../agent/core/vrrp/accept-mode.js';
+import { hopLimitRuleset } from '../../agent/core/vrrp/hop-limit.js';
 
 const spec = (over: Record<string, unknown> = {}) =>
   DirectorVrrpInstance.parse({
@@ -210,4 +211,16 @@ describe('Accept_Mode False rules (core/vrrp/accept-mode.ts)', () => {
       'add table inet fleetlb_no_accept\ndelete table inet fleetlb_no_accept\n',
     );
   });
+});
+
+test('IPv6 hop-limit rules name each VRRP interface once (core/vrrp/hop-limit.ts)', () => {
+  const text = hopLimitRuleset(['eth1', 'eth0', 'eth1']);
+  assert.match(
+    text,
+    /iifname \{ "eth0", "eth1" \} meta l4proto 112 ip6 hoplimit != 255 counter drop/,
+  );
+  assert.equal(
+    hopLimitRuleset([]),
+    'add table ip6 fleetlb_vrrp_hop_limit\ndelete table ip6 fleetlb_vrrp_hop_limit\n',
+  );
 });
