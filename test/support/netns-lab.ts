@@ -156,6 +156,9 @@ export class NetnsLab {
     this.run(['ip', 'link', 'set', bridgePort, 'master', bridge, 'up']);
     this.run(['ip', 'link', 'set', 'lo', 'up'], name);
     this.run(['ip', 'link', 'set', 'eth0', 'address', mac], name);
+    // No duplicate address detection: the link-local address is usable as soon as eth0 is up
+    // (a tentative one cannot source VRRPv3 adverts; keepalived then fails with EINVAL).
+    this.run(['sysctl', '-qw', 'net.ipv6.conf.eth0.accept_dad=0'], name);
     for (const address of options.addresses) {
       // nodad: IPv6 addresses are usable at once instead of after duplicate detection.
       const extra = address.includes(':') ? ['nodad'] : [];
