@@ -43,6 +43,8 @@ export class InstanceRunner {
   private machine: VrrpState;
   private timer: NodeJS.Timeout | undefined;
   private io: Promise<void> = Promise.resolve();
+  /** Adverts handed to the socket and not yet written (stop waits for the resignation). */
+  private readonly sends = new Set<Promise<void>>();
   private readonly garp: GarpSchedule;
   private stopped = false;
 
@@ -70,6 +72,7 @@ export class InstanceRunner {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.io;
+    await Promise.all(this.sends);
   }
 
   /** Feeds one event (stamped by the caller or now) and performs the resulting effects. */
@@ -80,7 +83,14 @@ export class InstanceRunner {
     for (const effect of effects) {
       switch (effect.type) {
         case 'sendAdvert':
-          this.enqueue('advert', () => this.deps.sendAdverts(effect.priority));
+          // Issued in order but not awaited: the VIPs need not wait for the send to complete.
+          this.enqueue('advert', async () => {
+            const sending = this.deps.sendAdverts(effect.priority).catch((error: unknown) => {
+              this.deps.onError('advert', error as Error);
+            });
+            this.sends.add(sending);
+            void sending.then(() => this.sends.delete(sending));
+          });
           break;
         case 'becomeMaster':
           this.enqueue('vip add', async () => {

@@ -174,22 +174,32 @@ class RtnetlinkClient implements Rtnetlink {
 }
 
 /**
- * One request at a time on the socket: the netlink package cannot tell apart two multipart dump
- * replies that interleave ("Multipart message not terminated properly"), nor an ACK arriving in
- * the middle of a dump. Requests are sub-millisecond, so queueing them costs nothing measurable.
+ * Dumps run alone on the socket: the netlink package cannot tell apart two multipart replies
+ * that interleave ("Multipart message not terminated properly"), nor another reply arriving in
+ * the middle of one. Single requests (add, remove) are matched by sequence number and may
+ * overlap each other, so that VIPs of several instances becoming MASTER at once are added in
+ * parallel, not one round trip after another.
  */
 function serialized(client: Rtnetlink): Rtnetlink {
-  let tail: Promise<unknown> = Promise.resolve();
-  const run = <T>(request: () => Promise<T>): Promise<T> => {
-    const result = tail.then(request, request);
-    tail = result.catch(() => undefined);
+  let dumps: Promise<unknown> = Promise.resolve();
+  const inflight = new Set<Promise<unknown>>();
+  const shared = <T>(request: () => Promise<T>): Promise<T> => {
+    const result = dumps.then(request, request);
+    const settled = result.catch(() => undefined);
+    inflight.add(settled);
+    void settled.then(() => inflight.delete(settled));
+    return result;
+  };
+  const exclusive = <T>(dump: () => Promise<T>): Promise<T> => {
+    const result = Promise.all([dumps, ...inflight]).then(dump, dump);
+    dumps = result.catch(() => undefined);
     return result;
   };
   return {
-    addLease: (lease) => run(() => client.addLease(lease)),
-    removeAddress: (key) => run(() => client.removeAddress(key)),
-    listAddresses: (filter) => run(() => client.listAddresses(filter)),
-    listLinks: () => run(() => client.listLinks()),
+    addLease: (lease) => shared(() => client.addLease(lease)),
+    removeAddress: (key) => shared(() => client.removeAddress(key)),
+    listAddresses: (filter) => exclusive(() => client.listAddresses(filter)),
+    listLinks: () => exclusive(() => client.listLinks()),
     close: () => client.close(),
   };
 }
