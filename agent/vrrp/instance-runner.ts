@@ -26,6 +26,9 @@ export interface InstanceTransition {
   at: number;
 }
 
+/** How early a backup wakes before its Master_Down_Timer expires (see `schedule`). */
+const PRECISE_WAKE_EARLY_MS = 2;
+
 export interface RunnerDeps {
   /** Monotonic milliseconds. */
   now(): number;
@@ -126,7 +129,21 @@ export class InstanceRunner {
     this.timer = undefined;
     const deadline = nextWakeup(this.machine);
     if (deadline === undefined || this.stopped) return;
-    const delayMs = Math.max(0, Math.ceil(deadline - this.deps.now()));
-    this.timer = setTimeout(() => this.dispatch({ type: 'timer', now: this.deps.now() }), delayMs);
+    const delayMs = deadline - this.deps.now();
+    if (this.machine.name !== 'backup') {
+      const wakeMs = Math.max(0, Math.ceil(delayMs));
+      this.timer = setTimeout(() => this.dispatch({ type: 'timer', now: this.deps.now() }), wakeMs);
+      return;
+    }
+    // The Master_Down_Timer decides the takeover time. Node's timers are whole milliseconds and
+    // fire up to ~1 ms late; wake a little early and wait out the rest, so that takeover happens
+    // at the protocol's instant. It only ever expires once per takeover, so the wait is cheap.
+    const wakeMs = Math.max(0, Math.floor(delayMs - PRECISE_WAKE_EARLY_MS));
+    this.timer = setTimeout(() => {
+      while (this.deps.now() < deadline) {
+        // busy-wait: at most PRECISE_WAKE_EARLY_MS
+      }
+      this.dispatch({ type: 'timer', now: this.deps.now() });
+    }, wakeMs);
   }
 }
