@@ -14,6 +14,7 @@ import type {
 } from '../core/vrrp/machine.js';
 import type { VipLeases } from './vip-leases.js';
 import { GarpSchedule, type GarpSettings } from './garp-schedule.js';
+import { setPreciseTimeout, type PreciseTimer } from './precise-timer.js';
 
 /** A state change, as the engine reports it (log, metrics, notify hooks, sync group, guard). */
 export interface InstanceTransition {
@@ -25,9 +26,6 @@ export interface InstanceTransition {
   /** Monotonic ms of the event that caused it. */
   at: number;
 }
-
-/** How early a backup wakes before its Master_Down_Timer expires (see `schedule`). */
-const PRECISE_WAKE_EARLY_MS = 2;
 
 export interface RunnerDeps {
   /** Monotonic milliseconds. */
@@ -44,8 +42,10 @@ export interface RunnerDeps {
 
 export class InstanceRunner {
   private machine: VrrpState;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: PreciseTimer | undefined;
   private io: Promise<void> = Promise.resolve();
+  /** Tasks queued on `io` and not finished. */
+  private pending = 0;
   /** Adverts handed to the socket and not yet written (stop waits for the resignation). */
   private readonly sends = new Set<Promise<void>>();
   private readonly garp: GarpSchedule;
@@ -73,7 +73,7 @@ export class InstanceRunner {
   async stop(): Promise<void> {
     this.dispatch({ type: 'shutdown', now: this.deps.now() });
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     await this.io;
     await Promise.all(this.sends);
   }
@@ -86,13 +86,16 @@ export class InstanceRunner {
     for (const effect of effects) {
       switch (effect.type) {
         case 'sendAdvert':
-          // Issued in order but not awaited: the VIPs need not wait for the send to complete.
           this.enqueue('advert', async () => {
             const sending = this.deps.sendAdverts(effect.priority).catch((error: unknown) => {
               this.deps.onError('advert', error as Error);
             });
             this.sends.add(sending);
             void sending.then(() => this.sends.delete(sending));
+            // A new master's VIPs need not wait for its advert to be written. A resignation
+            // (priority 0, RFC 9568 §6.4.3) goes out before anything else is done: the backup's
+            // takeover clock starts when it arrives.
+            if (effect.priority === 0) await sending;
           });
           break;
         case 'becomeMaster':
@@ -120,30 +123,40 @@ export class InstanceRunner {
     this.schedule();
   }
 
+  /**
+   * Runs `task` after the tasks already queued. An idle queue starts it at once, in the caller's
+   * turn: a resignation's advert must not wait behind whatever else runs before the next
+   * microtask checkpoint (logging, the other instances' shutdown).
+   */
   private enqueue(what: string, task: () => Promise<void>): void {
-    this.io = this.io.then(task).catch((error: unknown) => this.deps.onError(what, error as Error));
+    const run = async (): Promise<void> => {
+      try {
+        await task();
+      } catch (error) {
+        this.deps.onError(what, error as Error);
+      } finally {
+        this.pending -= 1;
+      }
+    };
+    this.io = this.pending++ === 0 ? run() : this.io.then(run);
   }
 
   private schedule(): void {
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     const deadline = nextWakeup(this.machine);
     if (deadline === undefined || this.stopped) return;
-    const delayMs = deadline - this.deps.now();
-    if (this.machine.name !== 'backup') {
-      const wakeMs = Math.max(0, Math.ceil(delayMs));
-      this.timer = setTimeout(() => this.dispatch({ type: 'timer', now: this.deps.now() }), wakeMs);
+    const fire = (now: number): void => this.dispatch({ type: 'timer', now });
+    if (this.machine.name === 'backup') {
+      // The Master_Down_Timer's expiry is the takeover instant: keep it to the sub-millisecond.
+      this.timer = setPreciseTimeout(deadline, () => this.deps.now(), fire);
       return;
     }
-    // The Master_Down_Timer decides the takeover time. Node's timers are whole milliseconds and
-    // fire up to ~1 ms late; wake a little early and wait out the rest, so that takeover happens
-    // at the protocol's instant. It only ever expires once per takeover, so the wait is cheap.
-    const wakeMs = Math.max(0, Math.floor(delayMs - PRECISE_WAKE_EARLY_MS));
-    this.timer = setTimeout(() => {
-      while (this.deps.now() < deadline) {
-        // busy-wait: at most PRECISE_WAKE_EARLY_MS
-      }
-      this.dispatch({ type: 'timer', now: this.deps.now() });
-    }, wakeMs);
+    // Advert and preempt-delay timers: a millisecond late is harmless, and no CPU is spent.
+    const handle = setTimeout(
+      () => fire(this.deps.now()),
+      Math.max(0, Math.ceil(deadline - this.deps.now())),
+    );
+    this.timer = { cancel: () => clearTimeout(handle) };
   }
 }
