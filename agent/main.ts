@@ -75,8 +75,9 @@ let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
+  const stopped = engine.stop(); // first: the resignations leave before anything is logged
   logger.info({ signal }, 'shutting down: resigning mastership');
-  await engine.stop();
+  await stopped;
   logger.info(
     { event: 'stats', drops: Object.fromEntries(engine.drops) },
     'VRRP packets dropped, by reason',

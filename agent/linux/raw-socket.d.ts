@@ -34,6 +34,21 @@ declare module 'raw-socket' {
       address: string,
       afterCallback: (error: Error | null, bytes: number) => void,
     ): this;
+    /**
+     * The native socket (raw.cc `SocketWrap`): `send` calls sendto(2) at once and then `callback`
+     * synchronously; it throws the errno's text on failure (EAGAIN included).
+     */
+    readonly wrap: {
+      send(
+        buffer: Buffer,
+        offset: number,
+        length: number,
+        address: string,
+        callback: (bytes: number) => void,
+      ): void;
+    };
+    /** Sends queued by `send` and waiting for the socket to be writable. */
+    readonly requests: readonly unknown[];
     pauseRecv(): this;
     resumeRecv(): this;
     close(): this;

@@ -141,6 +141,9 @@ export function openVrrpSocket(
     send(payload, destination, source) {
       if (closed) return Promise.reject(new Error('VRRP socket is closed'));
       const bytes = Buffer.from(ipv4 ? ipv4Packet(source, destination, payload) : payload);
+      if (socket.requests.length === 0 && sendNow(socket, bytes, destination)) {
+        return Promise.resolve();
+      }
       return new Promise((resolve, reject) => {
         socket.send(bytes, 0, bytes.length, destination, (error) =>
           error ? reject(error) : resolve(),
@@ -153,4 +156,20 @@ export function openVrrpSocket(
       socket.close();
     },
   };
+}
+
+/**
+ * Writes at once instead of waiting for the next writable event: raw-socket's `send` queues
+ * and writes on the event loop's next poll, a millisecond or more behind the code that asked
+ * for it when the loop is busy (a resignation shares its turn with the VIP removal and the
+ * logs). Returns false when the socket buffer is full (or another error occurs) so the caller
+ * queues through `send`, which retries on writable and reports errors to its callback.
+ */
+function sendNow(socket: Socket, bytes: Buffer, destination: string): boolean {
+  try {
+    socket.wrap.send(bytes, 0, bytes.length, destination, () => undefined);
+    return true;
+  } catch {
+    return false;
+  }
 }
