@@ -1,0 +1,131 @@
+/** @module Decoding one IPVS_CMD_GET_SERVICE reply (a dump entry) into an observed service. */
+import type { IpvsDecodeResult } from './codec-types.js';
+import { AttributeScope, runDecoder } from './decode-common.js';
+import { decodeStats } from './decode-stats.js';
+import { IpvsCmdAttr, IpvsSvcAttr, IpvsSvcFlag } from './ip-vs-h.js';
+import {
+  SCHED_FLAG_MASK,
+  addressText,
+  familyOfAf,
+  ipv4MaskBits,
+  protocolOfNumber,
+  schedulerFlagsOf,
+} from './ipvs-values.js';
+import type { IpvsFamily, IpvsServiceConfig, IpvsServiceId, ObservedService } from './model.js';
+import {
+  NetlinkAttributeError,
+  readBe16,
+  readBe32,
+  readString,
+  readU16,
+  readU32,
+  type NetlinkAttribute,
+} from './netlink-attributes.js';
+
+const KNOWN_FLAGS = IpvsSvcFlag.PERSISTENT | IpvsSvcFlag.ONEPACKET | SCHED_FLAG_MASK;
+
+function serviceId(svc: AttributeScope): IpvsServiceId {
+  const af = svc.required(IpvsSvcAttr.AF, 'IPVS_SVC_ATTR_AF', readU16);
+  const family = familyOfAf(af);
+  if (!family) throw svc.unsupported('IPVS_SVC_ATTR_AF', `address family ${af}`);
+  // ip_vs_genl_fill_service sends FWMARK for a fwmark service, else PROTOCOL + ADDR + PORT.
+  const fwmark = svc.optional(IpvsSvcAttr.FWMARK, 'IPVS_SVC_ATTR_FWMARK', readU32);
+  if (fwmark !== undefined) {
+    if (fwmark === 0) throw svc.malformed('IPVS_SVC_ATTR_FWMARK', 'fwmark 0');
+    return { family, fwmark };
+  }
+  const number = svc.required(IpvsSvcAttr.PROTOCOL, 'IPVS_SVC_ATTR_PROTOCOL', readU16);
+  const protocol = protocolOfNumber(number);
+  if (!protocol) throw svc.unsupported('IPVS_SVC_ATTR_PROTOCOL', `IP protocol ${number}`);
+  const address = svc.required(IpvsSvcAttr.ADDR, 'IPVS_SVC_ATTR_ADDR', (a) => {
+    const text = addressText(a.payload, family);
+    if (text === undefined)
+      throw new NetlinkAttributeError(`${a.payload.length}-byte ${family} address`);
+    return text;
+  });
+  const port = svc.required(IpvsSvcAttr.PORT, 'IPVS_SVC_ATTR_PORT', readBe16);
+  return { family, protocol, address, port };
+}
+
+/** `struct ip_vs_flags`: the `flags` word (host order); the kernel always sends `mask` = ~0. */
+function readFlags(a: NetlinkAttribute): number {
+  if (a.payload.length !== 8)
+    throw new NetlinkAttributeError(`ip_vs_flags needs 8 bytes, got ${a.payload.length}`);
+  return new DataView(a.payload.buffer, a.payload.byteOffset, 4).getUint32(0, true);
+}
+
+/** NETMASK: a `__be32` mask for IPv4, a host-order prefix length for IPv6 (ip_vs_ctl.c). */
+function netmaskBits(svc: AttributeScope, family: IpvsFamily): number {
+  const name = 'IPVS_SVC_ATTR_NETMASK';
+  if (family === 'ipv4') {
+    const mask = svc.required(IpvsSvcAttr.NETMASK, name, readBe32);
+    const bits = ipv4MaskBits(mask);
+    if (bits === undefined)
+      throw svc.unsupported(name, `non-contiguous mask 0x${mask.toString(16)}`);
+    return bits;
+  }
+  const bits = svc.required(IpvsSvcAttr.NETMASK, name, readU32);
+  if (bits > 128) throw svc.malformed(name, `IPv6 prefix length ${bits}`);
+  return bits;
+}
+
+function serviceConfig(svc: AttributeScope, family: IpvsFamily): IpvsServiceConfig {
+  const scheduler = svc.required(IpvsSvcAttr.SCHED_NAME, 'IPVS_SVC_ATTR_SCHED_NAME', readString);
+  if (scheduler === '') throw svc.malformed('IPVS_SVC_ATTR_SCHED_NAME', 'empty scheduler name');
+  const pe = svc.optional(IpvsSvcAttr.PE_NAME, 'IPVS_SVC_ATTR_PE_NAME', readString);
+  if (pe) throw svc.unsupported('IPVS_SVC_ATTR_PE_NAME', `persistence engine ${pe}`);
+  // IP_VS_SVC_F_HASHED is kernel bookkeeping, set on every live service: ignored.
+  const flags =
+    svc.required(IpvsSvcAttr.FLAGS, 'IPVS_SVC_ATTR_FLAGS', readFlags) & ~IpvsSvcFlag.HASHED;
+  if ((flags & ~KNOWN_FLAGS) !== 0) {
+    throw svc.unsupported(
+      'IPVS_SVC_ATTR_FLAGS',
+      `unknown flags 0x${(flags & ~KNOWN_FLAGS).toString(16)}`,
+    );
+  }
+  const schedulerFlags = schedulerFlagsOf(scheduler, flags);
+  if (!schedulerFlags) {
+    const bits = `0x${(flags & SCHED_FLAG_MASK).toString(16)}`;
+    throw svc.unsupported(
+      'IPVS_SVC_ATTR_FLAGS',
+      `scheduler flags ${bits} mean nothing to ${scheduler}`,
+    );
+  }
+  const timeoutS = svc.required(IpvsSvcAttr.TIMEOUT, 'IPVS_SVC_ATTR_TIMEOUT', readU32);
+  const persistent = (flags & IpvsSvcFlag.PERSISTENT) !== 0;
+  if (persistent && timeoutS === 0) {
+    throw svc.unsupported('IPVS_SVC_ATTR_TIMEOUT', 'persistent with a 0 s timeout');
+  }
+  return {
+    scheduler,
+    schedulerFlags,
+    // Without IP_VS_SVC_F_PERSISTENT the kernel never consults the timeout.
+    persistenceTimeoutS: persistent ? timeoutS : 0,
+    persistenceNetmaskBits: netmaskBits(svc, family),
+    onePacket: (flags & IpvsSvcFlag.ONEPACKET) !== 0,
+  };
+}
+
+/**
+ * Decodes the payload of one IPVS_CMD_NEW_SERVICE message (a GET_SERVICE dump entry or reply):
+ * an `IPVS_CMD_ATTR_SERVICE` nest. The result has no destinations (dump them with GET_DEST).
+ * Never throws; a failure after the identity decoded carries it in `id`. Scheduler flags come
+ * back in the order fallback, port.
+ */
+export function decodeService(
+  payload: Uint8Array,
+): IpvsDecodeResult<ObservedService, IpvsServiceId> {
+  return runDecoder<ObservedService, IpvsServiceId>((identify) => {
+    const root = AttributeScope.parse('', payload);
+    const svc = root.requiredNest(IpvsCmdAttr.SERVICE, 'IPVS_CMD_ATTR_SERVICE');
+    const id = serviceId(svc);
+    identify(id);
+    const config = serviceConfig(svc, id.family);
+    const stats = decodeStats(
+      svc,
+      [IpvsSvcAttr.STATS64, 'IPVS_SVC_ATTR_STATS64'],
+      [IpvsSvcAttr.STATS, 'IPVS_SVC_ATTR_STATS'],
+    );
+    return { ...id, ...config, destinations: [], stats };
+  });
+}
