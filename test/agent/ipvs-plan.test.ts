@@ -17,6 +17,7 @@ import {
   type IpvsTable,
   type ObservedService,
 } from '../../agent/core/ipvs/model.js';
+import { service, SERVICE_CONFIG, VIP } from '../support/ipvs-builders.js';
 import { plan, type PlanOptions } from '../../agent/core/ipvs/plan.js';
 import { isDestructive, type IpvsOp } from '../../agent/core/ipvs/operations.js';
 import { applyOps, IpvsApplyError } from '../../agent/core/ipvs/apply-to-table.js';
@@ -24,25 +25,7 @@ import { applyOps, IpvsApplyError } from '../../agent/core/ipvs/apply-to-table.j
 // ---------------------------------------------------------------------------------------------
 // Builders
 
-const VIP = { family: 'ipv4', protocol: 'tcp', address: '192.0.2.1', port: 80 } as const;
 const MARK6 = { family: 'ipv6', fwmark: 7 } as const;
-
-const config = {
-  scheduler: 'wlc',
-  schedulerFlags: [] as IpvsSchedulerFlag[],
-  persistenceTimeoutS: 0,
-  persistenceNetmaskBits: 32,
-  onePacket: false,
-};
-
-function service(
-  id: IpvsServiceId,
-  destinations: IpvsDestination[] = [],
-  over: Partial<typeof config> = {},
-): DesiredService {
-  const bits = id.family === 'ipv6' ? 128 : 32;
-  return { ...id, ...config, persistenceNetmaskBits: bits, ...over, destinations };
-}
 
 function dest(address: string, weight = 10, over: Partial<IpvsDestination> = {}): IpvsDestination {
   const base = { address, port: 80, forwarding: 'nat', weight } as const;
@@ -108,8 +91,11 @@ describe('plan: one rule per test', () => {
     const result = plan(observe(table()), desired, options());
     const fwmark = { family: 'ipv6', fwmark: 7 };
     assert.deepEqual(result.ops, [
-      { type: 'add-service', service: { ...fwmark, ...config, persistenceNetmaskBits: 128 } },
-      { type: 'add-service', service: { ...VIP, ...config } },
+      {
+        type: 'add-service',
+        service: { ...fwmark, ...SERVICE_CONFIG, persistenceNetmaskBits: 128 },
+      },
+      { type: 'add-service', service: { ...VIP, ...SERVICE_CONFIG } },
       {
         type: 'add-destination',
         service: fwmark,
@@ -147,7 +133,7 @@ describe('plan: one rule per test', () => {
     const { ops } = plan(observed, desired, options({ owned: keys(desired) }));
     const updated = {
       ...VIP,
-      ...config,
+      ...SERVICE_CONFIG,
       scheduler: 'sh',
       schedulerFlags: ['sh-fallback', 'sh-port'],
     };
@@ -418,12 +404,12 @@ describe('applyOps: refuses what the kernel refuses', () => {
   const cases: [string, IpvsOp, RegExp][] = [
     [
       'add of an existing service',
-      { type: 'add-service', service: { ...VIP, ...config } },
+      { type: 'add-service', service: { ...VIP, ...SERVICE_CONFIG } },
       /service exists/,
     ],
     [
       'update of a missing service',
-      { type: 'update-service', service: { ...MARK6, ...config }, changed: [] },
+      { type: 'update-service', service: { ...MARK6, ...SERVICE_CONFIG }, changed: [] },
       /service missing/,
     ],
     ['delete of a missing service', { type: 'delete-service', service: MARK6 }, /service missing/],

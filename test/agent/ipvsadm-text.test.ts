@@ -16,29 +16,13 @@ import {
   type IpvsServiceId,
   type IpvsTable,
 } from '../../agent/core/ipvs/model.js';
+import { service, VIP } from '../support/ipvs-builders.js';
 import type { IpvsOp } from '../../agent/core/ipvs/operations.js';
 import { renderOp, renderRules } from '../../agent/core/ipvs/ipvsadm-text.js';
 import { ntopText } from '../../agent/core/ipvs/ipvsadm-args.js';
 import { IpvsadmParseError, parseIpvsadmSave } from '../support/ipvsadm-save.js';
 
-const VIP = { family: 'ipv4', protocol: 'tcp', address: '192.0.2.1', port: 80 } as const;
 const VIP6 = { family: 'ipv6', protocol: 'tcp', address: '2001:db8::1', port: 443 } as const;
-const base = {
-  scheduler: 'wlc',
-  schedulerFlags: [] as IpvsSchedulerFlag[],
-  persistenceTimeoutS: 0,
-  persistenceNetmaskBits: 32,
-  onePacket: false,
-};
-
-function service(
-  id: IpvsServiceId,
-  destinations: IpvsDestination[] = [],
-  over: Partial<typeof base> = {},
-): DesiredService {
-  const bits = id.family === 'ipv6' ? 128 : 32;
-  return { ...id, ...base, persistenceNetmaskBits: bits, ...over, destinations };
-}
 
 function dest(address: string, port: number, over: Partial<IpvsDestination> = {}): IpvsDestination {
   const config = { forwarding: 'dr', weight: 1, upperThreshold: 0, lowerThreshold: 0 } as const;
