@@ -48,6 +48,12 @@ function checkVirtualServer(
       path: [...path, 'persistence', 'netmask'],
       message: `must be at most ${maxPrefixLength(family)} for ${family}`,
     });
+  // ip_vs_ctl.c refuses an IPv6 persistence prefix outside 1-128 (EINVAL).
+  if (vs.persistence?.netmask === 0 && family === 'ipv6')
+    issues.push({
+      path: [...path, 'persistence', 'netmask'],
+      message: 'must be at least 1 for ipv6',
+    });
   if (
     vs.sorryServer &&
     addressFamily(vs.sorryServer.address) !== family &&
@@ -119,7 +125,8 @@ export function validateRealServers(
         path: [...path, i, 'port'],
         message: 'NAT forwarding needs a real server port',
       });
-    if (rs.upperThreshold > 0 && rs.lowerThreshold > rs.upperThreshold)
+    // The kernel refuses lower > upper with ERANGE even when upper is 0 ("no limit").
+    if (rs.lowerThreshold > rs.upperThreshold)
       issues.push({
         path: [...path, i, 'lowerThreshold'],
         message: 'must not exceed upperThreshold',

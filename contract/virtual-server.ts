@@ -38,7 +38,8 @@ export type AdminState = z.output<typeof AdminState>;
 
 export const Persistence = z
   .object({
-    timeoutS: z.int().min(1).max(31_536_000),
+    // The kernel keeps timeout × HZ in 32 bits: 4,294,967 s (49.7 days) is safe at HZ = 1000.
+    timeoutS: z.int().min(1).max(4_294_967),
     netmask: z
       .int()
       .min(0)

@@ -72,6 +72,15 @@ const VIRTUAL_SERVER_RULES: Case[] = [
     expected: [],
   },
   {
+    rule: 'an IPv6 persistence netmask is at least 1 (the kernel refuses 0)',
+    model: vs({
+      address: '2001:db8:10::80',
+      persistence: { timeoutS: 300, netmask: 0 },
+      realServers: [realServer({ address: '2001:db8:20::11' })],
+    }),
+    expected: [{ path: at('persistence', 'netmask'), message: 'must be at least 1 for ipv6' }],
+  },
+  {
     rule: 'a sorry server has the family of the virtual server',
     model: vs({ sorryServer: { address: '2001:db8::250', port: 80 } }),
     expected: [
@@ -253,9 +262,9 @@ const REAL_SERVER_RULES: Case[] = [
     expected: [{ path: rsAt(0, 'lowerThreshold'), message: 'must not exceed upperThreshold' }],
   },
   {
-    rule: 'upperThreshold 0 means no limit, so any lowerThreshold goes',
+    rule: 'a lowerThreshold needs an upperThreshold: the kernel refuses lower > upper even at 0',
     model: vs({ realServers: [realServer({ upperThreshold: 0, lowerThreshold: 50 })] }),
-    expected: [],
+    expected: [{ path: rsAt(0, 'lowerThreshold'), message: 'must not exceed upperThreshold' }],
   },
   {
     rule: 'real server names are unique within a virtual server',
