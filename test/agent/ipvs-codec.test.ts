@@ -759,3 +759,63 @@ describe('properties', () => {
     }
   });
 });
+
+describe('decoding without statistics ({ stats: false })', () => {
+  const withoutStats = <T extends { stats: IpvsStats }>(
+    result: IpvsDecodeResult<T, unknown>,
+  ): IpvsDecodeResult<T, unknown> =>
+    result.ok ? { ok: true, value: { ...result.value, stats: ZERO_STATS } } : result;
+
+  test('service: the same value with ZERO_STATS itself, STATS64 and STATS left unread', () => {
+    const result = decodeService(serviceReply(), { stats: false });
+    assert.deepEqual(result, { ok: true, value: { ...EXPECTED_SERVICE, stats: ZERO_STATS } });
+    assert.ok(result.ok);
+    assert.equal(result.value.stats, ZERO_STATS);
+    assert.deepEqual(decodeService(serviceReply(), { stats: true }), decodeService(serviceReply()));
+  });
+  test('destination: the same value with ZERO_STATS itself', () => {
+    const full = decodeDestination(destReply(), 'ipv4');
+    const result = decodeDestination(destReply(), 'ipv4', { stats: false });
+    assert.deepEqual(result, withoutStats(full));
+    assert.ok(result.ok);
+    assert.equal(result.value.stats, ZERO_STATS);
+    assert.deepEqual(decodeDestination(destReply(), 'ipv4', {}), full);
+  });
+  test('a broken counter inside a stats nest only fails when the counters are read', () => {
+    const badCounter = nest(12, [tlv(1, [1, 2, 3])]); // a 3-byte IPVS_STATS_ATTR_CONNS
+    const svc = serviceReply(new Map([[12, badCounter]]));
+    assert.equal(
+      failure(decodeService(svc)).attribute,
+      'IPVS_CMD_ATTR_SERVICE/IPVS_SVC_ATTR_STATS64/IPVS_STATS_ATTR_CONNS',
+    );
+    assert.equal(decodeService(svc, { stats: false }).ok, true);
+    const dest = destReply(new Map([[12, badCounter]]));
+    assert.equal(failure(decodeDestination(dest, 'ipv4')).kind, 'malformed');
+    assert.equal(decodeDestination(dest, 'ipv4', { stats: false }).ok, true);
+  });
+  test('a broken stats nest header is still malformed: the level is always read whole', () => {
+    const reply = serviceReply(new Map([[12, hex('0c000c00 01020304')]])); // nla_len past the end
+    assert.equal(failure(decodeService(reply, { stats: false })).kind, 'malformed');
+  });
+  test('round trips and truncations agree with the full decoders', () => {
+    fc.assert(
+      fc.property(serviceArb, statsArb, (service, stats) => {
+        const reply = asKernelService(encodeNewService(service).payload, stats);
+        assert.deepEqual(
+          decodeService(reply, { stats: false }),
+          withoutStats(decodeService(reply)),
+        );
+        for (let length = 0; length < reply.length; length += 3) {
+          const result = decodeService(reply.subarray(0, length), { stats: false });
+          assert.equal(result.ok ? 'ok' : result.kind, 'malformed', `at ${length}`);
+        }
+      }),
+      { numRuns: 100 },
+    );
+    const reply = destReply();
+    for (let length = 0; length < reply.length; length++) {
+      const result = decodeDestination(reply.subarray(0, length), 'ipv4', { stats: false });
+      assert.equal(result.ok ? 'ok' : result.kind, 'malformed', `at ${length}`);
+    }
+  });
+});

@@ -51,3 +51,13 @@ export interface IpvsDecodeFailure<I> {
 
 /** Decoders never throw: they return the value or a failure (see `IpvsDecodeFailure`). */
 export type IpvsDecodeResult<T, I = never> = { ok: true; value: T } | IpvsDecodeFailure<I>;
+
+/** Options of the service and destination decoders. */
+export interface IpvsDecodeOptions {
+  /**
+   * Decode the `*_STATS64`/`*_STATS` counters (default true). False skips both nests, which
+   * costs ten BigInts each, and sets `stats` to the shared, frozen `ZERO_STATS`: for callers
+   * that only reconcile configuration.
+   */
+  stats?: boolean;
+}

@@ -16,6 +16,7 @@
  */
 export type {
   IpvsDecodeFailure,
+  IpvsDecodeOptions,
   IpvsDecodeResult,
   IpvsInfo,
   IpvsRequest,

@@ -1,9 +1,15 @@
 /** @module Shared machinery of the IPVS decoders: attribute scopes that name what they read, and their failures. */
 import type { IpvsDecodeFailure, IpvsDecodeResult } from './codec-types.js';
+import { addressTextAt } from './ipvs-values.js';
+import type { IpvsFamily } from './model.js';
 import {
+  NLA_F_NESTED,
+  NLA_F_NET_BYTEORDER,
+  NLA_HDRLEN,
+  NLA_TYPE_MASK,
   NetlinkAttributeError,
-  attributeTable,
-  readAttributes,
+  indexAttributes,
+  nlaAlign,
   type NetlinkAttribute,
 } from './netlink-attributes.js';
 
@@ -26,35 +32,91 @@ function wrap(error: unknown, attribute: string): unknown {
     : error;
 }
 
+/** Types below this are found through an array; higher ones (never asked for by IPVS) by a scan. */
+const INDEXED_TYPES = 32;
+type Kind = 'u8' | 'u16' | 'u32' | 'be16' | 'be32';
+const SIZES: Readonly<Record<Kind, number>> = { u8: 1, u16: 2, u32: 4, be16: 2, be32: 4 };
+
 /**
  * The attributes of one level (the message payload or a nest), indexed by type, with the path of
  * ip_vs.h names that leads to them. Unknown attribute types are simply never asked for, which is
- * how newer kernels' additions are ignored.
+ * how newer kernels' additions are ignored. Nests share the message's bytes (offsets are into
+ * them); the path is only spelled out for a failure.
  */
 export class AttributeScope {
+  // A plain array: small typed arrays get an off-heap backing store, which costs far more here.
+  private readonly index: number[] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  ];
+  private view: DataView | undefined;
+
   private constructor(
-    readonly path: string,
-    private readonly table: ReadonlyMap<number, NetlinkAttribute>,
+    private readonly bytes: Uint8Array,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly parent: AttributeScope | undefined,
+    private readonly name: string,
   ) {}
 
   /** Reads one level of attributes; a broken stream is a `malformed` failure at `path`. */
   static parse(path: string, bytes: Uint8Array): AttributeScope {
+    return AttributeScope.level(bytes, 0, bytes.length, undefined, path);
+  }
+
+  private static level(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    parent: AttributeScope | undefined,
+    name: string,
+  ): AttributeScope {
+    const scope = new AttributeScope(bytes, start, end, parent, name);
     try {
-      return new AttributeScope(path, attributeTable(readAttributes(bytes)));
+      indexAttributes(bytes, start, end, scope.index);
     } catch (error) {
-      throw wrap(error, path || '(message)');
+      throw wrap(error, scope.path || '(message)');
     }
+    return scope;
+  }
+
+  /** The ip_vs.h names from the message root to this level, joined by `/`. */
+  get path(): string {
+    return this.parent ? this.parent.pathOf(this.name) : this.name;
   }
 
   /** The path of an attribute of this level, e.g. `IPVS_CMD_ATTR_SERVICE/IPVS_SVC_ATTR_AF`. */
   pathOf(name: string): string {
-    return this.path ? `${this.path}/${name}` : name;
+    const path = this.path;
+    return path ? `${path}/${name}` : name;
+  }
+
+  /** The offset of the last attribute of a type (its header), or -1. */
+  private find(type: number): number {
+    if (type < INDEXED_TYPES) return this.index[type]! - 1;
+    let found = -1;
+    for (let at = this.start; at < this.end;) {
+      const length = this.bytes[at]! | (this.bytes[at + 1]! << 8);
+      if (((this.bytes[at + 2]! | (this.bytes[at + 3]! << 8)) & NLA_TYPE_MASK) === type) found = at;
+      at += nlaAlign(length);
+    }
+    return found;
+  }
+
+  private payloadLength(at: number): number {
+    return (this.bytes[at]! | (this.bytes[at + 1]! << 8)) - NLA_HDRLEN;
   }
 
   /** Reads an attribute if present; a reader's `NetlinkAttributeError` becomes `malformed`. */
   optional<T>(type: number, name: string, read: (a: NetlinkAttribute) => T): T | undefined {
-    const a = this.table.get(type);
-    if (!a) return undefined;
+    const at = this.find(type);
+    if (at < 0) return undefined;
+    const rawType = this.bytes[at + 2]! | (this.bytes[at + 3]! << 8);
+    const a: NetlinkAttribute = {
+      type,
+      nested: (rawType & NLA_F_NESTED) !== 0,
+      netByteOrder: (rawType & NLA_F_NET_BYTEORDER) !== 0,
+      payload: this.bytes.subarray(at + NLA_HDRLEN, at + NLA_HDRLEN + this.payloadLength(at)),
+    };
     try {
       return read(a);
     } catch (error) {
@@ -69,10 +131,58 @@ export class AttributeScope {
     return value;
   }
 
+  /** An integer attribute if present (`readU8` … `readBe32` without the attribute object). */
+  number(type: number, name: string, kind: Kind): number | undefined {
+    const at = this.find(type);
+    if (at < 0) return undefined;
+    const size = this.payloadLength(at);
+    if (size !== SIZES[kind])
+      throw this.malformed(name, `${kind} needs ${SIZES[kind]} bytes, got ${size}`);
+    const b = this.bytes;
+    const p = at + NLA_HDRLEN;
+    if (kind === 'u32')
+      return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+    if (kind === 'u16') return b[p]! | (b[p + 1]! << 8);
+    if (kind === 'be16') return (b[p]! << 8) | b[p + 1]!;
+    if (kind === 'be32')
+      return ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+    return b[p]!;
+  }
+
+  /** An integer attribute the kernel always sends; missing is `malformed`. */
+  requiredNumber(type: number, name: string, kind: Kind): number {
+    const value = this.number(type, name, kind);
+    if (value === undefined) throw this.malformed(name, 'missing');
+    return value;
+  }
+
+  /** A u32 or u64 counter (0n when absent); another size is `malformed`. */
+  counter(type: number, name: string): bigint {
+    const at = this.find(type);
+    if (at < 0) return 0n;
+    const size = this.payloadLength(at);
+    if (size === 4) return BigInt(this.number(type, name, 'u32')!);
+    if (size !== 8) throw this.malformed(name, `a counter needs 4 or 8 bytes, got ${size}`);
+    this.view ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    return this.view.getBigUint64(at + NLA_HDRLEN, true);
+  }
+
+  /** An `nf_inet_addr` attribute the kernel always sends, as canonical text. */
+  requiredAddress(type: number, name: string, family: IpvsFamily): string {
+    const at = this.find(type);
+    if (at < 0) throw this.malformed(name, 'missing');
+    const size = this.payloadLength(at);
+    const text = addressTextAt(this.bytes, at + NLA_HDRLEN, size, family);
+    if (text === undefined) throw this.malformed(name, `${size}-byte ${family} address`);
+    return text;
+  }
+
   /** The scope of a nested attribute, if present. */
   nest(type: number, name: string): AttributeScope | undefined {
-    const a = this.table.get(type);
-    return a ? AttributeScope.parse(this.pathOf(name), a.payload) : undefined;
+    const at = this.find(type);
+    if (at < 0) return undefined;
+    const start = at + NLA_HDRLEN;
+    return AttributeScope.level(this.bytes, start, start + this.payloadLength(at), this, name);
   }
 
   /** The scope of a nested attribute the kernel always sends. */

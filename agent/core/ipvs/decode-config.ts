@@ -2,7 +2,6 @@
 import type { IpvsDecodeResult, IpvsInfo, IpvsTimeouts } from './codec-types.js';
 import { AttributeScope, runDecoder } from './decode-common.js';
 import { IpvsCmdAttr, IpvsInfoAttr } from './ip-vs-h.js';
-import { readU32 } from './netlink-attributes.js';
 
 /**
  * Decodes the GET_INFO reply (command IPVS_CMD_SET_INFO): first-level `IPVS_INFO_ATTR_VERSION`
@@ -11,11 +10,11 @@ import { readU32 } from './netlink-attributes.js';
 export function decodeInfo(payload: Uint8Array): IpvsDecodeResult<IpvsInfo> {
   return runDecoder<IpvsInfo, never>(() => {
     const root = AttributeScope.parse('', payload);
-    const versionCode = root.required(IpvsInfoAttr.VERSION, 'IPVS_INFO_ATTR_VERSION', readU32);
-    const connectionTableSize = root.required(
+    const versionCode = root.requiredNumber(IpvsInfoAttr.VERSION, 'IPVS_INFO_ATTR_VERSION', 'u32');
+    const connectionTableSize = root.requiredNumber(
       IpvsInfoAttr.CONN_TAB_SIZE,
       'IPVS_INFO_ATTR_CONN_TAB_SIZE',
-      readU32,
+      'u32',
     );
     const version = [versionCode >>> 16, (versionCode >>> 8) & 0xff, versionCode & 0xff].join('.');
     return { versionCode, version, connectionTableSize };
@@ -32,13 +31,9 @@ export function decodeTimeouts(payload: Uint8Array): IpvsDecodeResult<Partial<Ip
   return runDecoder<Partial<IpvsTimeouts>, never>(() => {
     const root = AttributeScope.parse('', payload);
     const timeouts: Partial<IpvsTimeouts> = {};
-    const tcp = root.optional(IpvsCmdAttr.TIMEOUT_TCP, 'IPVS_CMD_ATTR_TIMEOUT_TCP', readU32);
-    const tcpFin = root.optional(
-      IpvsCmdAttr.TIMEOUT_TCP_FIN,
-      'IPVS_CMD_ATTR_TIMEOUT_TCP_FIN',
-      readU32,
-    );
-    const udp = root.optional(IpvsCmdAttr.TIMEOUT_UDP, 'IPVS_CMD_ATTR_TIMEOUT_UDP', readU32);
+    const tcp = root.number(IpvsCmdAttr.TIMEOUT_TCP, 'IPVS_CMD_ATTR_TIMEOUT_TCP', 'u32');
+    const tcpFin = root.number(IpvsCmdAttr.TIMEOUT_TCP_FIN, 'IPVS_CMD_ATTR_TIMEOUT_TCP_FIN', 'u32');
+    const udp = root.number(IpvsCmdAttr.TIMEOUT_UDP, 'IPVS_CMD_ATTR_TIMEOUT_UDP', 'u32');
     if (tcp !== undefined) timeouts.tcpTimeoutS = tcp;
     if (tcpFin !== undefined) timeouts.tcpFinTimeoutS = tcpFin;
     if (udp !== undefined) timeouts.udpTimeoutS = udp;

@@ -3,7 +3,7 @@ import type { IpvsRequest, IpvsTimeouts } from './codec-types.js';
 import { serviceIdNest } from './encode-service.js';
 import { IpvsCmd, IpvsCmdAttr } from './ip-vs-h.js';
 import type { IpvsServiceId } from './model.js';
-import { concatBytes, nlaU32 } from './netlink-attributes.js';
+import { writeAttributes } from './netlink-attributes-writer.js';
 
 /**
  * The largest connection timeout `ip_vs_set_timeout` accepts for every HZ up to 1000: it rejects
@@ -34,19 +34,20 @@ const TIMEOUT_ATTRIBUTES: readonly (readonly [keyof IpvsTimeouts, number])[] = [
  * Throws a `RangeError` for a value outside 1-`MAX_CONNECTION_TIMEOUT_S` or an empty request.
  */
 export function encodeSetTimeouts(timeouts: Partial<IpvsTimeouts>): IpvsRequest {
-  const attributes: Uint8Array[] = [];
-  for (const [field, type] of TIMEOUT_ATTRIBUTES) {
-    const value = timeouts[field];
-    if (value === undefined) continue;
+  const given = TIMEOUT_ATTRIBUTES.filter(([field]) => timeouts[field] !== undefined);
+  for (const [field] of given) {
+    const value = timeouts[field]!;
     if (!Number.isInteger(value) || value < 1 || value > MAX_CONNECTION_TIMEOUT_S) {
       throw new RangeError(
         `${field} must be an integer in 1-${MAX_CONNECTION_TIMEOUT_S}, got ${value}`,
       );
     }
-    attributes.push(nlaU32(type, value));
   }
-  if (attributes.length === 0) throw new RangeError('encodeSetTimeouts needs at least one timeout');
-  return { command: IpvsCmd.SET_CONFIG, payload: concatBytes(attributes), dump: false };
+  if (given.length === 0) throw new RangeError('encodeSetTimeouts needs at least one timeout');
+  const payload = writeAttributes((w) => {
+    for (const [field, type] of given) w.u32(type, timeouts[field]!);
+  });
+  return { command: IpvsCmd.SET_CONFIG, payload, dump: false };
 }
 
 /** IPVS_CMD_FLUSH (ipvsadm -C): deletes every service. No attributes. */

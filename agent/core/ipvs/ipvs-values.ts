@@ -1,5 +1,5 @@
 /** @module Model values ↔ `<linux/ip_vs.h>` values: families, protocols, addresses, masks, flags, forwarding. */
-import { canonicalAddress, parseIpv4, parseIpv6 } from '../../../contract/ip.js';
+import { canonicalAddress, parseIpv6 } from '../../../contract/ip.js';
 import {
   AF_INET,
   AF_INET6,
@@ -37,40 +37,105 @@ export function protocolNumber(protocol: IpvsProtocol): number {
 
 /** The protocol name of an `IPPROTO_*` number IPVS supports, or undefined. */
 export function protocolOfNumber(n: number): IpvsProtocol | undefined {
-  return (Object.keys(PROTOCOLS) as IpvsProtocol[]).find((p) => PROTOCOLS[p] === n);
+  return n === IPPROTO_TCP
+    ? 'tcp'
+    : n === IPPROTO_UDP
+      ? 'udp'
+      : n === IPPROTO_SCTP
+        ? 'sctp'
+        : undefined;
+}
+
+/**
+ * The IPv4 address of a dotted-quad text as a u32, or -1: exactly `parseIpv4`'s grammar (four
+ * decimal octets 0-255, no leading zeros, nothing else), without its regex and arrays.
+ */
+function ipv4Value(text: string): number {
+  const n = text.length;
+  if (n < 7 || n > 15) return -1;
+  let value = 0;
+  let i = 0;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0 && text.charCodeAt(i++) !== 0x2e) return -1;
+    const first = i;
+    let octet = 0;
+    while (i < n && i - first < 4) {
+      const digit = text.charCodeAt(i) - 0x30;
+      if (digit < 0 || digit > 9) break;
+      octet = octet * 10 + digit;
+      i++;
+    }
+    const digits = i - first;
+    if (digits === 0 || digits > 3 || octet > 255) return -1;
+    if (digits > 1 && text.charCodeAt(first) === 0x30) return -1;
+    value = value * 256 + octet;
+  }
+  return i === n ? value : -1;
+}
+
+/**
+ * Parses an address once and writes its 16-byte `union nf_inet_addr` at `out[offset]` (IPv4 in
+ * the first 4 bytes; the other 12 must already be zero). Returns its family, or undefined (and
+ * writes nothing) when the text is not an address.
+ */
+export function writeInetAddr(
+  out: Uint8Array,
+  offset: number,
+  text: string,
+): IpvsFamily | undefined {
+  const v4 = ipv4Value(text);
+  if (v4 >= 0) {
+    out[offset] = v4 >>> 24;
+    out[offset + 1] = (v4 >>> 16) & 0xff;
+    out[offset + 2] = (v4 >>> 8) & 0xff;
+    out[offset + 3] = v4 & 0xff;
+    return 'ipv4';
+  }
+  const v6 = parseIpv6(text);
+  if (!v6) return undefined;
+  for (let i = 0; i < 8; i++) {
+    out[offset + 2 * i] = v6[i]! >>> 8;
+    out[offset + 2 * i + 1] = v6[i]! & 0xff;
+  }
+  return 'ipv6';
 }
 
 /** The family an address text belongs to, or undefined when it is not an address. */
 export function familyOfAddress(text: string): IpvsFamily | undefined {
-  return parseIpv4(text) ? 'ipv4' : parseIpv6(text) ? 'ipv6' : undefined;
+  return ipv4Value(text) >= 0 ? 'ipv4' : parseIpv6(text) ? 'ipv6' : undefined;
 }
 
 /** The 16-byte `union nf_inet_addr` of an address (IPv4 in the first 4 bytes, rest zero). */
 export function addressBytes(text: string, family: IpvsFamily): Uint8Array {
   const out = new Uint8Array(NF_INET_ADDR_LENGTH);
-  if (family === 'ipv4') {
-    const v4 = parseIpv4(text);
-    if (!v4) throw new RangeError(`not an IPv4 address: ${text}`);
-    out.set(v4);
-    return out;
+  if (writeInetAddr(out, 0, text) !== family) {
+    throw new RangeError(`not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address: ${text}`);
   }
-  const v6 = parseIpv6(text);
-  if (!v6) throw new RangeError(`not an IPv6 address: ${text}`);
-  v6.forEach((group, i) => {
-    out[2 * i] = group >>> 8;
-    out[2 * i + 1] = group & 0xff;
-  });
   return out;
 }
 
 /** Canonical text of an `nf_inet_addr` payload: IPv4 needs ≥ 4 bytes, IPv6 16; else undefined. */
 export function addressText(bytes: Uint8Array, family: IpvsFamily): string | undefined {
-  if (bytes.length > NF_INET_ADDR_LENGTH) return undefined;
-  if (family === 'ipv4')
-    return bytes.length < 4 ? undefined : Array.from(bytes.subarray(0, 4)).join('.');
-  if (bytes.length !== NF_INET_ADDR_LENGTH) return undefined;
+  return addressTextAt(bytes, 0, bytes.length, family);
+}
+
+/** `addressText` of the `length` bytes at `bytes[start]`, without a subarray. */
+export function addressTextAt(
+  bytes: Uint8Array,
+  start: number,
+  length: number,
+  family: IpvsFamily,
+): string | undefined {
+  if (length > NF_INET_ADDR_LENGTH) return undefined;
+  if (family === 'ipv4') {
+    if (length < 4) return undefined;
+    return `${bytes[start]!}.${bytes[start + 1]!}.${bytes[start + 2]!}.${bytes[start + 3]!}`;
+  }
+  if (length !== NF_INET_ADDR_LENGTH) return undefined;
   const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+  for (let i = start; i < start + 16; i += 2) {
+    groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+  }
   return canonicalAddress(groups.join(':'));
 }
 
@@ -81,8 +146,8 @@ export function ipv4Mask(bits: number): number {
 
 /** The prefix length of a contiguous IPv4 mask, or undefined (e.g. 255.0.255.0). */
 export function ipv4MaskBits(mask: number): number | undefined {
-  for (let bits = 0; bits <= 32; bits++) if (ipv4Mask(bits) === mask >>> 0) return bits;
-  return undefined;
+  const bits = Math.clz32(~mask); // the leading ones
+  return ipv4Mask(bits) === mask >>> 0 ? bits : undefined;
 }
 
 const SCHEDULER_FLAG_BITS: Readonly<Record<IpvsSchedulerFlag, readonly [string, number]>> = {
@@ -117,6 +182,7 @@ export function schedulerFlagBits(scheduler: string, flags: readonly IpvsSchedul
 
 /** The flags of `IP_VS_SVC_F_SCHED*` bits under a scheduler, or undefined when it defines none of them. */
 export function schedulerFlagsOf(scheduler: string, bits: number): IpvsSchedulerFlag[] | undefined {
+  if ((bits & SCHED_FLAG_MASK) === 0) return []; // the common case, without the search
   const flags = FLAG_ORDER.filter((f) => {
     const [owner, bit] = SCHEDULER_FLAG_BITS[f];
     return owner === scheduler && (bits & bit) !== 0;
@@ -139,7 +205,13 @@ export function fwdMethodOf(forwarding: IpvsForwarding): number {
 
 /** The forwarding method of an `IP_VS_CONN_F_*` value, or undefined (LOCALNODE, BYPASS, 5-7). */
 export function forwardingOf(fwd: number): IpvsForwarding | undefined {
-  return (Object.keys(FORWARDING) as IpvsForwarding[]).find((f) => FORWARDING[f] === fwd);
+  return fwd === IpvsFwd.MASQ
+    ? 'nat'
+    : fwd === IpvsFwd.DROUTE
+      ? 'dr'
+      : fwd === IpvsFwd.TUNNEL
+        ? 'tun'
+        : undefined;
 }
 
 /** `IP_VS_CONN_F_*` name of a forwarding value, for messages. */

@@ -7,117 +7,73 @@
 // (x86-64, arm64). The be16/be32 writers and readers are for the fields the kernel keeps in
 // network byte order (ports, IPv4 masks). Both sides work on `Uint8Array`/`DataView`: no I/O.
 
-/** `NLA_HDRLEN`: the 4-byte `struct nlattr` header. */
-export const NLA_HDRLEN = 4;
-/** `NLA_ALIGNTO`: every attribute starts on a 4-byte boundary. */
-export const NLA_ALIGNTO = 4;
-/** `NLA_F_NESTED`: the payload is itself a list of attributes. */
-export const NLA_F_NESTED = 1 << 15;
-/** `NLA_F_NET_BYTEORDER`: the payload is in network byte order (informational). */
-export const NLA_F_NET_BYTEORDER = 1 << 14;
-/** `NLA_TYPE_MASK`: the type bits without the two flags. */
-export const NLA_TYPE_MASK = 0x3fff;
+import {
+  AttributeWriter,
+  NLA_F_NESTED,
+  NLA_F_NET_BYTEORDER,
+  NLA_HDRLEN,
+  NLA_TYPE_MASK,
+  nlaAlign,
+} from './netlink-attributes-writer.js';
 
-const LITTLE_ENDIAN = true;
+export {
+  AttributeWriter,
+  NLA_ALIGNTO,
+  NLA_F_NESTED,
+  NLA_F_NET_BYTEORDER,
+  NLA_HDRLEN,
+  NLA_TYPE_MASK,
+  nlaAlign,
+  writeAttributes,
+} from './netlink-attributes-writer.js';
 
-/** `NLA_ALIGN`: rounds a length up to the next multiple of 4. */
-export function nlaAlign(length: number): number {
-  return (length + NLA_ALIGNTO - 1) & ~(NLA_ALIGNTO - 1);
-}
-
-function checkUint(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new RangeError(`${name} must be an integer in 0-${max}, got ${value}`);
-  }
-}
-
-function attribute(type: number, payload: Uint8Array, flags = 0): Uint8Array {
-  checkUint('attribute type', type, NLA_TYPE_MASK);
-  const length = NLA_HDRLEN + payload.length;
-  checkUint('attribute length', length, 0xffff);
-  const out = new Uint8Array(nlaAlign(length)); // zero-filled: the padding is zeros
-  const view = new DataView(out.buffer);
-  view.setUint16(0, length, LITTLE_ENDIAN);
-  view.setUint16(2, type | flags, LITTLE_ENDIAN);
-  out.set(payload, NLA_HDRLEN);
-  return out;
-}
-
-function scalar(size: number, write: (view: DataView) => void): Uint8Array {
-  const payload = new Uint8Array(size);
-  write(new DataView(payload.buffer));
-  return payload;
+// The single-attribute writers below are kept for callers that build attributes piecemeal; the
+// request encoders write whole requests with `AttributeWriter`, which makes the same bytes.
+function one(write: (w: AttributeWriter) => void): Uint8Array {
+  const w = new AttributeWriter(16);
+  write(w);
+  return w.finish();
 }
 
 /** A u8 attribute. Every writer returns the whole attribute, padded to 4 bytes. */
 export function nlaU8(type: number, value: number): Uint8Array {
-  checkUint('u8', value, 0xff);
-  return attribute(type, Uint8Array.of(value));
+  return one((w) => w.u8(type, value));
 }
-
 /** A u16 attribute in host (little-endian) order. */
 export function nlaU16(type: number, value: number): Uint8Array {
-  checkUint('u16', value, 0xffff);
-  return attribute(
-    type,
-    scalar(2, (v) => v.setUint16(0, value, LITTLE_ENDIAN)),
-  );
+  return one((w) => w.u16(type, value));
 }
-
 /** A u32 attribute in host (little-endian) order. */
 export function nlaU32(type: number, value: number): Uint8Array {
-  checkUint('u32', value, 0xffff_ffff);
-  return attribute(
-    type,
-    scalar(4, (v) => v.setUint32(0, value, LITTLE_ENDIAN)),
-  );
+  return one((w) => w.u32(type, value));
 }
-
 /** A u64 attribute in host (little-endian) order. */
 export function nlaU64(type: number, value: bigint): Uint8Array {
-  if (value < 0n || value > 0xffff_ffff_ffff_ffffn)
-    throw new RangeError(`u64 out of range: ${value}`);
-  return attribute(
-    type,
-    scalar(8, (v) => v.setBigUint64(0, value, LITTLE_ENDIAN)),
-  );
+  return one((w) => w.u64(type, value));
 }
-
 /** A be16 attribute (network byte order, e.g. a port). */
 export function nlaBe16(type: number, value: number): Uint8Array {
-  checkUint('be16', value, 0xffff);
-  return attribute(
-    type,
-    scalar(2, (v) => v.setUint16(0, value, false)),
-  );
+  return one((w) => w.be16(type, value));
 }
-
 /** A be32 attribute (network byte order, e.g. an IPv4 mask). */
 export function nlaBe32(type: number, value: number): Uint8Array {
-  checkUint('be32', value, 0xffff_ffff);
-  return attribute(
-    type,
-    scalar(4, (v) => v.setUint32(0, value, false)),
-  );
+  return one((w) => w.be32(type, value));
 }
-
 /** A NUL-terminated string attribute (`nla_put_string`); printable ASCII only. */
 export function nlaString(type: number, text: string): Uint8Array {
-  if (!/^[\x20-\x7e]*$/.test(text))
-    throw new RangeError(`not printable ASCII: ${JSON.stringify(text)}`);
-  const payload = new Uint8Array(text.length + 1); // the last byte stays 0: the terminator
-  for (let i = 0; i < text.length; i++) payload[i] = text.charCodeAt(i);
-  return attribute(type, payload);
+  return one((w) => w.string(type, text));
 }
-
 /** A raw bytes attribute (`nla_put`), e.g. a 16-byte `nf_inet_addr` or a `struct ip_vs_flags`. */
 export function nlaBytes(type: number, payload: Uint8Array): Uint8Array {
-  return attribute(type, payload);
+  return one((w) => w.bytes(type, payload));
 }
-
 /** A nest with `NLA_F_NESTED` set, holding attributes made by these writers (already aligned). */
 export function nlaNest(type: number, children: readonly Uint8Array[]): Uint8Array {
-  return attribute(type, concatBytes(children), NLA_F_NESTED);
+  return one((w) => {
+    const mark = w.beginNest(type);
+    for (const child of children) w.raw(child);
+    w.endNest(mark);
+  });
 }
 
 /** Concatenates byte arrays (attributes made here are padded, so the result stays aligned). */
@@ -146,34 +102,67 @@ export interface NetlinkAttribute {
 }
 
 /**
+ * The `nla_len` of the attribute at `offset` of a stream that ends at `end`, checked: throws
+ * `NetlinkAttributeError` for a header cut short or a length below 4 or past the end. `base` is
+ * where the stream starts (messages give offsets from there).
+ */
+export function checkedLength(
+  bytes: Uint8Array,
+  base: number,
+  offset: number,
+  end: number,
+): number {
+  const remaining = end - offset;
+  if (remaining < NLA_HDRLEN) {
+    throw new NetlinkAttributeError(
+      `truncated attribute header: ${remaining} bytes at ${offset - base}`,
+    );
+  }
+  const length = bytes[offset]! | (bytes[offset + 1]! << 8);
+  if (length < NLA_HDRLEN || length > remaining) {
+    const type = (bytes[offset + 2]! | (bytes[offset + 3]! << 8)) & NLA_TYPE_MASK;
+    throw new NetlinkAttributeError(
+      length < NLA_HDRLEN
+        ? `attribute ${type} at ${offset - base}: nla_len ${length} < 4`
+        : `attribute ${type} at ${offset - base}: nla_len ${length} overruns the ${remaining} bytes left`,
+    );
+  }
+  return length;
+}
+
+/**
+ * Checks the stream `bytes[start, end)` and indexes it by type: `index[type]` becomes the offset
+ * of the last attribute of that type plus 1 (0: absent; `index` must be zeroed). Types beyond
+ * `index` are checked but not indexed. Throws like `readAttributes`.
+ */
+export function indexAttributes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  index: number[],
+): void {
+  let offset = start;
+  while (offset < end) {
+    const length = checkedLength(bytes, start, offset, end);
+    const type = (bytes[offset + 2]! | (bytes[offset + 3]! << 8)) & NLA_TYPE_MASK;
+    if (type < index.length) index[type] = offset + 1;
+    offset += nlaAlign(length);
+  }
+}
+
+/**
  * Reads a stream of attributes (a message payload or a nest's payload). Throws
  * `NetlinkAttributeError` for a header cut short or a length below 4 or past the end, never reads
  * out of bounds. Like the kernel's `nla_for_each_attr`, the last attribute may lack its padding.
  */
 export function readAttributes(bytes: Uint8Array): NetlinkAttribute[] {
   const out: NetlinkAttribute[] = [];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 0;
   while (offset < bytes.length) {
-    const remaining = bytes.length - offset;
-    if (remaining < NLA_HDRLEN) {
-      throw new NetlinkAttributeError(
-        `truncated attribute header: ${remaining} bytes at ${offset}`,
-      );
-    }
-    const length = view.getUint16(offset, LITTLE_ENDIAN);
-    const rawType = view.getUint16(offset + 2, LITTLE_ENDIAN);
-    const type = rawType & NLA_TYPE_MASK;
-    if (length < NLA_HDRLEN) {
-      throw new NetlinkAttributeError(`attribute ${type} at ${offset}: nla_len ${length} < 4`);
-    }
-    if (length > remaining) {
-      throw new NetlinkAttributeError(
-        `attribute ${type} at ${offset}: nla_len ${length} overruns the ${remaining} bytes left`,
-      );
-    }
+    const length = checkedLength(bytes, 0, offset, bytes.length);
+    const rawType = bytes[offset + 2]! | (bytes[offset + 3]! << 8);
     out.push({
-      type,
+      type: rawType & NLA_TYPE_MASK,
       nested: (rawType & NLA_F_NESTED) !== 0,
       netByteOrder: (rawType & NLA_F_NET_BYTEORDER) !== 0,
       payload: bytes.subarray(offset + NLA_HDRLEN, offset + length),
@@ -190,46 +179,52 @@ export function attributeTable(
   return new Map(attributes.map((a) => [a.type, a]));
 }
 
-function sized(a: NetlinkAttribute, size: number, what: string): DataView {
+function sized(a: NetlinkAttribute, size: number, what: string): Uint8Array {
   if (a.payload.length !== size) {
     throw new NetlinkAttributeError(`${what} needs ${size} bytes, got ${a.payload.length}`);
   }
-  return new DataView(a.payload.buffer, a.payload.byteOffset, size);
+  return a.payload;
 }
 
 /** The u8 payload; exactly 1 byte. */
 export function readU8(a: NetlinkAttribute): number {
-  return sized(a, 1, 'u8').getUint8(0);
+  return sized(a, 1, 'u8')[0]!;
 }
 /** The host-order (little-endian) u16 payload; exactly 2 bytes. */
 export function readU16(a: NetlinkAttribute): number {
-  return sized(a, 2, 'u16').getUint16(0, LITTLE_ENDIAN);
+  const p = sized(a, 2, 'u16');
+  return p[0]! | (p[1]! << 8);
 }
 /** The host-order (little-endian) u32 payload; exactly 4 bytes. */
 export function readU32(a: NetlinkAttribute): number {
-  return sized(a, 4, 'u32').getUint32(0, LITTLE_ENDIAN);
+  const p = sized(a, 4, 'u32');
+  return (p[0]! | (p[1]! << 8) | (p[2]! << 16) | (p[3]! << 24)) >>> 0;
 }
 /** The host-order (little-endian) u64 payload; exactly 8 bytes. */
 export function readU64(a: NetlinkAttribute): bigint {
-  return sized(a, 8, 'u64').getBigUint64(0, LITTLE_ENDIAN);
+  const p = sized(a, 8, 'u64');
+  return new DataView(p.buffer, p.byteOffset, 8).getBigUint64(0, true);
 }
 /** The network-order u16 payload; exactly 2 bytes. */
 export function readBe16(a: NetlinkAttribute): number {
-  return sized(a, 2, 'be16').getUint16(0, false);
+  const p = sized(a, 2, 'be16');
+  return (p[0]! << 8) | p[1]!;
 }
 /** The network-order u32 payload; exactly 4 bytes. */
 export function readBe32(a: NetlinkAttribute): number {
-  return sized(a, 4, 'be32').getUint32(0, false);
+  const p = sized(a, 4, 'be32');
+  return ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0;
 }
 
 /** A string payload up to its NUL (tolerating a missing one); printable ASCII only. */
 export function readString(a: NetlinkAttribute): string {
   const end = a.payload.indexOf(0);
   const bytes = end < 0 ? a.payload : a.payload.subarray(0, end);
-  if (bytes.some((b) => b < 0x20 || b > 0x7e)) {
-    throw new NetlinkAttributeError('string is not printable ASCII');
-  }
   let text = '';
-  for (const b of bytes) text += String.fromCharCode(b);
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 || b > 0x7e) throw new NetlinkAttributeError('string is not printable ASCII');
+    text += String.fromCharCode(b);
+  }
   return text;
 }
