@@ -26,7 +26,8 @@ export interface ApplyOutcome {
 export interface IpvsClient {
   /** The kernel's IPVS version and connection table size (GET_INFO at open). */
   readonly info: IpvsInfo;
-  list(): Promise<IpvsListing>;
+  /** `stats: false` leaves the counters at zero (faster; planning needs config only). */
+  list(options?: { stats?: boolean }): Promise<IpvsListing>;
   apply(op: IpvsOp): Promise<void>;
   applyAll(ops: readonly IpvsOp[]): Promise<ApplyOutcome>;
   getTimeouts(): Promise<Partial<IpvsTimeouts>>;

@@ -57,7 +57,7 @@ export class NetlinkIpvsClient implements IpvsClient {
   /** Opens the socket and resolves the `IPVS` family; `IpvsUnavailableError` without ip_vs. */
   static async open(options: NetlinkIpvsClientOptions = {}): Promise<NetlinkIpvsClient> {
     const settings = { requestTimeoutMs: 5000, listSockets: 4, applyWindow: 64, ...options };
-    const main = createGenericNetlink();
+    const main = openSocket();
     try {
       const [family] = await main
         .ctrlRequest(
@@ -83,13 +83,17 @@ export class NetlinkIpvsClient implements IpvsClient {
     }
   }
 
-  /** Every service with its destinations; entries the codec cannot read are listed apart. */
-  async list(): Promise<IpvsListing> {
+  /**
+   * Every service with its destinations; entries the codec cannot read are listed apart.
+   * `stats: false` skips the counters (zero): planning compares config only.
+   */
+  async list(options: { stats?: boolean } = {}): Promise<IpvsListing> {
+    const decodeOptions = { stats: options.stats ?? true };
     const listing: IpvsListing = { services: [], unreadable: [] };
     const replies = await this.send(this.main, encodeGetServices(), 'list-services', 'all');
     const services: ObservedService[] = [];
     for (const payload of replies) {
-      const decoded = decodeService(payload);
+      const decoded = decodeService(payload, decodeOptions);
       if (decoded.ok) services.push(decoded.value);
       else listing.unreadable.push({ entry: 'service', ...decoded });
     }
@@ -103,7 +107,7 @@ export class NetlinkIpvsClient implements IpvsClient {
         const dests = await this.send(socket, request, 'list-destinations', key);
         const destinations = [];
         for (const payload of dests) {
-          const decoded = decodeDestination(payload, service.family);
+          const decoded = decodeDestination(payload, service.family, decodeOptions);
           if (decoded.ok) destinations.push(decoded.value);
           else listing.unreadable.push({ entry: 'destination', service, ...decoded });
         }
@@ -117,8 +121,15 @@ export class NetlinkIpvsClient implements IpvsClient {
 
   /** Applies one operation; rejects with an `IpvsError`. */
   async apply(op: IpvsOp): Promise<void> {
-    const { request, object } = requestFor(op);
-    await this.send(this.main, request(), op.type, object);
+    const object = objectOf(op);
+    let req: IpvsRequest;
+    try {
+      req = requestFor(op);
+    } catch (error) {
+      // The encoder refuses what the kernel would reject or misread (a bug upstream).
+      throw new IpvsError('EINVAL', op.type, object, (error as Error).message, { cause: error });
+    }
+    await this.send(this.main, req, op.type, object);
   }
 
   /**
@@ -128,17 +139,25 @@ export class NetlinkIpvsClient implements IpvsClient {
    */
   async applyAll(ops: readonly IpvsOp[]): Promise<ApplyOutcome> {
     const outcome: ApplyOutcome = { applied: 0, failed: [] };
-    const inFlight = new Set<Promise<void>>();
+    let inFlight = 0;
+    let wake: (() => void) | undefined;
+    const settled = (): void => {
+      inFlight -= 1;
+      wake?.();
+      wake = undefined;
+    };
+    const slot = () => new Promise<void>((resolve) => (wake = resolve));
     for (const op of ops) {
-      if (inFlight.size >= this.options.applyWindow) await Promise.race(inFlight);
-      const done = this.apply(op).then(
-        () => void (outcome.applied += 1),
-        (error: unknown) => void outcome.failed.push({ op, error: error as IpvsError }),
-      );
-      inFlight.add(done);
-      void done.then(() => inFlight.delete(done));
+      while (inFlight >= this.options.applyWindow) await slot();
+      inFlight += 1;
+      this.apply(op)
+        .then(
+          () => void (outcome.applied += 1),
+          (error: unknown) => void outcome.failed.push({ op, error: error as IpvsError }),
+        )
+        .finally(settled);
     }
-    await Promise.all(inFlight);
+    while (inFlight > 0) await slot();
     return outcome;
   }
 
@@ -160,7 +179,7 @@ export class NetlinkIpvsClient implements IpvsClient {
 
   private pool(): GenericNetlinkSocket[] {
     while (this.listPool.length < this.options.listSockets) {
-      this.listPool.push(createGenericNetlink());
+      this.listPool.push(openSocket());
     }
     return this.listPool;
   }
@@ -179,6 +198,27 @@ export class NetlinkIpvsClient implements IpvsClient {
   }
 }
 
+/**
+ * One datagram per recvmsg(2) into a 64 KiB buffer (the package's default peeks first, two
+ * syscalls per datagram); dump datagrams are far smaller (the kernel caps them at 32 KiB).
+ */
+function openSocket(): GenericNetlinkSocket {
+  return createGenericNetlink({
+    messagePeeking: false,
+    msgBufferSize: 64 * 1024,
+    recvBufferSize: 0,
+    sendBufferSize: 0,
+  });
+}
+
+/** The socket's netlink port, read once (the package calls getsockname(2) per message). */
+const localPorts = new WeakMap<GenericNetlinkSocket, number>();
+function localPort(socket: GenericNetlinkSocket): number {
+  let port = localPorts.get(socket);
+  if (port === undefined) localPorts.set(socket, (port = socket.socket.socket.address().port));
+  return port;
+}
+
 async function request(
   socket: GenericNetlinkSocket,
   familyId: number,
@@ -190,33 +230,31 @@ async function request(
   const [messages] = await socket.request(familyId, req.command, version, req.payload, {
     flags,
     timeout: options.requestTimeoutMs,
+    localPort: localPort(socket),
   });
   return messages.map((m) => m.data);
 }
 
-/** The request for an operation (encoded lazily: an encoder's RangeError fails only that op). */
-function requestFor(op: IpvsOp): { request: () => IpvsRequest; object: string } {
+/** The request for an operation. */
+function requestFor(op: IpvsOp): IpvsRequest {
   switch (op.type) {
     case 'add-service':
-      return { request: () => encodeNewService(op.service), object: serviceKey(op.service) };
+      return encodeNewService(op.service);
     case 'update-service':
-      return { request: () => encodeSetService(op.service), object: serviceKey(op.service) };
+      return encodeSetService(op.service);
     case 'delete-service':
-      return { request: () => encodeDelService(op.service), object: serviceKey(op.service) };
+      return encodeDelService(op.service);
     case 'add-destination':
-      return {
-        request: () => encodeNewDestination(op.service, op.destination),
-        object: `${serviceKey(op.service)} → ${destinationKey(op.destination)}`,
-      };
+      return encodeNewDestination(op.service, op.destination);
     case 'update-destination':
-      return {
-        request: () => encodeSetDestination(op.service, op.destination),
-        object: `${serviceKey(op.service)} → ${destinationKey(op.destination)}`,
-      };
+      return encodeSetDestination(op.service, op.destination);
     case 'delete-destination':
-      return {
-        request: () => encodeDelDestination(op.service, op.destination),
-        object: `${serviceKey(op.service)} → ${destinationKey(op.destination)}`,
-      };
+      return encodeDelDestination(op.service, op.destination);
   }
+}
+
+/** What an operation is about, for errors: `svc:tcp:192.0.2.1:80 → 198.51.100.11:80`. */
+function objectOf(op: IpvsOp): string {
+  const service = serviceKey(op.service);
+  return 'destination' in op ? `${service} → ${destinationKey(op.destination)}` : service;
 }
