@@ -10,16 +10,10 @@ import {
   decodeInfo,
   decodeService,
   decodeTimeouts,
-  encodeDelDestination,
-  encodeDelService,
   encodeGetConfig,
   encodeGetDestinations,
   encodeGetInfo,
   encodeGetServices,
-  encodeNewDestination,
-  encodeNewService,
-  encodeSetDestination,
-  encodeSetService,
   encodeSetTimeouts,
   IPVS_GENL_NAME,
   type IpvsInfo,
@@ -27,8 +21,10 @@ import {
   type IpvsTimeouts,
 } from '../../core/ipvs/codec.js';
 import type { IpvsOp } from '../../core/ipvs/operations.js';
-import { destinationKey, serviceKey, type ObservedService } from '../../core/ipvs/model.js';
+import { serviceKey, type ObservedService } from '../../core/ipvs/model.js';
+import { objectOf, requestFor } from '../../core/ipvs/op-request.js';
 import { IpvsError, IpvsUnavailableError, toIpvsError, type IpvsOperation } from './ipvs-error.js';
+import { sendBatch } from './netlink-batch.js';
 import type { ApplyOutcome, IpvsClient, IpvsListing } from './ipvs-client.js';
 
 export interface NetlinkIpvsClientOptions {
@@ -39,8 +35,13 @@ export interface NetlinkIpvsClientOptions {
    * and the table is one GET_DEST dump per service (default 4).
    */
   listSockets?: number;
-  /** Requests in flight at once in `applyAll` (ACKs queue in the socket buffer; default 64). */
+  /**
+   * Requests in flight at once in `applyAll` (default 64): their ACKs queue in the socket's
+   * receive buffer, and an overflow there would lose them.
+   */
   applyWindow?: number;
+  /** Requests per datagram in `applyAll` (default 32). */
+  batchSize?: number;
 }
 
 export class NetlinkIpvsClient implements IpvsClient {
@@ -56,7 +57,10 @@ export class NetlinkIpvsClient implements IpvsClient {
 
   /** Opens the socket and resolves the `IPVS` family; `IpvsUnavailableError` without ip_vs. */
   static async open(options: NetlinkIpvsClientOptions = {}): Promise<NetlinkIpvsClient> {
-    const settings = { requestTimeoutMs: 5000, listSockets: 4, applyWindow: 64, ...options };
+    const settings = {
+      ...{ requestTimeoutMs: 5000, listSockets: 4, applyWindow: 64, batchSize: 32 },
+      ...options,
+    };
     const main = openSocket();
     try {
       const [family] = await main
@@ -133,32 +137,66 @@ export class NetlinkIpvsClient implements IpvsClient {
   }
 
   /**
-   * Applies operations in order, pipelined (`applyWindow` in flight): the kernel handles each
-   * request inside its sendmsg(2), so order is kept. A failed operation does not stop the
-   * rest (a destination of a service that failed fails in turn, with its own error).
+   * Applies operations in order, `batchSize` requests per datagram (netlink-batch.ts) and
+   * `applyWindow` requests in flight: the kernel handles a datagram's requests in order and
+   * acknowledges each, so a failed operation does not stop the rest (a destination of a
+   * service that failed fails in turn, with its own error).
    */
   async applyAll(ops: readonly IpvsOp[]): Promise<ApplyOutcome> {
     const outcome: ApplyOutcome = { applied: 0, failed: [] };
+    const { batchSize, applyWindow } = this.options;
+    const batchesInFlight = Math.max(1, Math.floor(applyWindow / batchSize));
     let inFlight = 0;
     let wake: (() => void) | undefined;
-    const settled = (): void => {
-      inFlight -= 1;
-      wake?.();
-      wake = undefined;
-    };
     const slot = () => new Promise<void>((resolve) => (wake = resolve));
-    for (const op of ops) {
-      while (inFlight >= this.options.applyWindow) await slot();
+    for (let first = 0; first < ops.length; first += batchSize) {
+      const batch = this.encodeBatch(ops.slice(first, first + batchSize), outcome);
+      if (batch.length === 0) continue;
+      while (inFlight >= batchesInFlight) await slot();
       inFlight += 1;
-      this.apply(op)
-        .then(
-          () => void (outcome.applied += 1),
-          (error: unknown) => void outcome.failed.push({ op, error: error as IpvsError }),
-        )
-        .finally(settled);
+      void this.sendApplyBatch(batch, outcome).finally(() => {
+        inFlight -= 1;
+        wake?.();
+        wake = undefined;
+      });
     }
     while (inFlight > 0) await slot();
     return outcome;
+  }
+
+  /** Encodes each op; one the encoder refuses fails alone, as `apply` would fail it. */
+  private encodeBatch(ops: readonly IpvsOp[], outcome: ApplyOutcome) {
+    const batch: { op: IpvsOp; request: IpvsRequest }[] = [];
+    for (const op of ops) {
+      try {
+        batch.push({ op, request: requestFor(op) });
+      } catch (error) {
+        const message = (error as Error).message;
+        outcome.failed.push({ op, error: new IpvsError('EINVAL', op.type, objectOf(op), message) });
+      }
+    }
+    return batch;
+  }
+
+  private async sendApplyBatch(
+    batch: readonly { op: IpvsOp; request: IpvsRequest }[],
+    outcome: ApplyOutcome,
+  ): Promise<void> {
+    const header = {
+      familyId: this.familyId,
+      version: this.familyVersion,
+      port: localPort(this.main),
+    };
+    const requests = batch.map((b) => b.request);
+    const results = await sendBatch(this.main, header, requests, this.options.requestTimeoutMs);
+    results.forEach((errno, i) => {
+      const { op } = batch[i]!;
+      if (errno === undefined) outcome.applied += 1;
+      else {
+        const error = new IpvsError(errno, op.type, objectOf(op), `Request rejected: ${errno}`);
+        outcome.failed.push({ op, error });
+      }
+    });
   }
 
   async getTimeouts(): Promise<Partial<IpvsTimeouts>> {
@@ -230,28 +268,4 @@ async function request(
     localPort: localPort(socket),
   });
   return messages.map((m) => m.data);
-}
-
-/** The request for an operation. */
-function requestFor(op: IpvsOp): IpvsRequest {
-  switch (op.type) {
-    case 'add-service':
-      return encodeNewService(op.service);
-    case 'update-service':
-      return encodeSetService(op.service);
-    case 'delete-service':
-      return encodeDelService(op.service);
-    case 'add-destination':
-      return encodeNewDestination(op.service, op.destination);
-    case 'update-destination':
-      return encodeSetDestination(op.service, op.destination);
-    case 'delete-destination':
-      return encodeDelDestination(op.service, op.destination);
-  }
-}
-
-/** What an operation is about, for errors: `svc:tcp:192.0.2.1:80 → 198.51.100.11:80`. */
-function objectOf(op: IpvsOp): string {
-  const service = serviceKey(op.service);
-  return 'destination' in op ? `${service} → ${destinationKey(op.destination)}` : service;
 }

@@ -273,6 +273,36 @@ describe('IPVS generic-netlink client in a real kernel', { skip }, () => {
     });
   });
 
+  test('applyAll: a refused request in a batch fails alone, the rest apply', async () => {
+    const service = { ...desired.services[0]!, port: 9997, destinations: [] };
+    const missing = { ...service, port: 9996 };
+    const destination = dest('198.51.100.77', 80, 'nat');
+    const outcome = await client.applyAll([
+      { type: 'add-service', service },
+      { type: 'add-service', service },
+      { type: 'add-destination', service, destination },
+      { type: 'add-destination', service: missing, destination },
+      { type: 'delete-service', service },
+    ]);
+    assert.equal(outcome.applied, 3);
+    assert.deepEqual(
+      outcome.failed.map((f) => [f.op.type, f.error.errno, f.error.message]),
+      [
+        [
+          'add-service',
+          'EEXIST',
+          'add-service svc:tcp:192.0.2.10:9997: the service already exists (EEXIST)',
+        ],
+        [
+          'add-destination',
+          'ESRCH',
+          'add-destination svc:tcp:192.0.2.10:9996 → 198.51.100.77:80: the service does not exist (ESRCH)',
+        ],
+      ],
+    );
+    assert.doesNotMatch(run('ipvsadm', '-Sn'), /:999[67]/);
+  });
+
   test('entries another tool made are left alone; removing ours deletes only ours', async () => {
     run('ipvsadm', '-A', '-t', '203.0.113.1:80', '-s', 'rr');
     run('ipvsadm', '-a', '-t', '203.0.113.1:80', '-r', '198.51.100.99:80', '-m');
