@@ -8,6 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { Scheduler } from '../../contract/virtual-server.js';
 import { canonicalAddress } from '../../contract/ip.js';
 import {
   MAX_CONNECTION_TIMEOUT_S,
@@ -539,23 +540,8 @@ describe('netlink attributes', () => {
 });
 
 // ---- Properties. ----
-const SCHEDULERS = [
-  'rr',
-  'wrr',
-  'lc',
-  'wlc',
-  'lblc',
-  'lblcr',
-  'dh',
-  'sh',
-  'sed',
-  'nq',
-  'fo',
-  'ovf',
-  'mh',
-  'twos',
-  'none',
-];
+// Every scheduler the contract allows, plus `none` (what the kernel reports for no scheduler).
+const SCHEDULERS = [...Scheduler.options, 'none'];
 const ipv4Text = fc
   .tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255))
   .map((b) => b.join('.'));
