@@ -1,0 +1,117 @@
+/**
+ * @module The control-plane side of the agent: long-polls `GET /v1/agent/config` with the ETag
+ * of the last document it saw (`If-None-Match`, `?wait=`), checks every document before use, and
+ * retries with exponential backoff and full jitter when the control plane cannot be reached.
+ * A refused document (xDS-style NACK) is reported once: its ETag is remembered, so the next poll
+ * waits for a newer revision instead of fetching the same bad one in a loop. While the control
+ * plane is unreachable nothing is reported as changed: the director keeps what it runs.
+ */
+import type { DesiredState } from '../../contract/desired-state.js';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../core/runtime/backoff.js';
+import { checkDocumentText } from './document-check.js';
+
+export interface ConfigClientOptions {
+  /** The control plane's base URL, e.g. `https://fleetlb.example:8080`. */
+  url: string;
+  /** This director's agent token. */
+  token: string;
+  /** Long-poll wait in seconds (the control plane caps it at its --max-wait, 60 s default). */
+  waitS?: number;
+  backoff?: BackoffPolicy;
+  random?: () => number;
+}
+
+export interface ConfigClientEvents {
+  /** A document passed the checks; the next poll starts when the returned promise settles. */
+  onDocument(document: DesiredState): void | Promise<void>;
+  /** A document was refused; the last good one stays in force. */
+  onRejected(revision: number | undefined, problems: string[]): void;
+  /** A poll failed; the next try is in `retryInMs`. */
+  onError(error: Error, retryInMs: number): void;
+}
+
+export class ConfigClient {
+  private etag: string | undefined;
+  private readonly abort = new AbortController();
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: ConfigClientOptions,
+    private readonly events: ConfigClientEvents,
+  ) {}
+
+  /** Starts polling; `revision` is the one already in force (e.g. the last-known-good's). */
+  start(revision?: number): void {
+    if (revision !== undefined) this.etag = `"${revision}"`;
+    this.running ??= this.loop();
+  }
+
+  /** Stops polling, aborting a request in flight. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    const random = this.options.random ?? Math.random;
+    let attempt = 0;
+    while (!this.abort.signal.aborted) {
+      try {
+        await this.pollOnce();
+        attempt = 0;
+      } catch (error) {
+        if (this.abort.signal.aborted) return;
+        const delayMs = backoffDelayMs(
+          attempt++,
+          random(),
+          this.options.backoff ?? DEFAULT_BACKOFF,
+        );
+        this.events.onError(error as Error, delayMs);
+        await sleep(delayMs, this.abort.signal);
+      }
+    }
+  }
+
+  private async pollOnce(): Promise<void> {
+    const waitS = this.options.waitS ?? 30;
+    const url = new URL('/v1/agent/config', this.options.url);
+    url.searchParams.set('wait', String(waitS));
+    const headers: Record<string, string> = { authorization: `Bearer ${this.options.token}` };
+    if (this.etag !== undefined) headers['if-none-match'] = this.etag;
+    // The server answers within the wait; 10 s more covers a slow network, not a dead peer.
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(waitS * 1000 + 10_000)]);
+    const response = await fetch(url, { headers, signal });
+    const text = await response.text();
+    if (response.status === 304) return;
+    if (response.status !== 200) {
+      throw new Error(`GET ${url.pathname}: HTTP ${response.status} ${text.slice(0, 200)}`);
+    }
+    const etag = response.headers.get('etag') ?? undefined;
+    const checked = checkDocumentText(text, url.pathname);
+    if (!checked.ok) {
+      this.etag = etag;
+      this.events.onRejected(revisionOf(etag), checked.problems);
+      return;
+    }
+    this.etag = etag ?? `"${checked.document.revision}"`;
+    await this.events.onDocument(checked.document);
+  }
+}
+
+/** The revision in an ETag such as `"42"` or `W/"42"`. */
+function revisionOf(etag: string | undefined): number | undefined {
+  const match = /^(?:W\/)?"(\d+)"$/.exec(etag ?? '');
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
