@@ -6,5 +6,9 @@ import { vmPrerequisite } from '../support/vm/qemu.js';
 const skip = vmPrerequisite(['ipvsadm']);
 
 test('IPVS client in a real kernel (one VM)', { skip, timeout: 360_000 }, async (t) => {
-  await runGuestTests(t, ['test/vm/guest/ipvs-client.guest.ts'], { timeoutMs: 300_000 });
+  await runGuestTests(
+    t,
+    ['test/vm/guest/ipvs-client.guest.ts', 'test/vm/guest/ipvs-reconciler.guest.ts'],
+    { timeoutMs: 300_000 },
+  );
 });
