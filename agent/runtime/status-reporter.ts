@@ -1,0 +1,120 @@
+/**
+ * @module Pushes the agent's status to the control plane (`POST /v1/agent/status`): soon after
+ * each apply, and every `intervalMs` in between. Reports coalesce (the latest snapshot wins);
+ * VRRP transitions accumulate until a report carrying them is accepted, at most
+ * `MAX_TRANSITIONS` (the oldest are dropped and counted). A failed post is retried with
+ * exponential backoff and full jitter; nothing here ever blocks the dataplane.
+ */
+import type { AgentStatusInput, VrrpTransition } from '../../contract/agent-status.js';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../core/runtime/backoff.js';
+
+/** The contract's bound on transitions per report. */
+export const MAX_TRANSITIONS = 1000;
+
+export interface StatusReporterOptions {
+  url: string;
+  token: string;
+  /** Periodic report interval (default 15 s). */
+  intervalMs?: number;
+  backoff?: BackoffPolicy;
+  random?: () => number;
+  requestTimeoutMs?: number;
+}
+
+export interface StatusReporterEvents {
+  /** The snapshot to send, without transitions (the reporter adds them). */
+  snapshot(): Omit<AgentStatusInput, 'transitions'>;
+  onError(error: Error, retryInMs: number): void;
+}
+
+export class StatusReporter {
+  private transitions: VrrpTransition[] = [];
+  /** Transitions dropped because the control plane was unreachable for too long. */
+  droppedTransitions = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> | undefined;
+  private again = false;
+  private failures = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly options: StatusReporterOptions,
+    private readonly events: StatusReporterEvents,
+  ) {}
+
+  start(): void {
+    this.reportSoon();
+  }
+
+  /** Records a transition for the next report, and reports soon. */
+  addTransition(transition: VrrpTransition): void {
+    this.transitions.push(transition);
+    const excess = this.transitions.length - MAX_TRANSITIONS;
+    if (excess > 0) {
+      this.transitions.splice(0, excess);
+      this.droppedTransitions += excess;
+    }
+    this.reportSoon();
+  }
+
+  /** Sends a report as soon as the one in flight (if any) is done. */
+  reportSoon(): void {
+    if (this.stopped) return;
+    if (this.sending) {
+      this.again = true;
+      return;
+    }
+    this.arm(0);
+  }
+
+  /** Stops reporting; a report in flight completes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.sending;
+  }
+
+  private arm(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.sending = this.send().finally(() => (this.sending = undefined));
+    }, delayMs);
+  }
+
+  private async send(): Promise<void> {
+    const carried = this.transitions.length;
+    const body = { ...this.events.snapshot(), transitions: this.transitions.slice(0, carried) };
+    try {
+      const response = await fetch(new URL('/v1/agent/status', this.options.url), {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
+      });
+      const text = await response.text();
+      if (response.status !== 204) {
+        throw new Error(`POST /v1/agent/status: HTTP ${response.status} ${text.slice(0, 200)}`);
+      }
+      this.transitions.splice(0, Math.min(carried, this.transitions.length));
+      this.failures = 0;
+      this.next(this.again ? 0 : (this.options.intervalMs ?? 15_000));
+    } catch (error) {
+      const policy = this.options.backoff ?? DEFAULT_BACKOFF;
+      const delayMs = backoffDelayMs(
+        this.failures++,
+        (this.options.random ?? Math.random)(),
+        policy,
+      );
+      this.events.onError(error as Error, delayMs);
+      this.next(delayMs);
+    }
+  }
+
+  private next(delayMs: number): void {
+    this.again = false;
+    if (!this.stopped) this.arm(delayMs);
+  }
+}
