@@ -12,6 +12,7 @@ export const USAGE = `Usage: fleetlb-agent --desired FILE.json [options]
 
 Runs this director's VRRP instances from a desired-state document (the JSON the control plane
 serves at GET /v1/agent/config), until SIGTERM or SIGINT, which resign mastership cleanly.
+SIGHUP re-reads FILE: instances whose spec did not change keep running untouched.
 
 Options (environment variable in brackets):
   --desired FILE       desired-state document to run [FLEETLB_DESIRED]

@@ -71,10 +71,33 @@ logger.info(
   'fleetlb-agent started',
 );
 
+// SIGHUP re-reads the document: unchanged instances run on untouched, an invalid document is
+// refused and the one in force stays.
+let reloading = Promise.resolve();
+process.on('SIGHUP', () => {
+  reloading = reloading.then(async () => {
+    const next = await readDesiredFile(config.desiredPath);
+    if (!next.ok) {
+      logger.error(
+        { problems: next.problems },
+        'reload refused: invalid desired state; keeping the one in force',
+      );
+      return;
+    }
+    await engine.update(next.document.vrrpInstances);
+    for (const [instance, error] of engine.failed) logger.error({ instance, error }, 'not running');
+    logger.info(
+      { revision: next.document.revision, instances: [...engine.instances.keys()] },
+      'reloaded',
+    );
+  });
+});
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
+  await reloading;
   const stopped = engine.stop(); // first: the resignations leave before anything is logged
   logger.info({ signal }, 'shutting down: resigning mastership');
   await stopped;

@@ -78,19 +78,53 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
   }
 
   async start(specs: readonly DirectorVrrpInstance[]): Promise<void> {
+    await this.update(specs);
+  }
+
+  /**
+   * Runs `specs` from now on. An instance whose spec did not change keeps running untouched
+   * (no transition, no advert gap); a removed or changed one stops (resigning if MASTER); a new
+   * or changed one starts. The packet filters are rebuilt for the whole set.
+   */
+  async update(specs: readonly DirectorVrrpInstance[]): Promise<void> {
+    const wanted = new Map(specs.map((s) => [s.name, s]));
+    for (const [name, running] of [...this.running]) {
+      const spec = wanted.get(name);
+      if (spec === undefined || JSON.stringify(spec) !== JSON.stringify(running.plan.spec)) {
+        await this.stopInstance(name, running);
+      }
+    }
+    this.failed.clear();
     const { rtnetlink } = this.deps;
     // One dump at a time: the netlink package cannot interleave two multipart replies.
     const links = await rtnetlink.listLinks();
     const addresses = await rtnetlink.listAddresses();
-    const plans: PlannedInstance[] = [];
-    for (const spec of specs) {
+    const fresh: PlannedInstance[] = [];
+    for (const spec of specs.filter((s) => !this.running.has(s.name))) {
       const result = planInstance(spec, links, addresses);
-      if (result.ok) plans.push(result.plan);
+      if (result.ok) fresh.push(result.plan);
       else this.fail(spec.name, result.error);
     }
-    const { ready, refused } = await this.filters.install(plans);
+    const kept = [...this.running.values()].map((r) => r.plan);
+    const { ready, refused } = await this.filters.install([...kept, ...fresh]);
     for (const [instance, error] of refused) this.fail(instance, error);
-    for (const plan of ready) await this.startInstance(plan, links);
+    for (const plan of ready.filter((p) => fresh.includes(p)))
+      await this.startInstance(plan, links);
+  }
+
+  /** Stops one instance (resigning if MASTER) and releases its place on the shared socket. */
+  private async stopInstance(name: string, running: Running): Promise<void> {
+    running.checks.stop();
+    await running.runner.stop();
+    this.running.delete(name);
+    const key = `${running.plan.interface.name}/${running.plan.family}`;
+    const receiver = this.receivers.get(key);
+    receiver?.instances.delete(running.plan.spec.vrid);
+    receiver?.runners.delete(running.plan.spec.vrid);
+    if (receiver && receiver.runners.size === 0) {
+      receiver.socket.close();
+      this.receivers.delete(key);
+    }
   }
 
   private fail(instance: string, error: string): void {
