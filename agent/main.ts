@@ -1,19 +1,28 @@
 /**
- * @module The agent's entry point (`fleetlb-agent`), standalone VRRP mode: validate the
- * desired-state document, start the crash guard, the rtnetlink watcher and the VRRP engine, and
- * on SIGTERM / SIGINT resign every mastership and exit. Logs are JSON lines (pino) on stdout;
- * each transition carries `wallMs`, a sub-millisecond wall-clock time, for lab measurements.
+ * @module The agent's entry point (`fleetlb-agent`): a document from a file (`--desired`, SIGHUP
+ * re-reads it) or from the control plane (`--control-plane`, last-known-good kept in the state
+ * directory); the crash guard, the rtnetlink watcher, the VRRP engine and, where the kernel has
+ * it, IPVS. SIGTERM / SIGINT resign every mastership and exit (IPVS entries stay). Logs are JSON
+ * lines (pino) on stdout; each transition carries `wallMs`, a sub-millisecond wall-clock time.
  */
+import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
+import type { DesiredState } from '../contract/desired-state.js';
 import { parseAgentConfig, USAGE } from './config.js';
 import { readDesiredFile } from './desired-file.js';
 import { openAnnouncer } from './linux/announcer.js';
 import { openRtnetlink } from './linux/rtnetlink/addresses.js';
 import { RtnetlinkWatcher } from './linux/rtnetlink/watch.js';
+import { runControlPlaneMode } from './runtime/control-plane-mode.js';
+import { DirectorAgent } from './runtime/director-agent.js';
+import { openIpvs } from './runtime/ipvs-setup.js';
+import { LastKnownGood } from './runtime/last-known-good.js';
+import { transitionStatus, vrrpStatus } from './runtime/status-snapshot.js';
 import { VrrpEngine } from './vrrp/engine.js';
 import { GuardClient } from './vrrp/guard/client.js';
 
+const VERSION = '0.1.0';
 const parsed = parseAgentConfig(process.argv.slice(2));
 if (parsed.help) {
   process.stdout.write(USAGE);
@@ -24,19 +33,27 @@ if ('error' in parsed) {
   process.exit(2);
 }
 const { config } = parsed;
-const desired = await readDesiredFile(config.desiredPath);
-if (!desired.ok) {
-  process.stderr.write(
-    `fleetlb-agent: invalid desired state:\n  ${desired.problems.join('\n  ')}\n`,
-  );
-  process.exit(1);
+let fileDocument: DesiredState | undefined;
+if (config.desiredPath !== undefined) {
+  const desired = await readDesiredFile(config.desiredPath);
+  if (!desired.ok) {
+    process.stderr.write(
+      `fleetlb-agent: invalid desired state:\n  ${desired.problems.join('\n  ')}\n`,
+    );
+    process.exit(1);
+  }
+  if (config.checkConfig) {
+    process.stdout.write(`${config.desiredPath}: valid\n`);
+    process.exit(0);
+  }
+  fileDocument = desired.document;
 }
-if (config.checkConfig) {
-  process.stdout.write(`${config.desiredPath}: valid\n`);
-  process.exit(0);
-}
+const startedAt = new Date().toISOString();
 
-const logger = pino({ level: config.logLevel, base: { director: desired.document.director.name } });
+const logger = pino({
+  level: config.logLevel,
+  base: fileDocument ? { director: fileDocument.director.name } : {},
+});
 const guard = config.guard ? new GuardClient((message) => logger.warn({}, message)) : undefined;
 guard?.start();
 await guard?.ready;
@@ -64,10 +81,36 @@ watcher.on('resync', () => {
   void rtnetlink.listLinks().then((links) => links.forEach((link) => engine.linkChanged(link)));
 });
 watcher.start();
-await engine.start(desired.document.vrrpInstances);
+await mkdir(config.stateDir, { recursive: true });
+const ipvs = await openIpvs(config.stateDir, logger);
+const lastKnownGood = new LastKnownGood(config.stateDir);
+const agent = new DirectorAgent(engine, ipvs?.reconciler, lastKnownGood);
+let controlPlane: Awaited<ReturnType<typeof runControlPlaneMode>> | undefined;
+if (fileDocument) {
+  const result = await agent.apply(fileDocument);
+  if (!result.ok) {
+    logger.fatal({ problems: result.problems }, 'cannot run this document here');
+    await engine.stop();
+    process.exit(1);
+  }
+} else {
+  controlPlane = await runControlPlaneMode({
+    url: config.controlPlaneUrl!,
+    tokenFile: config.tokenFile!,
+    agent,
+    lastKnownGood,
+    logger,
+    snapshot: () => ({
+      appliedRevision: agent.applied?.revision ?? null,
+      agent: { version: VERSION, startedAt, ipvsAvailable: ipvs !== undefined },
+      vrrp: vrrpStatus(engine),
+    }),
+  });
+  engine.on('transition', (t) => controlPlane?.reporter.addTransition(transitionStatus(t)));
+}
 for (const [instance, error] of engine.failed) logger.error({ instance, error }, 'not running');
 logger.info(
-  { instances: [...engine.instances.keys()], guardPid: guard?.pid },
+  { instances: [...engine.instances.keys()], guardPid: guard?.pid, ipvs: ipvs !== undefined },
   'fleetlb-agent started',
 );
 
@@ -76,6 +119,7 @@ logger.info(
 let reloading = Promise.resolve();
 process.on('SIGHUP', () => {
   reloading = reloading.then(async () => {
+    if (config.desiredPath === undefined) return; // control-plane mode: the poll brings changes
     const next = await readDesiredFile(config.desiredPath);
     if (!next.ok) {
       logger.error(
@@ -84,7 +128,11 @@ process.on('SIGHUP', () => {
       );
       return;
     }
-    await engine.update(next.document.vrrpInstances);
+    const result = await agent.apply(next.document);
+    if (!result.ok) {
+      logger.error({ problems: result.problems }, 'reload refused; keeping the one in force');
+      return;
+    }
     for (const [instance, error] of engine.failed) logger.error({ instance, error }, 'not running');
     logger.info(
       { revision: next.document.revision, instances: [...engine.instances.keys()] },
@@ -99,12 +147,16 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   await reloading;
   const stopped = engine.stop(); // first: the resignations leave before anything is logged
+  const stopping2 = Promise.all([controlPlane?.client.stop(), ipvs?.reconciler.stop()]);
   logger.info({ signal }, 'shutting down: resigning mastership');
   await stopped;
   logger.info(
     { event: 'stats', drops: Object.fromEntries(engine.drops) },
     'VRRP packets dropped, by reason',
   );
+  await stopping2;
+  await controlPlane?.reporter.stop();
+  ipvs?.client.close();
   await Promise.all([guard?.close(), watcher.close()]);
   rtnetlink.close();
   announcer.close();

@@ -166,6 +166,19 @@ describe('GarpSchedule', () => {
 });
 
 describe('parseAgentConfig', () => {
+  test('control-plane mode: URL, token file and state directory from the environment', () => {
+    const parsed = parseAgentConfig([], {
+      FLEETLB_CONTROL_PLANE: 'https://fleetlb.example:8080',
+      FLEETLB_TOKEN_FILE: '/etc/fleetlb/token',
+      FLEETLB_STATE_DIR: '/srv/fleetlb',
+    });
+    assert.ok('config' in parsed);
+    assert.equal(parsed.config.controlPlaneUrl, 'https://fleetlb.example:8080');
+    assert.equal(parsed.config.tokenFile, '/etc/fleetlb/token');
+    assert.equal(parsed.config.stateDir, '/srv/fleetlb');
+    assert.equal(parsed.config.desiredPath, undefined);
+  });
+
   test('flags over environment; defaults', () => {
     const parsed = parseAgentConfig(['--desired', '/etc/fleetlb/d.json'], {
       FLEETLB_LOG_LEVEL: 'debug',
@@ -174,6 +187,7 @@ describe('parseAgentConfig', () => {
       help: false,
       config: {
         desiredPath: '/etc/fleetlb/d.json',
+        stateDir: '/var/lib/fleetlb',
         checkConfig: false,
         guard: true,
         logLevel: 'debug',
@@ -183,8 +197,12 @@ describe('parseAgentConfig', () => {
   test('errors name the problem', () => {
     assert.deepEqual(parseAgentConfig([], {}), {
       help: false,
-      error: '--desired FILE is required',
+      error: ': give either --desired FILE or --control-plane URL',
     });
+    const noToken = parseAgentConfig(['--control-plane', 'http://192.0.2.1:8080'], {});
+    assert.ok('error' in noToken && noToken.error.endsWith('--control-plane needs --token-file'));
+    const both = parseAgentConfig(['--desired', 'x', '--control-plane', 'http://h'], {});
+    assert.ok('error' in both && both.error.includes('either'));
     const bad = parseAgentConfig(['--desired', 'x', '--log-level', 'loud'], {});
     assert.ok('error' in bad && bad.error.startsWith('logLevel'));
   });

@@ -1,0 +1,75 @@
+/**
+ * @module Control-plane mode: start from the last-known-good document if there is one, then
+ * long-poll the control plane; every document is checked, applied (or refused, with its reasons
+ * in the next status report) and kept as the new last-known-good. While the control plane is
+ * unreachable nothing on the director changes.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { AgentStatusInput } from '../../contract/agent-status.js';
+import type { DesiredState } from '../../contract/desired-state.js';
+import { ConfigClient } from './config-client.js';
+import type { DirectorAgent } from './director-agent.js';
+import type { LastKnownGood } from './last-known-good.js';
+import { StatusReporter } from './status-reporter.js';
+
+export interface ControlPlaneModeDeps {
+  url: string;
+  tokenFile: string;
+  agent: DirectorAgent;
+  lastKnownGood: LastKnownGood;
+  logger: Logger;
+  /** The status snapshot without transitions and rejections. */
+  snapshot(): Omit<AgentStatusInput, 'transitions' | 'rejected'>;
+}
+
+export async function runControlPlaneMode(
+  deps: ControlPlaneModeDeps,
+): Promise<{ client: ConfigClient; reporter: StatusReporter }> {
+  const { agent, logger } = deps;
+  const token = (await readFile(deps.tokenFile, 'utf8')).trim();
+  let rejected: AgentStatusInput['rejected'];
+  const reporter = new StatusReporter(
+    { url: deps.url, token },
+    {
+      snapshot: () => ({ ...deps.snapshot(), ...(rejected ? { rejected } : {}) }),
+      onError: (error, retryInMs) =>
+        logger.warn({ error: error.message, retryInMs }, 'status report failed'),
+    },
+  );
+  const reject = (revision: number | undefined, problems: string[]) => {
+    logger.error({ revision, problems }, 'document refused; keeping the one in force');
+    if (revision !== undefined) rejected = { revision, reasons: problems.map(reason) };
+    reporter.reportSoon();
+  };
+  const apply = async (document: DesiredState, source: string) => {
+    const result = await agent.apply(document);
+    if (!result.ok) return reject(document.revision, result.problems);
+    rejected = undefined;
+    logger.info({ revision: document.revision, source }, 'document applied');
+    reporter.reportSoon();
+  };
+  const saved = await deps.lastKnownGood.load();
+  if (saved?.ok) await apply(saved.document, 'last-known-good');
+  else if (saved) logger.error({ problems: saved.problems }, 'last-known-good copy unusable');
+  const client = new ConfigClient(
+    { url: deps.url, token },
+    {
+      onDocument: (document) => apply(document, 'control-plane'),
+      onRejected: reject,
+      onError: (error, retryInMs) =>
+        logger.warn({ error: error.message, retryInMs }, 'control plane unreachable'),
+    },
+  );
+  client.start(agent.applied?.revision);
+  reporter.start();
+  return { client, reporter };
+}
+
+/** "path: message" → the status report's {path, message}. */
+function reason(problem: string): { path: string; message: string } {
+  const at = problem.lastIndexOf(': ');
+  return at < 0
+    ? { path: '', message: problem.slice(0, 1024) }
+    : { path: problem.slice(0, at).slice(0, 512), message: problem.slice(at + 2).slice(0, 1024) };
+}

@@ -1,0 +1,41 @@
+/**
+ * @module The VRRP part of a status report, read from the running engine, and one transition in
+ * the report's terms (the state machine's `initialize` is the contract's `init`).
+ */
+import type { VrrpState, VrrpTransition } from '../../contract/agent-status.js';
+import type { VrrpStateName } from '../core/vrrp/machine.js';
+import type { InstanceTransition } from '../vrrp/instance-runner.js';
+import type { VrrpEngine } from '../vrrp/engine.js';
+
+const STATE: Record<VrrpStateName, VrrpState> = {
+  initialize: 'init',
+  backup: 'backup',
+  master: 'master',
+  fault: 'fault',
+};
+
+/** Each running instance: VRID, state, effective priority, VIPs held. */
+export function vrrpStatus(engine: Pick<VrrpEngine, 'instances'>, now = new Date()) {
+  return [...engine.instances.values()].map(({ plan, runner }) => {
+    const state = STATE[runner.state.name];
+    return {
+      instance: plan.spec.name,
+      vrid: plan.spec.vrid,
+      state,
+      priority: runner.state.priority,
+      since: now.toISOString(),
+      vipsOwned: state === 'master' ? plan.vips.map((v) => v.address) : [],
+    };
+  });
+}
+
+/** A transition as the status report carries it. */
+export function transitionStatus(t: InstanceTransition): VrrpTransition {
+  return {
+    instance: t.instance,
+    from: STATE[t.from],
+    to: STATE[t.to],
+    at: new Date(performance.timeOrigin + t.at).toISOString(),
+    reason: t.reason,
+  };
+}
