@@ -9,3 +9,4 @@ export * from './desired-state.js';
 export * from './agent-status.js';
 export * from './validate.js';
 export * from './selector.js';
+export * from './keepalived/index.js';

@@ -1,0 +1,86 @@
+/** @module keepalived interpreter for real-server checkers (HTTP_GET, SSL_GET, TCP_CHECK, MISC_CHECK, …). */
+import type { ConfigNode } from './parse-blocks.js';
+import {
+  address,
+  argAt,
+  type Ctx,
+  error,
+  type Handler,
+  int,
+  rest,
+  seconds,
+  set,
+  str,
+  walk,
+  warn,
+} from './interpret-context.js';
+import type { Checker, CheckerType, HttpUrl } from './model.js';
+
+export const CHECKER_TYPES: ReadonlySet<string> = new Set<CheckerType>([
+  'HTTP_GET',
+  'SSL_GET',
+  'TCP_CHECK',
+  'MISC_CHECK',
+  'DNS_CHECK',
+  'UDP_CHECK',
+  'SMTP_CHECK',
+  'PING_CHECK',
+]);
+
+/** Checkers fleetlb cannot run: parsed, then flagged. */
+const UNSUPPORTED: ReadonlySet<string> = new Set(['SMTP_CHECK', 'PING_CHECK']);
+
+/** `status_code 200 201 300-399`: each value is a code or an inclusive range. */
+function statusCodes(n: ConfigNode, u: HttpUrl, c: Ctx): void {
+  n.args.forEach((text, i) => {
+    const m = /^(\d{3})(?:-(\d{3}))?$/.exec(text);
+    const first = Number(m?.[1]);
+    const last = Number(m?.[2] ?? m?.[1]);
+    if (m === null || first < 100 || last > 599 || first > last)
+      return error(c, argAt(n, i), `'${text}' is not an HTTP status code or range`);
+    for (let code = first; code <= last; code++) u.statusCodes.push(code);
+  });
+}
+
+const URL: Record<string, Handler<HttpUrl>> = {
+  path: (n, u, c) => set(u, 'path', str(n, c)),
+  digest: (n, u, c) => set(u, 'digest', str(n, c)),
+  status_code: statusCodes,
+};
+
+function url(n: ConfigNode, k: Checker, c: Ctx): void {
+  const u: HttpUrl = { statusCodes: [] };
+  walk(n.children, URL, u, c, 'url');
+  k.urls.push(u);
+}
+
+const noop: Handler<Checker> = () => undefined;
+
+const CHECKER: Record<string, Handler<Checker>> = {
+  connect_timeout: (n, k, c) => set(k, 'connectTimeoutS', seconds(n, c)),
+  connect_port: (n, k, c) => set(k, 'connectPort', int(n, c, 1, 65535)),
+  connect_ip: (n, k, c) => set(k, 'connectIp', address(n, c)),
+  bindto: (n, k, c) => set(k, 'bindto', address(n, c)),
+  retry: (n, k, c) => set(k, 'retry', int(n, c, 0, 65535)),
+  nb_get_retry: (n, k, c) => set(k, 'retry', int(n, c, 0, 65535)),
+  delay_before_retry: (n, k, c) => set(k, 'delayBeforeRetryS', seconds(n, c)),
+  delay_loop: (n, k, c) => set(k, 'delayLoopS', seconds(n, c)),
+  virtualhost: (n, k, c) => set(k, 'virtualhost', str(n, c)),
+  url,
+  misc_path: (n, k, c) => set(k, 'miscPath', rest(n, c)),
+  misc_timeout: (n, k, c) => set(k, 'miscTimeoutS', seconds(n, c)),
+  misc_dynamic: (_n, k) => (k.miscDynamic = true),
+  type: (n, k, c) => set(k, 'dnsType', str(n, c)),
+  name: (n, k, c) => set(k, 'dnsName', str(n, c)),
+  // SMTP_CHECK's own keywords: accepted so the one "unsupported checker" warning is enough.
+  helo_name: noop,
+  host: noop,
+};
+
+export function interpretChecker(node: ConfigNode, ctx: Ctx): Checker {
+  const type = node.keyword as CheckerType;
+  const k: Checker = { type, urls: [], miscDynamic: false, at: node.at };
+  if (UNSUPPORTED.has(type)) warn(ctx, node.at, `${type} is parsed but not supported by fleetlb`);
+  walk(node.children, CHECKER, k, ctx, type);
+  return k;
+}

@@ -1,0 +1,94 @@
+/** @module keepalived interpreters for `global_defs`, `vrrp_script` and `vrrp_sync_group`. */
+import type { ConfigNode } from './parse-blocks.js';
+import {
+  bool,
+  type Ctx,
+  type Handler,
+  ignored,
+  int,
+  rest,
+  seconds,
+  set,
+  str,
+  walk,
+} from './interpret-context.js';
+import type { GlobalDefs, NotifyScripts, VrrpScript, VrrpSyncGroup } from './model.js';
+
+export function emptyGlobalDefs(): GlobalDefs {
+  return { enableScriptSecurity: false, vrrpStrict: false, notificationEmails: [] };
+}
+
+const notSupported = 'is not supported by fleetlb';
+
+const GLOBAL: Record<string, Handler<GlobalDefs>> = {
+  router_id: (n, g, c) => set(g, 'routerId', str(n, c)),
+  enable_script_security: (n, g, c) => (g.enableScriptSecurity = bool(n, c)),
+  vrrp_strict: (n, g, c) => (g.vrrpStrict = bool(n, c)),
+  vrrp_version: (n, g, c) => set(g, 'vrrpVersion', int(n, c, 2, 3) as 2 | 3 | undefined),
+  vrrp_garp_master_delay: (n, g, c) => set(g, 'vrrpGarpMasterDelayS', seconds(n, c)),
+  vrrp_garp_master_repeat: (n, g, c) => set(g, 'vrrpGarpMasterRepeat', int(n, c, 1, 65535)),
+  vrrp_garp_master_refresh: (n, g, c) => set(g, 'vrrpGarpMasterRefreshS', seconds(n, c)),
+  vrrp_garp_lower_prio_delay: (n, g, c) => set(g, 'vrrpGarpLowerPrioDelayS', seconds(n, c)),
+  vrrp_garp_lower_prio_repeat: (n, g, c) => set(g, 'vrrpGarpLowerPrioRepeat', int(n, c, 1, 65535)),
+  vrrp_garp_interval: (n, g, c) => set(g, 'vrrpGarpIntervalS', seconds(n, c)),
+  notification_email: (n, g) =>
+    g.notificationEmails.push(...n.args, ...(n.children ?? []).map((e) => e.keyword)),
+  notification_email_from: (n, g, c) => set(g, 'notificationEmailFrom', str(n, c)),
+  smtp_server: (n, g, c) => set(g, 'smtpServer', str(n, c)),
+  smtp_connect_timeout: (n, g, c) => set(g, 'smtpConnectTimeoutS', seconds(n, c)),
+  script_user: (n, g, c) => set(g, 'scriptUser', str(n, c)),
+  net_namespace: (n, g, c) => set(g, 'netNamespace', str(n, c)),
+  lvs_sync_daemon: (n, g) => (g.lvsSyncDaemon = [...n.args]),
+  lvs_sync_daemon_interface: ignored(`(old LVS sync daemon syntax) ${notSupported}`),
+  vrrp_mcast_group4: ignored(notSupported),
+  vrrp_mcast_group6: ignored(notSupported),
+  vrrp_skip_check_adv_addr: ignored(notSupported),
+  vrrp_iptables: ignored(notSupported),
+};
+
+export function interpretGlobalDefs(node: ConfigNode, g: GlobalDefs, ctx: Ctx): void {
+  walk(node.children, GLOBAL, g, ctx, 'global_defs');
+}
+
+const SCRIPT: Record<string, Handler<VrrpScript>> = {
+  script: (n, s, c) => set(s, 'script', rest(n, c)),
+  interval: (n, s, c) => set(s, 'intervalS', seconds(n, c)),
+  timeout: (n, s, c) => set(s, 'timeoutS', seconds(n, c)),
+  weight: (n, s, c) => set(s, 'weight', int(n, c, -254, 254)),
+  rise: (n, s, c) => set(s, 'rise', int(n, c, 1, 65535)),
+  fall: (n, s, c) => set(s, 'fall', int(n, c, 1, 65535)),
+  user: (n, s, c) => set(s, 'user', str(n, c)),
+};
+
+export function interpretVrrpScript(node: ConfigNode, ctx: Ctx): VrrpScript {
+  const s: VrrpScript = { name: str(node, ctx) ?? '', at: node.at };
+  walk(node.children, SCRIPT, s, ctx, `vrrp_script ${s.name}`);
+  return s;
+}
+
+/** notify, notify_master, notify_backup, notify_fault, notify_stop: shared by instances and groups. */
+export function notifyHandlers<T extends { notify: NotifyScripts }>(): Record<string, Handler<T>> {
+  const one =
+    (key: keyof NotifyScripts): Handler<T> =>
+    (n, t, c) =>
+      set(t.notify, key, rest(n, c));
+  return {
+    notify: one('any'),
+    notify_master: one('master'),
+    notify_backup: one('backup'),
+    notify_fault: one('fault'),
+    notify_stop: one('stop'),
+  };
+}
+
+const SYNC_GROUP: Record<string, Handler<VrrpSyncGroup>> = {
+  group: (n, g) => g.group.push(...n.args, ...(n.children ?? []).map((e) => e.keyword)),
+  ...notifyHandlers<VrrpSyncGroup>(),
+  smtp_alert: ignored('(e-mail alerts) is not supported by fleetlb'),
+};
+
+export function interpretSyncGroup(node: ConfigNode, ctx: Ctx): VrrpSyncGroup {
+  const g: VrrpSyncGroup = { name: str(node, ctx) ?? '', group: [], notify: {}, at: node.at };
+  walk(node.children, SYNC_GROUP, g, ctx, `vrrp_sync_group ${g.name}`);
+  return g;
+}

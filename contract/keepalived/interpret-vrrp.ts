@@ -1,0 +1,160 @@
+/** @module keepalived interpreter for `vrrp_instance` blocks. */
+import { maxPrefixLength, addressFamily } from '../ip.js';
+import type { ConfigNode } from './parse-blocks.js';
+import {
+  address,
+  argAt,
+  bool,
+  type Ctx,
+  error,
+  type Handler,
+  ignored,
+  int,
+  seconds,
+  set,
+  str,
+  walk,
+  warn,
+} from './interpret-context.js';
+import { notifyHandlers } from './interpret-global.js';
+import type { VirtualAddress, VrrpInstanceConf, WeightedTrack } from './model.js';
+
+const ADDRESS_OPTIONS: Record<string, keyof VirtualAddress> = {
+  dev: 'dev',
+  label: 'label',
+  brd: 'broadcast',
+  broadcast: 'broadcast',
+  scope: 'scope',
+};
+
+/** One `virtual_ipaddress` entry: `ADDR[/PLEN] [dev X] [label Y] [brd Z] [scope W]`. */
+export function virtualAddress(node: ConfigNode, ctx: Ctx): VirtualAddress | undefined {
+  const [addr = '', plen] = node.keyword.split('/');
+  const family = addressFamily(addr);
+  if (family === undefined) return void error(ctx, node.at, `'${addr}' is not an IP address`);
+  const vip: VirtualAddress = { address: addr, at: node.at };
+  if (plen !== undefined) {
+    const n = /^\d+$/.test(plen) ? Number(plen) : NaN;
+    if (!(n <= maxPrefixLength(family)))
+      return void error(ctx, node.at, `'${plen}' is not a prefix length for ${family}`);
+    vip.prefixLength = n;
+  }
+  for (let i = 0; i < node.args.length; i += 2) {
+    const option = node.args[i] ?? '';
+    const field = Object.hasOwn(ADDRESS_OPTIONS, option) ? ADDRESS_OPTIONS[option] : undefined;
+    const value = node.args[i + 1];
+    if (field === undefined || value === undefined) {
+      warn(ctx, argAt(node, i), `virtual address option '${option}' is not supported; ignored`);
+      continue;
+    }
+    (vip as unknown as Record<string, string>)[field] = value;
+  }
+  return vip;
+}
+
+function addresses(node: ConfigNode, ctx: Ctx): VirtualAddress[] {
+  const out: VirtualAddress[] = [];
+  for (const child of node.children ?? []) {
+    const vip = virtualAddress(child, ctx);
+    if (vip !== undefined) out.push(vip);
+  }
+  return out;
+}
+
+/** track_interface / track_script entries: `NAME [weight W]`. */
+function tracks(node: ConfigNode, ctx: Ctx): WeightedTrack[] {
+  return (node.children ?? []).map((child) => {
+    const track: WeightedTrack = { name: child.keyword };
+    if (child.args[0] === 'weight') set(track, 'weight', int(child, ctx, -254, 254, 1));
+    else if (child.args.length > 0) warn(ctx, child.at, `unexpected '${child.args.join(' ')}'`);
+    return track;
+  });
+}
+
+function state(n: ConfigNode, v: VrrpInstanceConf, c: Ctx): void {
+  const text = str(n, c);
+  if (text === 'MASTER' || text === 'BACKUP') v.state = text;
+  else if (text !== undefined)
+    error(c, argAt(n, 0), `state must be MASTER or BACKUP, not '${text}'`);
+}
+
+function authentication(n: ConfigNode, v: VrrpInstanceConf, c: Ctx): void {
+  const auth: NonNullable<VrrpInstanceConf['authentication']> = { type: 'PASS' };
+  for (const child of n.children ?? []) {
+    if (child.keyword === 'auth_pass') set(auth, 'password', str(child, c));
+    else if (child.keyword !== 'auth_type') warn(c, child.at, `unknown '${child.keyword}'`);
+    else if (child.args[0] === 'PASS' || child.args[0] === 'AH') auth.type = child.args[0];
+    else error(c, argAt(child, 0), `auth_type must be PASS or AH`);
+  }
+  v.authentication = auth;
+}
+
+function advertInt(n: ConfigNode, v: VrrpInstanceConf, c: Ctx): void {
+  const s = seconds(n, c);
+  if (s === undefined) return;
+  if (s > 0 && s <= 255) v.advertIntervalCs = Math.round(s * 100);
+  else error(c, argAt(n, 0), `advert_int must be between 0.01 and 255 seconds`);
+}
+
+function peers(n: ConfigNode, v: VrrpInstanceConf, c: Ctx): void {
+  for (const child of n.children ?? []) {
+    const addr = address({ ...child, args: [child.keyword], argsAt: [child.at] }, c);
+    if (addr !== undefined) v.unicastPeers.push(addr);
+  }
+}
+
+const unsupported = ignored<VrrpInstanceConf>('is not supported by fleetlb');
+
+const INSTANCE: Record<string, Handler<VrrpInstanceConf>> = {
+  state,
+  interface: (n, v, c) => set(v, 'interface', str(n, c)),
+  virtual_router_id: (n, v, c) => set(v, 'virtualRouterId', int(n, c, 1, 255)),
+  priority: (n, v, c) => set(v, 'priority', int(n, c, 1, 255)),
+  advert_int: advertInt,
+  version: (n, v, c) => set(v, 'version', int(n, c, 2, 3) as 2 | 3 | undefined),
+  nopreempt: (_n, v) => (v.nopreempt = true),
+  preempt: (_n, v) => (v.nopreempt = false),
+  preempt_delay: (n, v, c) => set(v, 'preemptDelayS', seconds(n, c)),
+  authentication,
+  virtual_ipaddress: (n, v, c) => v.virtualIpaddress.push(...addresses(n, c)),
+  virtual_ipaddress_excluded: (n, v, c) => v.virtualIpaddressExcluded.push(...addresses(n, c)),
+  unicast_src_ip: (n, v, c) => set(v, 'unicastSrcIp', address(n, c)),
+  unicast_peer: peers,
+  track_interface: (n, v, c) => v.trackInterfaces.push(...tracks(n, c)),
+  track_script: (n, v, c) => v.trackScripts.push(...tracks(n, c)),
+  ...notifyHandlers<VrrpInstanceConf>(),
+  garp_master_delay: (n, v, c) => set(v, 'garpMasterDelayS', seconds(n, c)),
+  garp_master_repeat: (n, v, c) => set(v, 'garpMasterRepeat', int(n, c, 1, 65535)),
+  garp_master_refresh: (n, v, c) => set(v, 'garpMasterRefreshS', seconds(n, c)),
+  accept: (n, v, c) => (v.accept = bool(n, c)),
+  no_accept: (_n, v) => (v.accept = false),
+  use_vmac: (_n, v) => (v.useVmac = true),
+  smtp_alert: ignored('(e-mail alerts) is not supported by fleetlb'),
+  lvs_sync_daemon_interface: unsupported,
+  virtual_routes: unsupported,
+  virtual_rules: unsupported,
+  dont_track_primary: unsupported,
+  mcast_src_ip: (n, v, c) => set(v, 'unicastSrcIp', address(n, c)),
+};
+
+export function interpretVrrpInstance(
+  node: ConfigNode,
+  ctx: Ctx,
+  globalVersion: 2 | 3 | undefined,
+): VrrpInstanceConf {
+  const v: VrrpInstanceConf = {
+    name: str(node, ctx) ?? '',
+    version: globalVersion ?? 2,
+    nopreempt: false,
+    virtualIpaddress: [],
+    virtualIpaddressExcluded: [],
+    unicastPeers: [],
+    trackInterfaces: [],
+    trackScripts: [],
+    notify: {},
+    useVmac: false,
+    at: node.at,
+  };
+  walk(node.children, INSTANCE, v, ctx, `vrrp_instance ${v.name}`);
+  return v;
+}

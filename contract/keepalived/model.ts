@@ -1,0 +1,187 @@
+/** @module The typed keepalived.conf model: what the interpreters build from the node tree. */
+import type { SourcePosition } from './diagnostics.js';
+
+export interface GlobalDefs {
+  routerId?: string;
+  enableScriptSecurity: boolean;
+  vrrpStrict: boolean;
+  /** Global default for every instance's VRRP version (`vrrp_version`). */
+  vrrpVersion?: 2 | 3;
+  vrrpGarpMasterDelayS?: number;
+  vrrpGarpMasterRepeat?: number;
+  vrrpGarpMasterRefreshS?: number;
+  vrrpGarpLowerPrioDelayS?: number;
+  vrrpGarpLowerPrioRepeat?: number;
+  vrrpGarpIntervalS?: number;
+  notificationEmails: string[];
+  notificationEmailFrom?: string;
+  smtpServer?: string;
+  smtpConnectTimeoutS?: number;
+  scriptUser?: string;
+  netNamespace?: string;
+  lvsSyncDaemon?: string[];
+}
+
+export interface VrrpScript {
+  name: string;
+  script?: string;
+  intervalS?: number;
+  timeoutS?: number;
+  weight?: number;
+  rise?: number;
+  fall?: number;
+  user?: string;
+  at: SourcePosition;
+}
+
+/** `ADDR[/PLEN] [dev X] [label Y] [brd Z] [scope W]`. */
+export interface VirtualAddress {
+  address: string;
+  prefixLength?: number;
+  dev?: string;
+  label?: string;
+  broadcast?: string;
+  scope?: string;
+  at: SourcePosition;
+}
+
+export interface WeightedTrack {
+  name: string;
+  weight?: number;
+}
+
+export interface NotifyScripts {
+  master?: string;
+  backup?: string;
+  fault?: string;
+  stop?: string;
+  any?: string;
+}
+
+export interface VrrpInstanceConf {
+  name: string;
+  state?: 'MASTER' | 'BACKUP';
+  interface?: string;
+  virtualRouterId?: number;
+  priority?: number;
+  advertIntervalCs?: number;
+  /** The instance's own `version`, else global `vrrp_version`, else keepalived's default 2. */
+  version: 2 | 3;
+  nopreempt: boolean;
+  preemptDelayS?: number;
+  authentication?: { type: 'PASS' | 'AH'; password?: string };
+  virtualIpaddress: VirtualAddress[];
+  virtualIpaddressExcluded: VirtualAddress[];
+  unicastSrcIp?: string;
+  unicastPeers: string[];
+  trackInterfaces: WeightedTrack[];
+  trackScripts: WeightedTrack[];
+  notify: NotifyScripts;
+  garpMasterDelayS?: number;
+  garpMasterRepeat?: number;
+  garpMasterRefreshS?: number;
+  accept?: boolean;
+  useVmac: boolean;
+  at: SourcePosition;
+}
+
+export interface VrrpSyncGroup {
+  name: string;
+  group: string[];
+  notify: NotifyScripts;
+  at: SourcePosition;
+}
+
+export interface HttpUrl {
+  path?: string;
+  digest?: string;
+  statusCodes: number[];
+}
+
+export type CheckerType =
+  | 'HTTP_GET'
+  | 'SSL_GET'
+  | 'TCP_CHECK'
+  | 'MISC_CHECK'
+  | 'DNS_CHECK'
+  | 'UDP_CHECK'
+  | 'SMTP_CHECK'
+  | 'PING_CHECK';
+
+export interface Checker {
+  type: CheckerType;
+  connectTimeoutS?: number;
+  connectPort?: number;
+  connectIp?: string;
+  bindto?: string;
+  retry?: number;
+  delayBeforeRetryS?: number;
+  delayLoopS?: number;
+  virtualhost?: string;
+  urls: HttpUrl[];
+  miscPath?: string;
+  miscTimeoutS?: number;
+  miscDynamic: boolean;
+  dnsType?: string;
+  dnsName?: string;
+  at: SourcePosition;
+}
+
+export interface RealServerConf {
+  address: string;
+  port?: number;
+  weight?: number;
+  inhibitOnFailure: boolean;
+  notifyUp?: string;
+  notifyDown?: string;
+  uthreshold?: number;
+  lthreshold?: number;
+  checkers: Checker[];
+  at: SourcePosition;
+}
+
+export type VirtualServerKey =
+  | { kind: 'address'; address: string; port: number }
+  | { kind: 'fwmark'; fwmark: number }
+  | { kind: 'group'; group: string };
+
+export interface VirtualServerConf {
+  key: VirtualServerKey;
+  delayLoopS?: number;
+  lbAlgo?: string;
+  lbKind?: 'NAT' | 'DR' | 'TUN';
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  persistenceTimeoutS?: number;
+  persistenceGranularity?: string;
+  quorum?: number;
+  hysteresis?: number;
+  quorumUp?: string;
+  quorumDown?: string;
+  sorryServer?: { address: string; port?: number };
+  inhibitOnFailure: boolean;
+  alpha: boolean;
+  omega: boolean;
+  virtualhost?: string;
+  realServers: RealServerConf[];
+  at: SourcePosition;
+}
+
+export type VirtualServerGroupEntry =
+  | { kind: 'address'; address: string; port: number }
+  | { kind: 'range'; first: string; last: string; port: number }
+  | { kind: 'fwmark'; fwmark: number };
+
+export interface VirtualServerGroupConf {
+  name: string;
+  entries: VirtualServerGroupEntry[];
+  at: SourcePosition;
+}
+
+export interface KeepalivedConfig {
+  globalDefs: GlobalDefs;
+  vrrpScripts: VrrpScript[];
+  vrrpInstances: VrrpInstanceConf[];
+  vrrpSyncGroups: VrrpSyncGroup[];
+  virtualServerGroups: VirtualServerGroupConf[];
+  virtualServers: VirtualServerConf[];
+}

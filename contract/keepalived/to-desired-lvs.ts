@@ -1,0 +1,137 @@
+/** @module Maps keepalived `virtual_server`s (and groups) onto fleetlb DirectorVirtualServer inputs. */
+import { addressFamily } from '../ip.js';
+import type { z } from 'zod';
+import { Scheduler, type DirectorVirtualServer } from '../virtual-server.js';
+import type {
+  KeepalivedConfig,
+  RealServerConf,
+  VirtualServerConf,
+  VirtualServerGroupEntry,
+} from './model.js';
+import { mapChecker } from './to-desired-checks.js';
+import {
+  granularityPrefix,
+  lossy,
+  type MapCtx,
+  secondsToMs,
+  toName,
+} from './to-desired-helpers.js';
+
+type ServerInput = z.input<typeof DirectorVirtualServer>;
+type RealInput = ServerInput['realServers'][number];
+
+/** keepalived's `virtual_server group` stands for each entry of the group; ranges are expanded. */
+function expandEntry(e: VirtualServerGroupEntry): VirtualServerGroupEntry[] {
+  if (e.kind !== 'range') return [e];
+  const sep = e.first.includes(':') ? ':' : '.';
+  const base = e.first.slice(0, e.first.lastIndexOf(sep) + 1);
+  const radix = sep === ':' ? 16 : 10;
+  const from = parseInt(e.first.slice(base.length), radix);
+  const to = parseInt(e.last.slice(base.length), radix);
+  const out: VirtualServerGroupEntry[] = [];
+  for (let n = from; n <= to && out.length < 256; n++)
+    out.push({ kind: 'address', address: `${base}${n.toString(radix)}`, port: e.port });
+  return out;
+}
+
+function keys(v: VirtualServerConf, k: KeepalivedConfig, ctx: MapCtx): VirtualServerGroupEntry[] {
+  if (v.key.kind !== 'group') return [v.key];
+  const name = v.key.group;
+  const group = k.virtualServerGroups.find((g) => g.name === name);
+  if (group === undefined) lossy(ctx, v.at, `virtual_server_group ${name} is not defined`);
+  const entries = (group?.entries ?? []).flatMap(expandEntry);
+  if (entries.length > 1)
+    lossy(ctx, v.at, `group ${name} becomes ${entries.length} virtual servers`);
+  return entries;
+}
+
+function realServer(
+  r: RealServerConf,
+  port: number,
+  host: string | undefined,
+  ctx: MapCtx,
+): RealInput {
+  if (r.notifyUp !== undefined || r.notifyDown !== undefined)
+    lossy(ctx, r.at, `${r.address}: notify_up/notify_down are not supported; ignored`);
+  const checks = r.checkers.flatMap((c) => mapChecker(c, host, ctx) ?? []);
+  const rsPort = r.port ?? port;
+  return {
+    name: toName(`${r.address}-${rsPort}`, 'real-server'),
+    address: r.address,
+    port: rsPort,
+    weight: r.weight ?? 1,
+    upperThreshold: r.uthreshold ?? 0,
+    lowerThreshold: r.lthreshold ?? 0,
+    checks,
+  };
+}
+
+function flagUnsupported(v: VirtualServerConf, ctx: MapCtx): void {
+  if (v.alpha || v.omega) lossy(ctx, v.at, 'alpha/omega are not supported; ignored');
+  if (v.quorumUp !== undefined || v.quorumDown !== undefined)
+    lossy(ctx, v.at, 'quorum_up/quorum_down scripts are not supported; ignored');
+  const inhibit = v.realServers.filter((r) => r.inhibitOnFailure).length;
+  if (inhibit > 0 && inhibit < v.realServers.length)
+    lossy(ctx, v.at, 'inhibit_on_failure on some real servers applies to the whole virtual server');
+}
+
+function common(
+  v: VirtualServerConf,
+  ctx: MapCtx,
+): Omit<ServerInput, 'name' | 'family' | 'realServers'> {
+  const scheduler = Scheduler.safeParse(v.lbAlgo ?? 'wlc');
+  if (!scheduler.success)
+    lossy(ctx, v.at, `lb_algo ${v.lbAlgo ?? ''} is not an IPVS scheduler; wlc`);
+  const netmask = granularityPrefix(v.persistenceGranularity ?? '');
+  const persistence =
+    v.persistenceTimeoutS === undefined || v.persistenceTimeoutS < 1
+      ? {}
+      : {
+          persistence: {
+            timeoutS: v.persistenceTimeoutS,
+            ...(netmask === undefined ? {} : { netmask }),
+          },
+        };
+  return {
+    scheduler: scheduler.success ? scheduler.data : 'wlc',
+    forwarding: v.lbKind === undefined ? 'nat' : (v.lbKind.toLowerCase() as 'nat'),
+    ...persistence,
+    quorum: Math.min(65535, v.quorum ?? 1),
+    hysteresis: Math.min(65535, v.hysteresis ?? 0),
+    inhibitOnFailure: v.inhibitOnFailure || v.realServers.some((r) => r.inhibitOnFailure),
+    checkDefaults: { intervalMs: secondsToMs(v.delayLoopS ?? 60, 100, 3_600_000) },
+  };
+}
+
+/** One keepalived virtual server as one or more director virtual servers. */
+export function mapVirtualServer(
+  v: VirtualServerConf,
+  k: KeepalivedConfig,
+  ctx: MapCtx,
+): ServerInput[] {
+  flagUnsupported(v, ctx);
+  const shared = common(v, ctx);
+  const protocol = v.protocol === undefined ? 'tcp' : (v.protocol.toLowerCase() as 'tcp');
+  const first = v.realServers[0]?.address ?? v.sorryServer?.address ?? '';
+  return keys(v, k, ctx).flatMap((key) => {
+    if (key.kind === 'range') return [];
+    const port = key.kind === 'address' ? key.port : 0;
+    const where =
+      key.kind === 'address'
+        ? { address: key.address, port, protocol, family: addressFamily(key.address) ?? 'ipv4' }
+        : { fwmark: key.fwmark, family: addressFamily(first) ?? 'ipv4' };
+    const name = key.kind === 'address' ? `${key.address}-${port}` : `fwmark-${key.fwmark}`;
+    const sorry = v.sorryServer && {
+      address: v.sorryServer.address,
+      port: v.sorryServer.port ?? port,
+    };
+    const server: ServerInput = {
+      name: toName(name, 'virtual-server'),
+      ...shared,
+      ...where,
+      ...(sorry === undefined ? {} : { sorryServer: sorry }),
+      realServers: v.realServers.map((r) => realServer(r, port, v.virtualhost, ctx)),
+    };
+    return [server];
+  });
+}

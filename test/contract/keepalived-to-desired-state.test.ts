@@ -1,0 +1,128 @@
+/** contract/keepalived/to-desired-state: keepalived.conf → one director's validated desired state. */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  parseKeepalivedConf,
+  toDesiredState,
+  type ToDesiredStateResult,
+} from '../../contract/index.js';
+import { prerequisite } from '../support/tier.js';
+
+const SAMPLES = '/usr/share/doc/keepalived/samples';
+const skip = prerequisite(
+  existsSync(SAMPLES),
+  `${SAMPLES} is missing (apt-get install keepalived provides the samples)`,
+);
+const director = { name: 'lb1', address: '198.51.100.1' };
+
+function mapText(text: string): ToDesiredStateResult {
+  return toDesiredState(parseKeepalivedConf(text, 'k.conf').config, { site: 'lab', director });
+}
+function mapSample(name: string): ToDesiredStateResult {
+  return mapText(readFileSync(`${SAMPLES}/${name}`, 'utf8'));
+}
+
+describe('Debian samples map to valid documents', { skip }, () => {
+  const names = skip ? [] : readdirSync(SAMPLES).filter((n) => n.startsWith('keepalived.conf.'));
+  for (const name of names) {
+    test(name, () => {
+      const result = mapSample(name);
+      assert.deepEqual(result.issues, []);
+      assert.ok(result.document);
+    });
+  }
+
+  test('keepalived.conf.sample: scheduler, forwarding, persistence, HTTP check', () => {
+    const doc = mapSample('keepalived.conf.sample').document;
+    const vs = doc?.virtualServers[0];
+    assert.equal(vs?.name, '10.10.10.2-1358');
+    assert.equal(vs.scheduler, 'rr');
+    assert.equal(vs.forwarding, 'nat');
+    assert.deepEqual(vs.persistence, { timeoutS: 50 });
+    assert.deepEqual(vs.checkDefaults, { intervalMs: 6000 });
+    const check = vs.realServers[0]?.checks[0];
+    assert.equal(check?.type, 'http');
+    assert.equal(check.type === 'http' && check.bodyDigest, '640205b7b0fc66c1ea91c463fac6334d');
+    assert.equal(check.timeoutMs, 3000);
+    assert.equal(check.fall, 4, 'retry 3 = four failed attempts');
+    assert.equal(doc?.vrrpInstances[0]?.preempt, false);
+  });
+
+  test('keepalived.conf.virtual_server_group: one virtual server per entry, ranges expanded', () => {
+    const { document, warnings } = mapSample('keepalived.conf.virtual_server_group');
+    const names = document?.virtualServers.map((v) => v.name) ?? [];
+    assert.equal(names.length, 13);
+    assert.ok(names.includes('192.168.200.10-80'));
+    assert.deepEqual(
+      document?.virtualServers.filter((v) => v.fwmark !== undefined).map((v) => v.fwmark),
+      [1, 2],
+    );
+    assert.ok(warnings.some((w) => /becomes 13 virtual servers/.test(w.message)));
+  });
+
+  test('keepalived.conf.fwmark: family comes from the real servers', () => {
+    const vs = mapSample('keepalived.conf.fwmark').document?.virtualServers[0];
+    assert.equal(vs?.fwmark, 1);
+    assert.equal(vs.family, 'ipv4');
+    assert.equal(vs.address, undefined);
+  });
+
+  test('keepalived.conf.vrrp: the duplicate VIP is dropped with a warning', () => {
+    const { document, warnings } = mapSample('keepalived.conf.vrrp');
+    assert.equal(document?.vrrpInstances[0]?.vips.length, 3);
+    assert.ok(warnings.some((w) => w.line === 32 && /listed twice/.test(w.message)));
+  });
+
+  test('keepalived.conf.status_code: ranges beyond 32 codes are truncated with a warning', () => {
+    const { warnings } = mapSample('keepalived.conf.status_code');
+    assert.ok(warnings.some((w) => /fleetlb keeps the first 32/.test(w.message)));
+  });
+});
+
+describe('mapping rules', () => {
+  test('IPv6 VIPs force VRRPv3; unicast peers carry over', () => {
+    const doc = mapText(
+      'vrrp_instance V6 {\n interface eth0\n virtual_router_id 9\n unicast_src_ip 2001:db8::2\n' +
+        ' unicast_peer {\n  2001:db8::3\n }\n virtual_ipaddress {\n  2001:db8::10/64\n }\n}',
+    ).document;
+    const v = doc?.vrrpInstances[0];
+    assert.equal(v?.version, 3);
+    assert.equal(v.unicast, true);
+    assert.deepEqual(v.unicastPeers, ['2001:db8::3']);
+    assert.deepEqual(v.vips, [{ address: '2001:db8::10', prefixLength: 64 }]);
+  });
+  test('state MASTER without priority means 255, which validation ties to the address owner', () => {
+    const r = mapText(
+      'vrrp_instance A {\n state MASTER\n interface eth0\n virtual_router_id 1\n' +
+        ' virtual_ipaddress {\n  192.0.2.1\n }\n}',
+    );
+    assert.equal(r.document, undefined);
+    assert.deepEqual(r.issues[0]?.path, ['vrrpInstances', 0, 'priority']);
+  });
+  test('an instance without virtual_router_id is dropped with a warning', () => {
+    const r = mapText('vrrp_instance A {\n interface eth0\n}');
+    assert.deepEqual(r.document?.vrrpInstances, []);
+    assert.equal(r.warnings[0]?.line, 1);
+  });
+  test('track_script with a vrrp_script becomes a script tracked check', () => {
+    const r = mapText(
+      'vrrp_script chk {\n script "/bin/check --fast"\n interval 2\n fall 2\n}\n' +
+        'vrrp_instance A {\n interface eth0\n virtual_router_id 1\n priority 120\n' +
+        ' virtual_ipaddress {\n  192.0.2.1\n }\n track_script {\n  chk weight -30\n }\n}',
+    );
+    assert.deepEqual(r.document?.vrrpInstances[0]?.trackedChecks, [
+      {
+        type: 'script',
+        name: 'chk',
+        path: '/bin/check',
+        args: ['--fast'],
+        intervalMs: 2000,
+        timeoutMs: 2000,
+        rise: 1,
+        fall: 2,
+        weight: -30,
+      },
+    ]);
+  });
+});
