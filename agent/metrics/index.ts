@@ -1,0 +1,28 @@
+/** @module The agent's metrics in one object: registry plus the VRRP, IPVS, health and config families. */
+import type { Registry } from 'prom-client';
+import { ConfigMetrics } from './config-metrics.js';
+import { HealthMetrics } from './health-metrics.js';
+import { IpvsMetrics, type IpvsMetricsOptions } from './ipvs-metrics.js';
+import { createAgentRegistry, type AgentRegistryOptions } from './registry.js';
+import { VrrpMetrics } from './vrrp-metrics.js';
+
+export interface AgentMetrics {
+  registry: Registry;
+  vrrp: VrrpMetrics;
+  ipvs: IpvsMetrics;
+  health: HealthMetrics;
+  config: ConfigMetrics;
+}
+
+export function createAgentMetrics(
+  options: AgentRegistryOptions & IpvsMetricsOptions,
+): AgentMetrics {
+  const registry = createAgentRegistry(options);
+  return {
+    registry,
+    vrrp: new VrrpMetrics(registry),
+    ipvs: new IpvsMetrics(registry, options),
+    health: new HealthMetrics(registry),
+    config: new ConfigMetrics(registry),
+  };
+}
