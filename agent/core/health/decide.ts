@@ -1,0 +1,115 @@
+/**
+ * @module From real-server health, admin state and weights to the IPVS destinations of one virtual
+ * server (keepalived's ipwrapper.c behaviour, see ../shared/research/keepalived-vrrp.md §3.8):
+ *
+ * - enabled & up → configured weight (or the `misc_dynamic` weight of its script checks);
+ * - draining → kept at weight 0 whatever its health (existing connections finish);
+ * - disabled → absent;
+ * - enabled & down → weight 0 with `inhibitOnFailure`, else absent;
+ * - below quorum (see quorum.ts) with a sorry server → keepalived removes the alive real servers
+ *   and adds the sorry server; fleetlb does the same, except that real servers which would be kept
+ *   at weight 0 anyway (draining, inhibited) stay at weight 0 so their connections finish. Without a
+ *   sorry server nothing changes below quorum (there is nowhere better to send traffic).
+ */
+import type { DirectorVirtualServer, RealServerSpec } from '../../../contract/virtual-server.js';
+import { canonicalAddress } from '../../../contract/ip.js';
+import type { IpvsDestination, IpvsForwarding } from '../ipvs/model.js';
+import { destinationKey } from '../ipvs/model.js';
+import { quorumUp } from './quorum.js';
+
+/** What the health layer knows about one real server, keyed by real-server name. */
+export interface RealServerHealth {
+  up: boolean;
+  /** keepalived `misc_dynamic` weight, replacing the configured weight while up. */
+  weightOverride?: number | undefined;
+}
+
+export type DecideVirtualServer = Pick<
+  DirectorVirtualServer,
+  'forwarding' | 'quorum' | 'hysteresis' | 'sorryServer' | 'inhibitOnFailure'
+> & { realServers: readonly RealServerSpec[] };
+
+export interface Decision {
+  destinations: IpvsDestination[];
+  quorumUp: boolean;
+  /** Σ effective weight of enabled, healthy real servers (what quorum is measured against). */
+  healthyWeight: number;
+  /** Number of enabled, healthy real servers (for metrics). */
+  healthyServers: number;
+}
+
+/** A server's weight when it is enabled and healthy. */
+function effectiveWeight(rs: RealServerSpec, health: RealServerHealth | undefined): number {
+  return health?.weightOverride ?? rs.weight;
+}
+
+function destination(
+  rs: RealServerSpec,
+  forwarding: IpvsForwarding,
+  weight: number,
+): IpvsDestination {
+  return {
+    address: canonicalAddress(rs.address) ?? rs.address,
+    port: rs.port,
+    forwarding: rs.forwarding ?? forwarding,
+    weight,
+    upperThreshold: rs.upperThreshold,
+    lowerThreshold: rs.lowerThreshold,
+  };
+}
+
+/** The weight to install for one real server, or undefined to leave it out. */
+function normalWeight(
+  rs: RealServerSpec,
+  health: RealServerHealth | undefined,
+  inhibitOnFailure: boolean,
+): number | undefined {
+  if (rs.adminState === 'disabled') return undefined;
+  if (rs.adminState === 'draining') return 0;
+  if (health?.up ?? true) return effectiveWeight(rs, health);
+  return inhibitOnFailure ? 0 : undefined;
+}
+
+export function decideVirtualServer(
+  vs: DecideVirtualServer,
+  health: ReadonlyMap<string, RealServerHealth>,
+  wasQuorumUp: boolean,
+): Decision {
+  let healthyWeight = 0;
+  let healthyServers = 0;
+  const normal: IpvsDestination[] = [];
+  for (const rs of vs.realServers) {
+    const h = health.get(rs.name);
+    if (rs.adminState === 'enabled' && (h?.up ?? true)) {
+      healthyWeight += effectiveWeight(rs, h);
+      healthyServers += 1;
+    }
+    const weight = normalWeight(rs, h, vs.inhibitOnFailure);
+    if (weight !== undefined) normal.push(destination(rs, vs.forwarding, weight));
+  }
+  const up = quorumUp({
+    quorum: vs.quorum,
+    hysteresis: vs.hysteresis,
+    healthyWeight,
+    wasUp: wasQuorumUp,
+  });
+  const destinations = up || vs.sorryServer === undefined ? normal : sorryMode(vs, normal);
+  return { destinations, quorumUp: up, healthyWeight, healthyServers };
+}
+
+/** Below quorum: the sorry server plus the real servers that were at weight 0 anyway. */
+function sorryMode(vs: DecideVirtualServer, normal: readonly IpvsDestination[]): IpvsDestination[] {
+  const sorry = vs.sorryServer;
+  if (sorry === undefined) return [...normal];
+  const sorryDest: IpvsDestination = {
+    address: canonicalAddress(sorry.address) ?? sorry.address,
+    port: sorry.port,
+    forwarding: sorry.forwarding ?? vs.forwarding,
+    weight: 1,
+    upperThreshold: 0,
+    lowerThreshold: 0,
+  };
+  const sorryKey = destinationKey(sorryDest);
+  const kept = normal.filter((d) => d.weight === 0 && destinationKey(d) !== sorryKey);
+  return [...kept, sorryDest];
+}

@@ -1,0 +1,75 @@
+/**
+ * agent/health script probe (keepalived MISC_CHECK) with `sh -c`: exit codes, misc_dynamic
+ * weights, the target in the environment, a missing program, and a timeout that kills the script
+ * together with its children (its process group).
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HealthCheck } from '../../contract/health-check.js';
+import type { HealthCheckInput } from '../../contract/health-check.js';
+import type { ProbeResult } from '../../agent/core/health/result.js';
+import { runProbe } from '../../agent/health/probe.js';
+
+const HOST = '127.0.0.1';
+const closers: (() => void)[] = [];
+after(() => closers.forEach((c) => c()));
+
+function probe(input: HealthCheckInput, port: number, timeoutMs = 500): Promise<ProbeResult> {
+  return runProbe(HealthCheck.parse(input), { address: HOST, port }, { timeoutMs });
+}
+
+function assertFails(r: ProbeResult, reason: string): void {
+  assert.equal(r.ok, false, `expected failure ${reason}`);
+  if (!r.ok) assert.equal(r.reason, reason, r.detail);
+}
+const dir = mkdtempSync(join(tmpdir(), 'fleetlb-health-script-'));
+closers.push(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('script probe', () => {
+  const sh = (script: string, dynamicWeight = false): HealthCheckInput => ({
+    type: 'script',
+    path: '/bin/sh',
+    args: ['-c', script],
+    dynamicWeight,
+  });
+  test('exit 0 → up, exit 1 → exit, exit 5 → exit without misc_dynamic', async () => {
+    assert.deepEqual(await probe(sh('exit 0'), 80), { ok: true });
+    assertFails(await probe(sh('exit 1'), 80), 'exit');
+    assertFails(await probe(sh('exit 5'), 80), 'exit');
+  });
+  test('misc_dynamic: exit 5 → up with weight 3', async () => {
+    assert.deepEqual(await probe(sh('exit 5', true), 80), { ok: true, weight: 3 });
+  });
+  test('the target is passed in the environment', async () => {
+    assert.equal(
+      (await probe(sh('test "$FLEETLB_RS_ADDRESS:$FLEETLB_RS_PORT" = 127.0.0.1:8080'), 8080)).ok,
+      true,
+    );
+  });
+  test('a missing program → exit', async () => {
+    assertFails(await probe({ type: 'script', path: '/nonexistent/fleetlb-check' }, 80), 'exit');
+  });
+  test('timeout kills the script and its children', async () => {
+    const pidFile = join(dir, 'child.pid');
+    const r = await probe(sh(`sleep 30 & echo $! > ${pidFile}; wait`), 80, 1000);
+    assertFails(r, 'timeout');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    assert.ok(await gone(pid), `grandchild ${pid} still alive`);
+  });
+});
+
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await sleep(20);
+  }
+  return false;
+}
