@@ -94,9 +94,12 @@ say() { echo "fleetlb-init: $*"; }
 die() { say "$*"; poweroff -f; echo o > /proc/sysrq-trigger; sleep 5; }
 mount -t proc proc /proc && mount -t sysfs sysfs /sys && mount -t devtmpfs dev /dev || die mounts
 for m in ${names}; do insmod /modules/$m || die "insmod $m failed"; done
-kmods=
+kmods= repo=
 for arg in $(cat /proc/cmdline); do
-  case "$arg" in fleetlb.kmods=*) kmods="\${arg#fleetlb.kmods=}" ;; esac
+  case "$arg" in
+    fleetlb.kmods=*) kmods="\${arg#fleetlb.kmods=}" ;;
+    fleetlb.repo=*) repo="\${arg#fleetlb.repo=}" ;;
+  esac
 done
 o=trans=virtio,version=9p2000.L,msize=262144
 mount -t 9p -o $o,cache=loose,ro host /host || die 'cannot mount the host root (9p tag host)'
@@ -109,6 +112,11 @@ mkdir -p /host/dev/pts /host/dev/shm && mount -t devpts devpts /host/dev/pts
 mount -t tmpfs -o mode=1777 shm /host/dev/shm && mount -t tmpfs -o mode=1777 tmp /host/tmp
 mount -t tmpfs -o mode=1777 vartmp /host/var/tmp && mount -t tmpfs -o mode=755 run /host/run
 mkdir -p /host${GUEST_RESULTS_DIR} && mount --bind /results /host${GUEST_RESULTS_DIR} || die binds
+# A checkout under /tmp, /var/tmp or /run is hidden by those tmpfs: mount it again from its own
+# share (9p tag repo) at the same path.
+case "$repo" in /tmp/*|/var/tmp/*|/run/*)
+  mkdir -p /host$repo && mount -t 9p -o $o,cache=loose,ro repo /host$repo || die "repo mount failed" ;;
+esac
 # Module autoloading (request_module) runs from this root: hand it to the host's kmod.
 echo /bin/modprobe-chroot > /proc/sys/kernel/modprobe
 ip link set lo up; hostname fleetlb-vm

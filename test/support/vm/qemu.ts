@@ -133,9 +133,10 @@ export async function runInVm(options: VmOptions): Promise<VmResult> {
     '-m', String(options.memoryMiB ?? 1024), '-nodefaults', '-display', 'none', '-vga', 'none',
     '-no-reboot', '-nic', 'none', '-serial', `file:${consoleLog}`,
     '-kernel', kernel.vmlinuz, '-initrd', initrd,
-    '-append', `console=ttyS0 panic=-1 quiet loglevel=4 fleetlb.kmods=${kmods}`,
+    '-append', `console=ttyS0 panic=-1 quiet loglevel=4 fleetlb.kmods=${kmods} fleetlb.repo=${repoRoot}`,
     '-virtfs', 'local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap',
     '-virtfs', `local,path=${share},mount_tag=results,security_model=none`,
+    '-virtfs', `local,path=${repoRoot},mount_tag=repo,security_model=none,readonly=on,multidevs=remap`,
   ];
   // setpriv: qemu dies with this process even when it is killed without running exit handlers.
   const setpriv = findCommand('setpriv');
