@@ -5,34 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
-import { DesiredState } from '../../contract/desired-state.js';
+import { natDocument, samples } from '../support/metrics-fixture.js';
 import type { DirectorVirtualServer } from '../../contract/virtual-server.js';
 import { HealthMetrics } from '../../agent/metrics/health-metrics.js';
 import { ConfigMetrics } from '../../agent/metrics/config-metrics.js';
 import { REAL_SERVER_STATES } from '../../agent/metrics/health-labels.js';
 
-const document = DesiredState.parse(
-  JSON.parse(
-    readFileSync(
-      new URL('../../contract/fixtures/director-ipv4-nat.json', import.meta.url),
-      'utf8',
-    ),
-  ),
-);
+const document = natDocument;
 const [web, https] = document.virtualServers as [DirectorVirtualServer, DirectorVirtualServer];
-
-async function samples(registry: Registry): Promise<Map<string, number>> {
-  const text = await registry.metrics();
-  const map = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    map.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return map;
-}
 
 const rs = (vs: string, name: string) => `virtual_server="${vs}",real_server="${name}"`;
 

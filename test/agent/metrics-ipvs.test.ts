@@ -5,9 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
-import { DesiredState } from '../../contract/desired-state.js';
+import { natDocument, samples } from '../support/metrics-fixture.js';
 import type { DirectorVirtualServer } from '../../contract/virtual-server.js';
 import { IpvsMetrics } from '../../agent/metrics/ipvs-metrics.js';
 import {
@@ -17,26 +16,8 @@ import {
   type ObservedService,
 } from '../../agent/core/ipvs/model.js';
 
-const document = DesiredState.parse(
-  JSON.parse(
-    readFileSync(
-      new URL('../../contract/fixtures/director-ipv4-nat.json', import.meta.url),
-      'utf8',
-    ),
-  ),
-);
+const document = natDocument;
 const [web, https] = document.virtualServers as [DirectorVirtualServer, DirectorVirtualServer];
-
-async function samples(registry: Registry): Promise<Map<string, number>> {
-  const text = await registry.metrics();
-  const map = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    map.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return map;
-}
 
 const stats = (n: bigint): IpvsStats => ({
   ...ZERO_STATS,

@@ -5,36 +5,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
-import { DesiredState } from '../../contract/desired-state.js';
+import { natDocument, samples } from '../support/metrics-fixture.js';
 import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
 import { VrrpMetrics } from '../../agent/metrics/vrrp-metrics.js';
 import { advertErrorReason } from '../../agent/metrics/vrrp-labels.js';
 import { VRRP_DROP_REASONS } from '../../agent/core/vrrp/types.js';
 
-const document = DesiredState.parse(
-  JSON.parse(
-    readFileSync(
-      new URL('../../contract/fixtures/director-ipv4-nat.json', import.meta.url),
-      'utf8',
-    ),
-  ),
-);
+const document = natDocument;
 const base = document.vrrpInstances[0] as DirectorVrrpInstance;
 const other: DirectorVrrpInstance = { ...base, name: 'vi-db', vrid: 52 };
-
-/** `name{labels}` → value, for every sample line of the exposition. */
-async function samples(registry: Registry): Promise<Map<string, number>> {
-  const text = await registry.metrics();
-  const map = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    map.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return map;
-}
 
 function setup() {
   const registry = new Registry();

@@ -9,13 +9,13 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { backoffDelayMs } from '../../agent/core/runtime/backoff.js';
 import { LastKnownGood } from '../../agent/runtime/last-known-good.js';
 import { ConfigClient, type ConfigClientEvents } from '../../agent/runtime/config-client.js';
 import type { DesiredState } from '../../contract/desired-state.js';
-import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
-import { SITE, seedSite } from '../support/fleet.js';
+import type { TestControlPlane } from '../support/control-plane.js';
+import { serveTestControlPlane, type ServedControlPlane } from '../support/control-plane-http.js';
+import { SITE } from '../support/fleet.js';
 
 const DOCUMENT = JSON.parse(
   readFileSync(new URL('../../contract/fixtures/compiled/ams1-lb1.json', import.meta.url), 'utf8'),
@@ -85,31 +85,17 @@ function recorder() {
 }
 
 describe('ConfigClient against a control plane over HTTP', () => {
+  let served: ServedControlPlane;
   let cp: TestControlPlane;
-  let stop: () => Promise<void>;
-  let server: ReturnType<typeof serve>;
   let url = '';
   let token = '';
 
   before(async () => {
-    ({ cp, stop } = await startTestControlPlane('pglite'));
-    await seedSite(cp);
+    served = await serveTestControlPlane();
+    ({ cp, url } = served);
     token = await cp.token('agent', SITE, 'lb1');
-    await new Promise<void>((resolve) => {
-      server = serve(
-        { fetch: cp.controlPlane.app.fetch, hostname: '127.0.0.1', port: 0 },
-        (info) => {
-          url = `http://127.0.0.1:${info.port}`;
-          resolve();
-        },
-      );
-    });
   });
-  after(async () => {
-    (server as unknown as { closeAllConnections(): void }).closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await stop();
-  });
+  after(() => served.close());
 
   test('gets the document, then each new revision through the long-poll', async () => {
     const { seen, events, until } = recorder();

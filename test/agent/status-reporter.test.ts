@@ -6,10 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { serve } from '@hono/node-server';
 import { StatusReporter } from '../../agent/runtime/status-reporter.js';
-import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
-import { SITE, seedSite } from '../support/fleet.js';
+import type { TestControlPlane } from '../support/control-plane.js';
+import { serveTestControlPlane, type ServedControlPlane } from '../support/control-plane-http.js';
+import { SITE } from '../support/fleet.js';
 
 const agent = { version: '0.1.0', startedAt: new Date().toISOString(), ipvsAvailable: false };
 const transition = {
@@ -26,27 +26,15 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
 }
 
 describe('StatusReporter against a control plane over HTTP', () => {
+  let served: ServedControlPlane;
   let cp: TestControlPlane;
-  let stop: () => Promise<void>;
-  let server: ReturnType<typeof serve>;
   let url = '';
 
   before(async () => {
-    ({ cp, stop } = await startTestControlPlane('pglite'));
-    await seedSite(cp);
-    await new Promise<void>((resolve) => {
-      const fetch = cp.controlPlane.app.fetch;
-      server = serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
-        url = `http://127.0.0.1:${info.port}`;
-        resolve();
-      });
-    });
+    served = await serveTestControlPlane();
+    ({ cp, url } = served);
   });
-  after(async () => {
-    (server as unknown as { closeAllConnections(): void }).closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await stop();
-  });
+  after(() => served.close());
 
   test('the applied revision and a transition show in the fleet views', async () => {
     const token = await cp.token('agent', SITE, 'lb1');

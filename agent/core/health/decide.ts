@@ -12,9 +12,9 @@
  *   sorry server nothing changes below quorum (there is nowhere better to send traffic).
  */
 import type { DirectorVirtualServer, RealServerSpec } from '../../../contract/virtual-server.js';
-import { canonicalAddress } from '../../../contract/ip.js';
-import type { IpvsDestination, IpvsForwarding } from '../ipvs/model.js';
+import type { IpvsDestination } from '../ipvs/model.js';
 import { destinationKey } from '../ipvs/model.js';
+import { destinationOfRealServer, sorryDestination } from '../ipvs/from-document.js';
 import { quorumUp } from './quorum.js';
 
 /** What the health layer knows about one real server, keyed by real-server name. */
@@ -41,21 +41,6 @@ export interface Decision {
 /** A server's weight when it is enabled and healthy. */
 function effectiveWeight(rs: RealServerSpec, health: RealServerHealth | undefined): number {
   return health?.weightOverride ?? rs.weight;
-}
-
-function destination(
-  rs: RealServerSpec,
-  forwarding: IpvsForwarding,
-  weight: number,
-): IpvsDestination {
-  return {
-    address: canonicalAddress(rs.address) ?? rs.address,
-    port: rs.port,
-    forwarding: rs.forwarding ?? forwarding,
-    weight,
-    upperThreshold: rs.upperThreshold,
-    lowerThreshold: rs.lowerThreshold,
-  };
 }
 
 /** The weight to install for one real server, or undefined to leave it out. */
@@ -85,7 +70,7 @@ export function decideVirtualServer(
       healthyServers += 1;
     }
     const weight = normalWeight(rs, h, vs.inhibitOnFailure);
-    if (weight !== undefined) normal.push(destination(rs, vs.forwarding, weight));
+    if (weight !== undefined) normal.push(destinationOfRealServer(vs, rs, weight));
   }
   const up = quorumUp({
     quorum: vs.quorum,
@@ -99,16 +84,8 @@ export function decideVirtualServer(
 
 /** Below quorum: the sorry server plus the real servers that were at weight 0 anyway. */
 function sorryMode(vs: DecideVirtualServer, normal: readonly IpvsDestination[]): IpvsDestination[] {
-  const sorry = vs.sorryServer;
-  if (sorry === undefined) return [...normal];
-  const sorryDest: IpvsDestination = {
-    address: canonicalAddress(sorry.address) ?? sorry.address,
-    port: sorry.port,
-    forwarding: sorry.forwarding ?? vs.forwarding,
-    weight: 1,
-    upperThreshold: 0,
-    lowerThreshold: 0,
-  };
+  const sorryDest = sorryDestination(vs);
+  if (sorryDest === undefined) return [...normal];
   const sorryKey = destinationKey(sorryDest);
   const kept = normal.filter((d) => d.weight === 0 && destinationKey(d) !== sorryKey);
   return [...kept, sorryDest];

@@ -46,7 +46,7 @@ export function serviceOfVirtualServer(vs: DirectorVirtualServer): IpvsService {
 
 /** The IPVS destination of a real server at `weight` (its own forwarding, else the VS's). */
 export function destinationOfRealServer(
-  vs: DirectorVirtualServer,
+  vs: Pick<DirectorVirtualServer, 'forwarding'>,
   rs: RealServerSpec,
   weight: number,
 ): IpvsDestination {
@@ -61,7 +61,9 @@ export function destinationOfRealServer(
 }
 
 /** The sorry server's destination (installed while the virtual server is below quorum). */
-export function sorryDestination(vs: DirectorVirtualServer): IpvsDestination | undefined {
+export function sorryDestination(
+  vs: Pick<DirectorVirtualServer, 'forwarding' | 'sorryServer'>,
+): IpvsDestination | undefined {
   const sorry = vs.sorryServer;
   if (sorry === undefined) return undefined;
   return {
