@@ -22,6 +22,8 @@ restart drops no connection).
   --token-file FILE    this director's agent token [FLEETLB_TOKEN_FILE]
   --state-dir DIR      where the agent writes (last-known-good document, owned IPVS services)
                        [FLEETLB_STATE_DIR] (default /var/lib/fleetlb)
+  --metrics-listen ADDR  serve /metrics, /healthz and /readyz on HOST:PORT
+                       [FLEETLB_METRICS_LISTEN] (default: not served)
   --check-config       validate the document, print the problems, and exit (0 = valid)
   --no-guard           do not start the crash guard (which resigns for the agent if it dies)
   --log-level LEVEL    trace|debug|info|warn|error [FLEETLB_LOG_LEVEL] (default info)
@@ -37,6 +39,10 @@ const Config = z
     controlPlaneUrl: z.url().optional(),
     tokenFile: z.string().min(1).optional(),
     stateDir: z.string().min(1),
+    metricsListen: z
+      .string()
+      .regex(/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/, 'HOST:PORT or [V6]:PORT')
+      .optional(),
     checkConfig: z.boolean(),
     guard: z.boolean(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
@@ -65,6 +71,7 @@ export function parseAgentConfig(
         'control-plane': { type: 'string' },
         'token-file': { type: 'string' },
         'state-dir': { type: 'string' },
+        'metrics-listen': { type: 'string' },
         'check-config': { type: 'boolean' },
         'no-guard': { type: 'boolean' },
         'log-level': { type: 'string' },
@@ -83,6 +90,7 @@ export function parseAgentConfig(
     ...(controlPlane === undefined ? {} : { controlPlaneUrl: controlPlane }),
     ...(tokenFile === undefined ? {} : { tokenFile: resolve(tokenFile) }),
     stateDir: resolve(values['state-dir'] ?? env.FLEETLB_STATE_DIR ?? '/var/lib/fleetlb'),
+    ...metricsListenOf(values['metrics-listen'] ?? env.FLEETLB_METRICS_LISTEN),
     checkConfig: values['check-config'] ?? false,
     guard: !(values['no-guard'] ?? false),
     logLevel: values['log-level'] ?? env.FLEETLB_LOG_LEVEL ?? 'info',
@@ -94,4 +102,8 @@ export function parseAgentConfig(
     };
   }
   return { help: false, config: parsed.data };
+}
+
+function metricsListenOf(value: string | undefined): { metricsListen?: string } {
+  return value === undefined ? {} : { metricsListen: value };
 }

@@ -17,6 +17,9 @@ import { RtnetlinkWatcher } from './linux/rtnetlink/watch.js';
 import { runControlPlaneMode } from './runtime/control-plane-mode.js';
 import { DirectorAgent } from './runtime/director-agent.js';
 import { openIpvs } from './runtime/ipvs-setup.js';
+import { parseListen, serveMetrics } from './runtime/metrics-server.js';
+import { HealthRunner } from './health/runner.js';
+import { createAgentMetrics } from './metrics/index.js';
 import { LastKnownGood } from './runtime/last-known-good.js';
 import { transitionStatus, vrrpStatus } from './runtime/status-snapshot.js';
 import { VrrpEngine } from './vrrp/engine.js';
@@ -84,7 +87,30 @@ watcher.start();
 await mkdir(config.stateDir, { recursive: true });
 const ipvs = await openIpvs(config.stateDir, logger);
 const lastKnownGood = new LastKnownGood(config.stateDir);
-const agent = new DirectorAgent(engine, ipvs?.reconciler, lastKnownGood);
+const metrics = createAgentMetrics({ version: VERSION });
+metrics.config.setIpvsAvailable(ipvs !== undefined);
+engine.on('transition', (t) => metrics.vrrp.transition(t, performance.timeOrigin + t.at));
+const health = new HealthRunner({
+  onChange: ({ virtualServer, realServer, health: h }) => {
+    logger.info(
+      { event: 'health', virtualServer, realServer, up: h.up, reasons: h.downReasons },
+      `real server ${h.up ? 'up' : 'down'}`,
+    );
+    metrics.health.setRealServerState(virtualServer, realServer, h.up ? 'up' : 'down');
+    agent.healthChanged();
+  },
+});
+const agent = new DirectorAgent(engine, ipvs?.reconciler, lastKnownGood, health, (document) => {
+  metrics.vrrp.syncInstances(document.vrrpInstances);
+  metrics.ipvs.syncDocument(document.virtualServers);
+  metrics.health.syncDocument(document.virtualServers);
+  metrics.config.applied(document.revision);
+});
+health.start();
+const listen = config.metricsListen === undefined ? undefined : parseListen(config.metricsListen);
+const metricsServer = listen
+  ? await serveMetrics(listen, metrics.registry, () => agent.applied !== undefined)
+  : undefined;
 let controlPlane: Awaited<ReturnType<typeof runControlPlaneMode>> | undefined;
 if (fileDocument) {
   const result = await agent.apply(fileDocument);
@@ -147,7 +173,12 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   await reloading;
   const stopped = engine.stop(); // first: the resignations leave before anything is logged
-  const stopping2 = Promise.all([controlPlane?.client.stop(), ipvs?.reconciler.stop()]);
+  const stopping2 = Promise.all([
+    controlPlane?.client.stop(),
+    ipvs?.reconciler.stop(),
+    health.stop(),
+  ]);
+  metricsServer?.close();
   logger.info({ signal }, 'shutting down: resigning mastership');
   await stopped;
   logger.info(

@@ -1,26 +1,41 @@
 /**
  * @module What applying a document means on a director: VRRP instances updated (unchanged ones
- * untouched), the IPVS table handed to the reconcile loop, the document kept as the
- * last-known-good copy. A document that needs IPVS on a kernel without it is refused with that
+ * untouched), the health checks updated, the IPVS table that health, admin states and quorum
+ * decide (core/health/decide.ts) handed to the reconcile loop (again at every health change),
+ * the document kept as the last-known-good copy. A document that needs IPVS on a kernel without it is refused with that
  * reason (the agent still runs VRRP); everything else the contract accepted is applied.
  */
 import type { DesiredState } from '../../contract/desired-state.js';
-import { desiredTableOf } from '../core/ipvs/from-document.js';
+import { decideVirtualServer, type RealServerHealth } from '../core/health/decide.js';
+import { serviceOfVirtualServer } from '../core/ipvs/from-document.js';
+import type { DesiredService, IpvsTable } from '../core/ipvs/model.js';
+import type { DirectorVirtualServer } from '../../contract/virtual-server.js';
 import type { VrrpEngine } from '../vrrp/engine.js';
 import type { IpvsReconciler } from './ipvs-reconciler.js';
 import type { LastKnownGood } from './last-known-good.js';
 
 export type ApplyResult = { ok: true } | { ok: false; problems: string[] };
 
+/** The health checks, as the agent needs them (agent/health/runner.ts). */
+export interface HealthSource {
+  update(virtualServers: readonly DirectorVirtualServer[]): void;
+  healthOf(virtualServer: string): ReadonlyMap<string, RealServerHealth>;
+}
+
 export class DirectorAgent {
   /** The document in force. */
   applied: DesiredState | undefined;
+  /** Whether each virtual server had quorum in the last decision (keepalived starts with it). */
+  private readonly quorum = new Map<string, boolean>();
 
   constructor(
     private readonly engine: Pick<VrrpEngine, 'update'>,
     /** Absent when the kernel has no IPVS. */
     private readonly reconciler: Pick<IpvsReconciler, 'setDesired'> | undefined,
     private readonly lastKnownGood: Pick<LastKnownGood, 'save'> | undefined,
+    private readonly health?: HealthSource,
+    /** Called with each document once it is in force (metrics). */
+    private readonly onApplied?: (document: DesiredState) => void,
   ) {}
 
   async apply(document: DesiredState): Promise<ApplyResult> {
@@ -31,9 +46,27 @@ export class DirectorAgent {
       };
     }
     await this.engine.update(document.vrrpInstances);
-    this.reconciler?.setDesired(desiredTableOf(document));
-    await this.lastKnownGood?.save(document);
+    this.health?.update(document.virtualServers);
     this.applied = document;
+    this.onApplied?.(document);
+    this.healthChanged();
+    await this.lastKnownGood?.save(document);
     return { ok: true };
+  }
+
+  /** A real server's health changed: decide the IPVS table again. */
+  healthChanged(): void {
+    if (this.applied && this.reconciler) this.reconciler.setDesired(this.table(this.applied));
+  }
+
+  /** Each virtual server's destinations as health, admin state and quorum decide them. */
+  private table(document: DesiredState): IpvsTable<DesiredService> {
+    const services = document.virtualServers.map((vs) => {
+      const health = this.health?.healthOf(vs.name) ?? new Map<string, RealServerHealth>();
+      const decision = decideVirtualServer(vs, health, this.quorum.get(vs.name) ?? true);
+      this.quorum.set(vs.name, decision.quorumUp);
+      return { ...serviceOfVirtualServer(vs), destinations: decision.destinations };
+    });
+    return { services };
   }
 }

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { DesiredState } from '../../contract/desired-state.js';
 import {
-  desiredTableOf,
   destinationOfRealServer,
   serviceOfVirtualServer,
   sorryDestination,
@@ -73,35 +72,4 @@ test('the service carries scheduler, flags and persistence; a real server its ow
     upperThreshold: 0,
     lowerThreshold: 0,
   });
-});
-
-test('desiredTableOf: enabled at its weight, draining at 0, disabled absent', () => {
-  const document = load('compiled/ams1-lb2.json');
-  const vs = document.virtualServers[0]!;
-  const rs = vs.realServers[0]!;
-  const doc = {
-    virtualServers: [
-      {
-        ...vs,
-        realServers: [
-          { ...rs, name: 'a', address: '192.0.2.31', weight: 7 },
-          { ...rs, name: 'b', address: '192.0.2.32', adminState: 'draining' as const },
-          { ...rs, name: 'c', address: '192.0.2.33', adminState: 'disabled' as const },
-        ],
-      },
-    ],
-  };
-  const [service] = desiredTableOf(doc).services;
-  assert.deepEqual(
-    service?.destinations.map((d) => [d.address, d.weight]),
-    [
-      ['192.0.2.31', 7],
-      ['192.0.2.32', 0],
-    ],
-  );
-  const healthDown = desiredTableOf(doc, () => undefined).services[0];
-  assert.deepEqual(
-    healthDown?.destinations.map((d) => d.address),
-    ['192.0.2.32'],
-  );
 });

@@ -201,6 +201,8 @@ describe('parseAgentConfig', () => {
     });
     const noToken = parseAgentConfig(['--control-plane', 'http://192.0.2.1:8080'], {});
     assert.ok('error' in noToken && noToken.error.endsWith('--control-plane needs --token-file'));
+    const badListen = parseAgentConfig(['--desired', 'x', '--metrics-listen', 'nope'], {});
+    assert.ok('error' in badListen && badListen.error.startsWith('metricsListen'));
     const both = parseAgentConfig(['--desired', 'x', '--control-plane', 'http://h'], {});
     assert.ok('error' in both && both.error.includes('either'));
     const bad = parseAgentConfig(['--desired', 'x', '--log-level', 'loud'], {});

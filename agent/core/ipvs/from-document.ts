@@ -8,13 +8,7 @@
  */
 import type { DirectorVirtualServer, RealServerSpec } from '../../../contract/virtual-server.js';
 import { canonicalAddress } from '../../../contract/ip.js';
-import type {
-  DesiredService,
-  IpvsDestination,
-  IpvsService,
-  IpvsServiceId,
-  IpvsTable,
-} from './model.js';
+import type { IpvsDestination, IpvsService, IpvsServiceId } from './model.js';
 
 /** The service identity of a virtual server (address/port/protocol, or fwmark). */
 export function serviceIdOfVirtualServer(vs: DirectorVirtualServer): IpvsServiceId {
@@ -74,27 +68,4 @@ export function sorryDestination(
     upperThreshold: 0,
     lowerThreshold: 0,
   };
-}
-
-/**
- * The IPVS table a document asks for, before health checks have a say: an enabled real server at
- * its weight, a draining one at weight 0 (no new connections, existing ones finish), a disabled
- * one absent. `weightOf` lets the health layer override an enabled server's weight (0 or
- * `undefined` = absent).
- */
-export function desiredTableOf(
-  document: { virtualServers: readonly DirectorVirtualServer[] },
-  weightOf: (vs: DirectorVirtualServer, rs: RealServerSpec) => number | undefined = (_, rs) =>
-    rs.weight,
-): IpvsTable<DesiredService> {
-  const services = document.virtualServers.map((vs) => {
-    const destinations: IpvsDestination[] = [];
-    for (const rs of vs.realServers) {
-      if (rs.adminState === 'disabled') continue;
-      const weight = rs.adminState === 'draining' ? 0 : weightOf(vs, rs);
-      if (weight !== undefined) destinations.push(destinationOfRealServer(vs, rs, weight));
-    }
-    return { ...serviceOfVirtualServer(vs), destinations };
-  });
-  return { services };
 }

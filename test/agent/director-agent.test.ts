@@ -1,0 +1,81 @@
+/**
+ * agent/runtime/director-agent.ts: applying a document updates VRRP, hands the reconcile loop the
+ * table that health and admin states decide, decides again at every health change, and refuses
+ * virtual servers on a director without IPVS.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { DesiredState } from '../../contract/desired-state.js';
+import { DirectorAgent, type HealthSource } from '../../agent/runtime/director-agent.js';
+import type { RealServerHealth } from '../../agent/core/health/decide.js';
+import type { DesiredService, IpvsTable } from '../../agent/core/ipvs/model.js';
+
+const document = DesiredState.parse(
+  JSON.parse(
+    readFileSync(
+      new URL('../../contract/fixtures/director-ipv4-nat.json', import.meta.url),
+      'utf8',
+    ),
+  ),
+);
+
+function harness(ipvs = true) {
+  const tables: IpvsTable<DesiredService>[] = [];
+  const vrrp: string[][] = [];
+  const down = new Set<string>();
+  const health: HealthSource = {
+    update: () => undefined,
+    healthOf: (vs) => {
+      const map = new Map<string, RealServerHealth>();
+      for (const key of down) {
+        const [v, rs] = key.split('/');
+        if (v === vs) map.set(rs!, { up: false });
+      }
+      return map;
+    },
+  };
+  const agent = new DirectorAgent(
+    { update: async (specs) => void vrrp.push(specs.map((s) => s.name)) },
+    ipvs ? { setDesired: (t) => void tables.push(t) } : undefined,
+    undefined,
+    health,
+  );
+  return { agent, tables, vrrp, down };
+}
+
+const destinationsOf = (t: IpvsTable<DesiredService> | undefined) =>
+  t?.services.map((s) => s.destinations.map((d) => `${d.address}:${d.weight}`));
+
+test('apply: VRRP updated, every enabled real server installed at its weight', async () => {
+  const h = harness();
+  assert.deepEqual(await h.agent.apply(document), { ok: true });
+  assert.deepEqual(h.vrrp, [document.vrrpInstances.map((i) => i.name)]);
+  const expected = document.virtualServers.map((vs) =>
+    vs.realServers
+      .filter((rs) => rs.adminState !== 'disabled')
+      .map((rs) => `${rs.address}:${rs.adminState === 'draining' ? 0 : rs.weight}`),
+  );
+  assert.deepEqual(destinationsOf(h.tables[0]), expected);
+});
+
+test('a health change decides the table again: a down real server leaves it', async () => {
+  const h = harness();
+  await h.agent.apply(document);
+  const vs = document.virtualServers[0]!;
+  const rs = vs.realServers.find((r) => r.adminState === 'enabled')!;
+  h.down.add(`${vs.name}/${rs.name}`);
+  h.agent.healthChanged();
+  assert.equal(h.tables.length, 2);
+  const addresses = h.tables[1]!.services[0]!.destinations.map((d) => d.address);
+  assert.equal(addresses.includes(rs.address), vs.inhibitOnFailure);
+});
+
+test('without IPVS a document with virtual servers is refused; VRRP is left as it was', async () => {
+  const h = harness(false);
+  const result = await h.agent.apply(document);
+  assert.equal(result.ok, false);
+  assert.match(!result.ok ? result.problems[0]! : '', /no IPVS/);
+  assert.deepEqual(h.vrrp, []);
+  assert.deepEqual(await h.agent.apply({ ...document, virtualServers: [] }), { ok: true });
+});
