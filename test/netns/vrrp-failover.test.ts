@@ -170,6 +170,9 @@ describe('VRRP failover between fleetlb agents (netns)', { skip }, () => {
     const b = start('d2', web(100));
     await a.waitForState('web', 'master', SETTLE_MS);
     await b.waitForState('web', 'backup', SETTLE_MS);
+    // Let both agents finish starting: d2 must see d1's lower-priority adverts (a preempt), and
+    // a start-up stall of d1 longer than Master_Down_Interval would look like a dead master.
+    await new Promise((r) => setTimeout(r, 1000));
     const t0 = Date.now();
     rmSync(healthy);
     const takeover = await b.waitForState('web', 'master', FAILOVER_MS, t0);
