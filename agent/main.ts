@@ -100,7 +100,9 @@ const health = new HealthRunner({
     agent.healthChanged();
   },
 });
-const agent = new DirectorAgent(engine, ipvs?.reconciler, lastKnownGood, health, (document) => {
+// Only control-plane mode keeps a last-known-good copy: a file is its own last known good.
+const keep = fileDocument ? undefined : lastKnownGood;
+const agent = new DirectorAgent(engine, ipvs?.reconciler, keep, health, (document) => {
   metrics.vrrp.syncInstances(document.vrrpInstances);
   metrics.ipvs.syncDocument(document.virtualServers);
   metrics.health.syncDocument(document.virtualServers);

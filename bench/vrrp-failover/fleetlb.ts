@@ -134,7 +134,7 @@ export class FleetlbPair implements Pair {
     ]);
     const path = join(this.dir, `fleetlb-${host}.json`);
     writeFileSync(path, JSON.stringify(document));
-    const argv = [process.execPath, AGENT_BIN, '--desired', path];
+    const argv = [process.execPath, AGENT_BIN, '--desired', path, '--state-dir', this.dir];
     const agent = new LabAgent(host, this.fl.lab.spawn(argv, host, { env: this.env }));
     const started = await agent.waitFor(
       (l) => l.msg === 'fleetlb-agent started',

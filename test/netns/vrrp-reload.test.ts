@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { labPrerequisite, NetnsLab } from '../support/netns-lab.js';
 import { desiredDocument, LabAgent, type LabInstance } from '../support/vrrp-lab.js';
 
@@ -39,7 +39,8 @@ describe('SIGHUP reload (netns)', { skip }, () => {
     lab = await NetnsLab.start();
     lab.addHost('d1', { addresses: [`${ADDRESS}/24`] });
     write([A], 1);
-    agent = new LabAgent('d1', lab.spawn([process.execPath, AGENT_BIN, '--desired', path], 'd1'));
+    const argv = [process.execPath, AGENT_BIN, '--desired', path, '--state-dir', dirname(path)];
+    agent = new LabAgent('d1', lab.spawn(argv, 'd1'));
     await agent.waitForState('a', 'master', SETTLE_MS);
   });
   after(async () => {

@@ -138,7 +138,8 @@ export function startAgent(
   const dir = mkdtempSync(join(tmpdir(), `fleetlb-${host}-`));
   const path = join(dir, 'desired.json');
   writeFileSync(path, JSON.stringify(document));
-  const child = lab.spawn([process.execPath, AGENT_BIN, '--desired', path, ...extraArgs], host);
+  const argv = [process.execPath, AGENT_BIN, '--desired', path, '--state-dir', dir, ...extraArgs];
+  const child = lab.spawn(argv, host);
   return new LabAgent(host, child);
 }
 
