@@ -175,7 +175,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   await reloading;
   const stopped = engine.stop(); // first: the resignations leave before anything is logged
-  const stopping2 = Promise.all([
+  const loopsStopped = Promise.all([
     controlPlane?.client.stop(),
     ipvs?.reconciler.stop(),
     health.stop(),
@@ -187,7 +187,7 @@ async function shutdown(signal: string): Promise<void> {
     { event: 'stats', drops: Object.fromEntries(engine.drops) },
     'VRRP packets dropped, by reason',
   );
-  await stopping2;
+  await loopsStopped;
   await controlPlane?.reporter.stop();
   ipvs?.client.close();
   await Promise.all([guard?.close(), watcher.close()]);

@@ -6,6 +6,7 @@
  * waits for a newer revision instead of fetching the same bad one in a loop. While the control
  * plane is unreachable nothing is reported as changed: the director keeps what it runs.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DesiredState } from '../../contract/desired-state.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../core/runtime/backoff.js';
 import { checkDocumentText } from './document-check.js';
@@ -67,7 +68,8 @@ export class ConfigClient {
           this.options.backoff ?? DEFAULT_BACKOFF,
         );
         this.events.onError(error as Error, delayMs);
-        await sleep(delayMs, this.abort.signal);
+        // Stop ends the wait early (the abort rejects; the loop then sees it and returns).
+        await sleep(delayMs, undefined, { signal: this.abort.signal }).catch(() => undefined);
       }
     }
   }
@@ -102,16 +104,4 @@ export class ConfigClient {
 function revisionOf(etag: string | undefined): number | undefined {
   const match = /^(?:W\/)?"(\d+)"$/.exec(etag ?? '');
   return match?.[1] === undefined ? undefined : Number(match[1]);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -7,11 +7,12 @@
  * The set of services fleetlb owns is kept on disk (`owned.json`), so after a restart the agent
  * still removes what it installed and never what another tool did.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DesiredService, IpvsTable } from '../core/ipvs/model.js';
 import { plan, type IpvsPlan } from '../core/ipvs/plan.js';
 import type { ApplyOutcome, IpvsClient } from '../linux/ipvs/ipvs-client.js';
+import { writeFileAtomic } from './atomic-file.js';
 
 export interface ReconcilerOptions {
   stateDir: string;
@@ -145,8 +146,6 @@ export class IpvsReconciler {
     const same = owned.size === this.owned.size && [...owned].every((k) => this.owned.has(k));
     this.owned = new Set(owned);
     if (same) return;
-    const temporary = `${this.ownedPath}.tmp`;
-    await writeFile(temporary, `${JSON.stringify([...owned].sort())}\n`);
-    await rename(temporary, this.ownedPath);
+    await writeFileAtomic(this.ownedPath, `${JSON.stringify([...owned].sort())}\n`);
   }
 }

@@ -14,8 +14,11 @@
  * only expires when a takeover is due.
  */
 
-/** The kernel's poll slack for a normal (nice 0) task: 1/1000 of the timeout (fs/select.c). */
-const POLL_SLACK_FRACTION = 0.002; // twice the kernel's 0.1%, for a niced agent (0.5%) partly
+/**
+ * How early, as a fraction of the sleep, the first stage ends: twice the kernel's poll slack for a
+ * nice-0 task (1/1000 of the timeout, fs/select.c), as a margin.
+ */
+const POLL_SLACK_FRACTION = 0.002;
 /** How long before the deadline the last sleep ends; libuv's rounding is below 1 ms. */
 const SPIN_MS = 1.5;
 

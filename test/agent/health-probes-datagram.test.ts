@@ -6,23 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { HealthCheck } from '../../contract/health-check.js';
-import type { HealthCheckInput } from '../../contract/health-check.js';
-import type { ProbeResult } from '../../agent/core/health/result.js';
-import { runProbe } from '../../agent/health/probe.js';
+import { assertFails, HOST, probe } from '../support/health-probe.js';
 
-const HOST = '127.0.0.1';
 const closers: (() => void)[] = [];
 after(() => closers.forEach((c) => c()));
-
-function probe(input: HealthCheckInput, port: number, timeoutMs = 500): Promise<ProbeResult> {
-  return runProbe(HealthCheck.parse(input), { address: HOST, port }, { timeoutMs });
-}
-
-function assertFails(r: ProbeResult, reason: string): void {
-  assert.equal(r.ok, false, `expected failure ${reason}`);
-  if (!r.ok) assert.equal(r.reason, reason, r.detail);
-}
 
 async function udpServer(onMessage: (msg: Buffer, reply: (b: Uint8Array) => void) => void) {
   const sock = createSocket('udp4');

@@ -9,23 +9,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HealthCheck } from '../../contract/health-check.js';
 import type { HealthCheckInput } from '../../contract/health-check.js';
-import type { ProbeResult } from '../../agent/core/health/result.js';
-import { runProbe } from '../../agent/health/probe.js';
+import { assertFails, probe } from '../support/health-probe.js';
 
-const HOST = '127.0.0.1';
 const closers: (() => void)[] = [];
 after(() => closers.forEach((c) => c()));
 
-function probe(input: HealthCheckInput, port: number, timeoutMs = 500): Promise<ProbeResult> {
-  return runProbe(HealthCheck.parse(input), { address: HOST, port }, { timeoutMs });
-}
-
-function assertFails(r: ProbeResult, reason: string): void {
-  assert.equal(r.ok, false, `expected failure ${reason}`);
-  if (!r.ok) assert.equal(r.reason, reason, r.detail);
-}
 const dir = mkdtempSync(join(tmpdir(), 'fleetlb-health-script-'));
 closers.push(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -17,13 +17,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { HealthCheck } from '../../contract/health-check.js';
-import type { HealthCheckInput } from '../../contract/health-check.js';
-import type { ProbeResult } from '../../agent/core/health/result.js';
 import { runProbe } from '../../agent/health/probe.js';
+import { assertFails, HOST, probe } from '../support/health-probe.js';
 import { probeHttp } from '../../agent/health/http.js';
 import { prerequisite } from '../support/tier.js';
 
-const HOST = '127.0.0.1';
 const BODY = 'hello fleetlb\n';
 const BODY_MD5 = createHash('md5').update(BODY).digest('hex');
 const dir = mkdtempSync(join(tmpdir(), 'fleetlb-health-'));
@@ -47,15 +45,6 @@ async function closedPort(): Promise<number> {
   const port = portOf(s);
   await new Promise<void>((r) => s.close(() => r()));
   return port;
-}
-
-function probe(input: HealthCheckInput, port: number, timeoutMs = 500): Promise<ProbeResult> {
-  return runProbe(HealthCheck.parse(input), { address: HOST, port }, { timeoutMs });
-}
-
-function assertFails(r: ProbeResult, reason: string): void {
-  assert.equal(r.ok, false, `expected failure ${reason}`);
-  if (!r.ok) assert.equal(r.reason, reason, r.detail);
 }
 
 function handler(req: IncomingMessage, res: ServerResponse) {

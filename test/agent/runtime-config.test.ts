@@ -5,7 +5,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,11 @@ import { LastKnownGood } from '../../agent/runtime/last-known-good.js';
 import { ConfigClient, type ConfigClientEvents } from '../../agent/runtime/config-client.js';
 import type { DesiredState } from '../../contract/desired-state.js';
 import type { TestControlPlane } from '../support/control-plane.js';
-import { serveTestControlPlane, type ServedControlPlane } from '../support/control-plane-http.js';
+import {
+  serveFake,
+  serveTestControlPlane,
+  type ServedControlPlane,
+} from '../support/control-plane-http.js';
 import { SITE } from '../support/fleet.js';
 
 const DOCUMENT = JSON.parse(
@@ -135,13 +138,13 @@ describe('ConfigClient against a control plane over HTTP', () => {
 });
 
 describe('ConfigClient against a fake control plane', () => {
-  let server: Server;
+  let fake: Awaited<ReturnType<typeof serveFake>>;
   let url = '';
   const requests: (string | undefined)[] = [];
   let body = '{"apiVersion":"fleetlb/v1","kind":"DirectorConfig","revision":"seven"}';
 
   before(async () => {
-    server = createServer((req, res) => {
+    fake = await serveFake((req, res) => {
       requests.push(req.headers['if-none-match']);
       if (req.headers['if-none-match'] === '"7"') {
         setTimeout(() => res.writeHead(304, { etag: '"7"' }).end(), 100);
@@ -149,14 +152,9 @@ describe('ConfigClient against a fake control plane', () => {
       }
       res.writeHead(200, { etag: '"7"', 'content-type': 'application/json' }).end(body);
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const address = server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    url = fake.url;
   });
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
+  after(() => fake.close());
 
   test('a malformed document is refused once; the next polls wait on its ETag', async () => {
     const { seen, events, until } = recorder();

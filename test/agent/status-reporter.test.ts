@@ -5,10 +5,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { StatusReporter } from '../../agent/runtime/status-reporter.js';
 import type { TestControlPlane } from '../support/control-plane.js';
-import { serveTestControlPlane, type ServedControlPlane } from '../support/control-plane-http.js';
+import {
+  serveFake,
+  serveTestControlPlane,
+  type ServedControlPlane,
+} from '../support/control-plane-http.js';
 import { SITE } from '../support/fleet.js';
 
 const agent = { version: '0.1.0', startedAt: new Date().toISOString(), ipvsAvailable: false };
@@ -62,13 +65,13 @@ describe('StatusReporter against a control plane over HTTP', () => {
 });
 
 describe('StatusReporter against a failing control plane', () => {
-  let server: Server;
+  let fake: Awaited<ReturnType<typeof serveFake>>;
   let url = '';
   const bodies: { transitions: unknown[] }[] = [];
   let failuresLeft = 2;
 
   before(async () => {
-    server = createServer((req, res) => {
+    fake = await serveFake((req, res) => {
       let text = '';
       req.on('data', (chunk: Buffer) => (text += chunk.toString()));
       req.on('end', () => {
@@ -77,14 +80,9 @@ describe('StatusReporter against a failing control plane', () => {
         else res.writeHead(204).end();
       });
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const address = server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    url = fake.url;
   });
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
+  after(() => fake.close());
 
   test('retries with backoff and keeps the transitions until a report is accepted', async () => {
     const retries: number[] = [];

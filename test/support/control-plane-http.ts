@@ -1,4 +1,6 @@
-/** @module A control plane on PGlite with the site of fleet.ts, listening on 127.0.0.1 for tests that talk HTTP to it (the agent's clients). */
+/** @module Control planes on 127.0.0.1 for tests of the agent's HTTP clients: a real one on PGlite with the site of fleet.ts, or a stand-in answering as a test wants. */
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { startTestControlPlane, type TestControlPlane } from './control-plane.js';
 import { seedSite } from './fleet.js';
@@ -30,6 +32,22 @@ export async function serveTestControlPlane(): Promise<ServedControlPlane> {
       (server as unknown as { closeAllConnections(): void }).closeAllConnections();
       await new Promise((r) => server.close(r));
       await stop();
+    },
+  };
+}
+
+/** A stand-in control plane on 127.0.0.1 answering with `handler` (errors, bad documents). */
+export async function serveFake(
+  handler: RequestListener,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
     },
   };
 }
