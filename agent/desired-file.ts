@@ -3,7 +3,7 @@
  * as every other document (runtime/document-check.ts).
  */
 import { readFile } from 'node:fs/promises';
-import { checkDocumentText, type DocumentCheck } from './runtime/document-check.js';
+import { checkDocumentText, refused, type DocumentCheck } from './runtime/document-check.js';
 
 export type DesiredFileResult = DocumentCheck;
 
@@ -12,7 +12,7 @@ export async function readDesiredFile(path: string): Promise<DesiredFileResult> 
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    return { ok: false, problems: [`${path}: ${(error as Error).message}`] };
+    return refused(path, [{ path: '', message: (error as Error).message }]);
   }
   return checkDocumentText(text, path);
 }

@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DesiredState } from '../../contract/desired-state.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../core/runtime/backoff.js';
-import { checkDocumentText } from './document-check.js';
+import { checkDocumentText, type DocumentCheck } from './document-check.js';
 
 export interface ConfigClientOptions {
   /** The control plane's base URL, e.g. `https://fleetlb.example:8080`. */
@@ -26,7 +26,7 @@ export interface ConfigClientEvents {
   /** A document passed the checks; the next poll starts when the returned promise settles. */
   onDocument(document: DesiredState): void | Promise<void>;
   /** A document was refused; the last good one stays in force. */
-  onRejected(revision: number | undefined, problems: string[]): void;
+  onRejected(revision: number | undefined, refusal: DocumentCheck & { ok: false }): void;
   /** A poll failed; the next try is in `retryInMs`. */
   onError(error: Error, retryInMs: number): void;
 }
@@ -92,7 +92,7 @@ export class ConfigClient {
     const checked = checkDocumentText(text, url.pathname);
     if (!checked.ok) {
       this.etag = etag;
-      this.events.onRejected(revisionOf(etag), checked.problems);
+      this.events.onRejected(revisionOf(etag), checked);
       return;
     }
     this.etag = etag ?? `"${checked.document.revision}"`;

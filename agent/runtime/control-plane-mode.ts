@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { AgentStatusInput } from '../../contract/agent-status.js';
 import type { DesiredState } from '../../contract/desired-state.js';
 import { ConfigClient } from './config-client.js';
+import type { DocumentCheck, Reason } from './document-check.js';
 import type { DirectorAgent } from './director-agent.js';
 import type { LastKnownGood } from './last-known-good.js';
 import { StatusReporter } from './status-reporter.js';
@@ -37,14 +38,15 @@ export async function runControlPlaneMode(
         logger.warn({ error: error.message, retryInMs }, 'status report failed'),
     },
   );
-  const reject = (revision: number | undefined, problems: string[]) => {
+  const reject = (revision: number | undefined, refusal: DocumentCheck & { ok: false }) => {
+    const { problems } = refusal;
     logger.error({ revision, problems }, 'document refused; keeping the one in force');
-    if (revision !== undefined) rejected = { revision, reasons: problems.map(reason) };
+    if (revision !== undefined) rejected = { revision, reasons: refusal.reasons.map(bounded) };
     reporter.reportSoon();
   };
   const apply = async (document: DesiredState, source: string) => {
     const result = await agent.apply(document);
-    if (!result.ok) return reject(document.revision, result.problems);
+    if (!result.ok) return reject(document.revision, result);
     rejected = undefined;
     logger.info({ revision: document.revision, source }, 'document applied');
     reporter.reportSoon();
@@ -66,10 +68,7 @@ export async function runControlPlaneMode(
   return { client, reporter };
 }
 
-/** "path: message" → the status report's {path, message}. */
-function reason(problem: string): { path: string; message: string } {
-  const at = problem.lastIndexOf(': ');
-  return at < 0
-    ? { path: '', message: problem.slice(0, 1024) }
-    : { path: problem.slice(0, at).slice(0, 512), message: problem.slice(at + 2).slice(0, 1024) };
+/** A reason within the status report's bounds (512 and 1024 characters). */
+function bounded({ path, message }: Reason): Reason {
+  return { path: path.slice(0, 512), message: message.slice(0, 1024) };
 }

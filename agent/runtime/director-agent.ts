@@ -12,9 +12,10 @@ import type { DesiredService, IpvsTable } from '../core/ipvs/model.js';
 import type { DirectorVirtualServer } from '../../contract/virtual-server.js';
 import type { VrrpEngine } from '../vrrp/engine.js';
 import type { IpvsReconciler } from './ipvs-reconciler.js';
+import { refused, type DocumentCheck } from './document-check.js';
 import type { LastKnownGood } from './last-known-good.js';
 
-export type ApplyResult = { ok: true } | { ok: false; problems: string[] };
+export type ApplyResult = { ok: true } | (DocumentCheck & { ok: false });
 
 /** The health checks, as the agent needs them (agent/health/runner.ts). */
 export interface HealthSource {
@@ -40,10 +41,8 @@ export class DirectorAgent {
 
   async apply(document: DesiredState): Promise<ApplyResult> {
     if (document.virtualServers.length > 0 && this.reconciler === undefined) {
-      return {
-        ok: false,
-        problems: ['virtualServers: this director has no IPVS (load the ip_vs module)'],
-      };
+      const message = 'this director has no IPVS (load the ip_vs module)';
+      return refused(`revision ${document.revision}`, [{ path: 'virtualServers', message }]);
     }
     await this.engine.update(document.vrrpInstances);
     this.health?.update(document.virtualServers);

@@ -6,16 +6,32 @@
 import { DesiredState } from '../../contract/desired-state.js';
 import { formatPath, validateDesiredState } from '../../contract/validate.js';
 
-export type DocumentCheck =
-  { ok: true; document: DesiredState } | { ok: false; problems: string[] };
+/** Where in the document, and what: what a status report's `rejected.reasons` carries. */
+export interface Reason {
+  path: string;
+  message: string;
+}
 
-/** Checks a document given as JSON text; `source` prefixes every problem (a path or a URL). */
+export type DocumentCheck =
+  | { ok: true; document: DesiredState }
+  /** `problems` renders `reasons` as `source: path: message` lines for logs and the CLI. */
+  | { ok: false; reasons: Reason[]; problems: string[] };
+
+/** A failed check from its reasons; `source` (a file or a URL) prefixes each problem line. */
+export function refused(source: string, reasons: Reason[]): DocumentCheck & { ok: false } {
+  const problems = reasons.map((r) =>
+    r.path === '' ? `${source}: ${r.message}` : `${source}: ${r.path}: ${r.message}`,
+  );
+  return { ok: false, reasons, problems };
+}
+
+/** Checks a document given as JSON text. */
 export function checkDocumentText(text: string, source: string): DocumentCheck {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, problems: [`${source}: ${(error as Error).message}`] };
+    return refused(source, [{ path: '', message: (error as Error).message }]);
   }
   return checkDocument(json, source);
 }
@@ -24,17 +40,20 @@ export function checkDocumentText(text: string, source: string): DocumentCheck {
 export function checkDocument(json: unknown, source: string): DocumentCheck {
   const parsed = DesiredState.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${source}: ${formatPath(i.path.filter((p) => typeof p !== 'symbol'))}: ${i.message}`,
+    return refused(
+      source,
+      parsed.error.issues.map((i) => ({
+        path: formatPath(i.path.filter((p) => typeof p !== 'symbol')),
+        message: i.message,
+      })),
     );
-    return { ok: false, problems };
   }
   const issues = validateDesiredState(parsed.data);
   if (issues.length > 0) {
-    return {
-      ok: false,
-      problems: issues.map((i) => `${source}: ${formatPath(i.path)}: ${i.message}`),
-    };
+    return refused(
+      source,
+      issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    );
   }
   return { ok: true, document: parsed.data };
 }

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DesiredState } from '../../contract/desired-state.js';
 import { writeFileAtomic } from './atomic-file.js';
-import { checkDocumentText, type DocumentCheck } from './document-check.js';
+import { checkDocumentText, refused, type DocumentCheck } from './document-check.js';
 
 const FILE_NAME = 'last-known-good.json';
 
@@ -32,7 +32,7 @@ export class LastKnownGood {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      return { ok: false, problems: [`${this.path}: ${(error as Error).message}`] };
+      return refused(this.path, [{ path: '', message: (error as Error).message }]);
     }
     return checkDocumentText(text, this.path);
   }
