@@ -1,21 +1,28 @@
 /**
  * @module The agent's configuration: command-line flags over environment variables over
  * defaults, parsed in this one place. Returns a typed config or an error; never exits.
- * Modes: a document from a file (`--desired`) or from the control plane (`--control-plane`).
+ * Modes: a document from a file (`--desired`), from a keepalived.conf (`--keepalived-conf`) or
+ * from the control plane (`--control-plane`).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
-export const USAGE = `Usage: fleetlb-agent --desired FILE.json [options]
-       fleetlb-agent --control-plane URL --token-file FILE [options]
+export const USAGE = `Usage: fleetlb-agent --control-plane URL --token-file FILE [options]
+       fleetlb-agent --desired FILE.json [options]
+       fleetlb-agent --keepalived-conf FILE [--site NAME] [options]
 
-Runs this director: its VRRP instances and its IPVS virtual servers, from a desired-state
-document, until SIGTERM or SIGINT, which resign mastership cleanly (IPVS entries stay, so a
-restart drops no connection).
+Runs this director: its VRRP instances, health checks and IPVS virtual servers, from a
+desired-state document, until SIGTERM or SIGINT, which resign mastership cleanly (priority-0
+advert, VIPs removed; IPVS entries stay unless --ipvs-on-exit remove, so a restart drops no
+connection).
 
   --desired FILE       run from a file (the JSON GET /v1/agent/config serves) [FLEETLB_DESIRED];
                        SIGHUP re-reads it: instances whose spec did not change run on untouched
+  --keepalived-conf FILE  run from an existing keepalived.conf (includes followed)
+                       [FLEETLB_KEEPALIVED_CONF]; what fleetlb cannot express is a warning with
+                       file:line, errors name file:line:column; SIGHUP re-reads it
+  --site NAME          the site a keepalived.conf's director belongs to (default standalone)
   --control-plane URL  long-poll the control plane for this director's document
                        [FLEETLB_CONTROL_PLANE]; each accepted document is kept in the state
                        directory, and the agent starts from it when the control plane is down
@@ -25,6 +32,11 @@ restart drops no connection).
   --metrics-listen ADDR  serve /metrics, /healthz and /readyz on HOST:PORT
                        [FLEETLB_METRICS_LISTEN] (default: not served)
   --check-config       validate the document, print the problems, and exit (0 = valid)
+  --dry-run            print what the agent would do to this kernel (IPVS operations, VRRP
+                       instances) and exit, changing nothing
+  --ipvs-on-exit keep|remove  on SIGTERM leave the IPVS services fleetlb installed (keep,
+                       the default: connections survive a restart) or remove them
+                       [FLEETLB_IPVS_ON_EXIT]
   --no-guard           do not start the crash guard (which resigns for the agent if it dies)
   --log-level LEVEL    trace|debug|info|warn|error [FLEETLB_LOG_LEVEL] (default info)
   -h, --help           show this help
@@ -36,6 +48,8 @@ refused there (with --desired, the agent exits 1).
 const Config = z
   .object({
     desiredPath: z.string().min(1).optional(),
+    keepalivedConfPath: z.string().min(1).optional(),
+    site: z.string().regex(/^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/, 'must be a name'),
     controlPlaneUrl: z.url().optional(),
     tokenFile: z.string().min(1).optional(),
     stateDir: z.string().min(1),
@@ -44,12 +58,17 @@ const Config = z
       .regex(/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/, 'HOST:PORT or [V6]:PORT')
       .optional(),
     checkConfig: z.boolean(),
+    dryRun: z.boolean(),
+    ipvsOnExit: z.enum(['keep', 'remove']),
     guard: z.boolean(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   })
-  .refine((c) => (c.desiredPath === undefined) !== (c.controlPlaneUrl === undefined), {
-    message: 'give either --desired FILE or --control-plane URL',
-  })
+  .refine(
+    (c) =>
+      [c.desiredPath, c.keepalivedConfPath, c.controlPlaneUrl].filter((v) => v !== undefined)
+        .length === 1,
+    { message: 'give one of --control-plane URL, --desired FILE or --keepalived-conf FILE' },
+  )
   .refine((c) => c.controlPlaneUrl === undefined || c.tokenFile !== undefined, {
     message: '--control-plane needs --token-file',
   });
@@ -68,11 +87,15 @@ export function parseAgentConfig(
       args: argv,
       options: {
         desired: { type: 'string' },
+        'keepalived-conf': { type: 'string' },
+        site: { type: 'string' },
         'control-plane': { type: 'string' },
         'token-file': { type: 'string' },
         'state-dir': { type: 'string' },
         'metrics-listen': { type: 'string' },
         'check-config': { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        'ipvs-on-exit': { type: 'string' },
         'no-guard': { type: 'boolean' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -83,15 +106,20 @@ export function parseAgentConfig(
   }
   if (values.help) return { help: true };
   const desired = values.desired ?? env.FLEETLB_DESIRED;
+  const keepalivedConf = values['keepalived-conf'] ?? env.FLEETLB_KEEPALIVED_CONF;
   const controlPlane = values['control-plane'] ?? env.FLEETLB_CONTROL_PLANE;
   const tokenFile = values['token-file'] ?? env.FLEETLB_TOKEN_FILE;
   const parsed = Config.safeParse({
     ...(desired === undefined ? {} : { desiredPath: resolve(desired) }),
+    ...(keepalivedConf === undefined ? {} : { keepalivedConfPath: resolve(keepalivedConf) }),
+    site: values.site ?? 'standalone',
     ...(controlPlane === undefined ? {} : { controlPlaneUrl: controlPlane }),
     ...(tokenFile === undefined ? {} : { tokenFile: resolve(tokenFile) }),
     stateDir: resolve(values['state-dir'] ?? env.FLEETLB_STATE_DIR ?? '/var/lib/fleetlb'),
     ...metricsListenOf(values['metrics-listen'] ?? env.FLEETLB_METRICS_LISTEN),
     checkConfig: values['check-config'] ?? false,
+    dryRun: values['dry-run'] ?? false,
+    ipvsOnExit: values['ipvs-on-exit'] ?? env.FLEETLB_IPVS_ON_EXIT ?? 'keep',
     guard: !(values['no-guard'] ?? false),
     logLevel: values['log-level'] ?? env.FLEETLB_LOG_LEVEL ?? 'info',
   });

@@ -16,6 +16,8 @@ export interface ProbeOptions {
   timeoutMs: number;
   /** Aborting resolves the probe as failed (`error`, "aborted") and releases its socket/process. */
   signal?: AbortSignal | undefined;
+  /** Told when the deadline was extended because the agent itself was stalled (deadline.ts). */
+  onStall?: ((lateMs: number, extendedMs: number) => void) | undefined;
 }
 
 const TLS_CODES = new Set([

@@ -64,6 +64,8 @@ export class HealthRunner {
     Pick<HealthRunnerOptions, 'onResult'>;
   #entries = new Map<string, Entry>();
   #byServer = new Map<string, Entry[]>();
+  /** Virtual server → its real servers' keys in #byServer (healthOf is per virtual server). */
+  #serversOf = new Map<string, string[]>();
   #servers = new Map<string, ServerHealth>();
   #queue = new DueQueue();
   #running = 0;
@@ -104,10 +106,16 @@ export class HealthRunner {
       if (e.running && !next.has(e.check.key)) this.#running--;
     this.#entries = next;
     this.#byServer = new Map();
+    this.#serversOf = new Map();
     for (const e of next.values()) {
-      const list = this.#byServer.get(e.check.serverKey) ?? [];
-      list.push(e);
-      this.#byServer.set(e.check.serverKey, list);
+      const list = this.#byServer.get(e.check.serverKey);
+      if (list !== undefined) list.push(e);
+      else {
+        this.#byServer.set(e.check.serverKey, [e]);
+        const keys = this.#serversOf.get(e.check.virtualServer) ?? [];
+        keys.push(e.check.serverKey);
+        this.#serversOf.set(e.check.virtualServer, keys);
+      }
     }
     for (const key of [...this.#servers.keys()])
       if (!this.#byServer.has(key)) this.#servers.delete(key);
@@ -143,11 +151,10 @@ export class HealthRunner {
   /** Health by real-server name for core/health/decide.ts. */
   healthOf(virtualServer: string): Map<string, RealServerHealth> {
     const out = new Map<string, RealServerHealth>();
-    for (const [key, list] of this.#byServer) {
+    for (const key of this.#serversOf.get(virtualServer) ?? []) {
       const h = this.#servers.get(key);
-      const first = list[0];
-      if (h === undefined || first === undefined || first.check.virtualServer !== virtualServer)
-        continue;
+      const first = this.#byServer.get(key)?.[0];
+      if (h === undefined || first === undefined) continue;
       out.set(first.check.realServer, { up: h.up, weightOverride: h.weightOverride });
     }
     return out;

@@ -1,9 +1,11 @@
 /**
  * @module A once-only settler for probes: resolves one ProbeResult, runs the cleanup exactly once,
- * and wires the deadline timer and the abort signal, so that no probe path can throw or leak.
+ * and wires the deadline (deadline.ts: only time the agent could run counts) and the abort signal,
+ * so that no probe path can throw or leak.
  */
 import { fail } from '../core/health/result.js';
 import type { ProbeResult } from '../core/health/result.js';
+import { startDeadline } from './deadline.js';
 import type { ProbeOptions } from './probe-types.js';
 
 export interface Settler {
@@ -27,11 +29,13 @@ export function settler(
   let resolve!: (r: ProbeResult) => void;
   const promise = new Promise<ProbeResult>((r) => (resolve = r));
   const onAbort = (): void => settle(fail('error', 'aborted'));
-  const timer = setTimeout(() => settle(onTimeout()), opts.timeoutMs);
+  const cancelDeadline = startDeadline(opts.timeoutMs, () => settle(onTimeout()), {
+    onStall: opts.onStall,
+  });
   function settle(result: ProbeResult): void {
     if (done) return;
     done = true;
-    clearTimeout(timer);
+    cancelDeadline();
     opts.signal?.removeEventListener('abort', onAbort);
     try {
       cleanup();

@@ -29,6 +29,8 @@ export interface ConfigClientEvents {
   onRejected(revision: number | undefined, refusal: DocumentCheck & { ok: false }): void;
   /** A poll failed; the next try is in `retryInMs`. */
   onError(error: Error, retryInMs: number): void;
+  /** A poll succeeded (a document, a refusal or "not modified"): the agent is in sync. */
+  onSynced?(): void;
 }
 
 export class ConfigClient {
@@ -84,10 +86,11 @@ export class ConfigClient {
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(waitS * 1000 + 10_000)]);
     const response = await fetch(url, { headers, signal });
     const text = await response.text();
-    if (response.status === 304) return;
+    if (response.status === 304) return this.events.onSynced?.();
     if (response.status !== 200) {
       throw new Error(`GET ${url.pathname}: HTTP ${response.status} ${text.slice(0, 200)}`);
     }
+    this.events.onSynced?.();
     const etag = response.headers.get('etag') ?? undefined;
     const checked = checkDocumentText(text, url.pathname);
     if (!checked.ok) {
@@ -98,6 +101,20 @@ export class ConfigClient {
     this.etag = etag ?? `"${checked.document.revision}"`;
     await this.events.onDocument(checked.document);
   }
+}
+
+/** One `GET /v1/agent/config` without waiting (`--dry-run`, `--check-config`): the document, checked. */
+export async function fetchConfigOnce(options: ConfigClientOptions): Promise<DocumentCheck> {
+  const url = new URL('/v1/agent/config', options.url);
+  const response = await fetch(url, {
+    headers: { authorization: `Bearer ${options.token}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`GET ${url.pathname}: HTTP ${response.status} ${text.slice(0, 200)}`);
+  }
+  return checkDocumentText(text, url.href);
 }
 
 /** The revision in an ETag such as `"42"` or `W/"42"`. */

@@ -20,8 +20,12 @@ export interface ControlPlaneModeDeps {
   agent: DirectorAgent;
   lastKnownGood: LastKnownGood;
   logger: Logger;
+  /** Sync and refusal counts (agent/metrics/config-metrics.ts). */
+  onSynced?(): void;
+  onRefused?(): void;
+  onPollFailed?(): void;
   /** The status snapshot without transitions and rejections. */
-  snapshot(): Omit<AgentStatusInput, 'transitions' | 'rejected'>;
+  snapshot(): Promise<Omit<AgentStatusInput, 'transitions' | 'rejected'>>;
 }
 
 export async function runControlPlaneMode(
@@ -33,13 +37,14 @@ export async function runControlPlaneMode(
   const reporter = new StatusReporter(
     { url: deps.url, token },
     {
-      snapshot: () => ({ ...deps.snapshot(), ...(rejected ? { rejected } : {}) }),
+      snapshot: async () => ({ ...(await deps.snapshot()), ...(rejected ? { rejected } : {}) }),
       onError: (error, retryInMs) =>
         logger.warn({ error: error.message, retryInMs }, 'status report failed'),
     },
   );
   const reject = (revision: number | undefined, refusal: DocumentCheck & { ok: false }) => {
     const { problems } = refusal;
+    deps.onRefused?.();
     logger.error({ revision, problems }, 'document refused; keeping the one in force');
     if (revision !== undefined) rejected = { revision, reasons: refusal.reasons.map(bounded) };
     reporter.reportSoon();
@@ -59,8 +64,11 @@ export async function runControlPlaneMode(
     {
       onDocument: (document) => apply(document, 'control-plane'),
       onRejected: reject,
-      onError: (error, retryInMs) =>
-        logger.warn({ error: error.message, retryInMs }, 'control plane unreachable'),
+      onError: (error, retryInMs) => {
+        deps.onPollFailed?.();
+        logger.warn({ error: error.message, retryInMs }, 'control plane unreachable');
+      },
+      ...(deps.onSynced ? { onSynced: deps.onSynced } : {}),
     },
   );
   client.start(agent.applied?.revision);

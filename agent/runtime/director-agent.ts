@@ -6,7 +6,11 @@
  * reason (the agent still runs VRRP); everything else the contract accepted is applied.
  */
 import type { DesiredState } from '../../contract/desired-state.js';
-import { decideVirtualServer, type RealServerHealth } from '../core/health/decide.js';
+import {
+  decideVirtualServer,
+  type Decision,
+  type RealServerHealth,
+} from '../core/health/decide.js';
 import { serviceOfVirtualServer } from '../core/ipvs/from-document.js';
 import type { DesiredService, IpvsTable } from '../core/ipvs/model.js';
 import type { DirectorVirtualServer } from '../../contract/virtual-server.js';
@@ -30,7 +34,7 @@ export class DirectorAgent {
   private readonly quorum = new Map<string, boolean>();
 
   constructor(
-    private readonly engine: Pick<VrrpEngine, 'update'>,
+    private readonly engine: Pick<VrrpEngine, 'update' | 'virtualServerChanged'>,
     /** Absent when the kernel has no IPVS. */
     private readonly reconciler: Pick<IpvsReconciler, 'setDesired'> | undefined,
     private readonly lastKnownGood: Pick<LastKnownGood, 'save'> | undefined,
@@ -44,11 +48,13 @@ export class DirectorAgent {
       const message = 'this director has no IPVS (load the ip_vs module)';
       return refused(`revision ${document.revision}`, [{ path: 'virtualServers', message }]);
     }
-    await this.engine.update(document.vrrpInstances);
+    // The IPVS table first: it does not depend on VRRP, and a weight change or a drain should
+    // not wait for the VRRP update's netlink dumps.
     this.health?.update(document.virtualServers);
     this.applied = document;
     this.onApplied?.(document);
     this.healthChanged();
+    await this.engine.update(document.vrrpInstances);
     await this.lastKnownGood?.save(document);
     return { ok: true };
   }
@@ -58,14 +64,38 @@ export class DirectorAgent {
     if (this.applied && this.reconciler) this.reconciler.setDesired(this.table(this.applied));
   }
 
-  /** Each virtual server's destinations as health, admin state and quorum decide them. */
+  /** Also tells the VRRP engine each virtual server's health (tracked virtual-server checks). */
   private table(document: DesiredState): IpvsTable<DesiredService> {
-    const services = document.virtualServers.map((vs) => {
-      const health = this.health?.healthOf(vs.name) ?? new Map<string, RealServerHealth>();
-      const decision = decideVirtualServer(vs, health, this.quorum.get(vs.name) ?? true);
-      this.quorum.set(vs.name, decision.quorumUp);
-      return { ...serviceOfVirtualServer(vs), destinations: decision.destinations };
-    });
-    return { services };
+    return desiredTable(
+      document,
+      (vs) => this.health?.healthOf(vs),
+      this.quorum,
+      (vs, d) =>
+        this.engine.virtualServerChanged(vs, {
+          allDown: d.healthyServers === 0,
+          belowQuorum: !d.quorumUp,
+        }),
+    );
   }
+}
+
+/**
+ * Each virtual server's destinations as health, admin state and quorum decide them; `quorum`
+ * remembers each virtual server's last decision (hysteresis) and is updated. A real server
+ * without known health counts as up (keepalived's start).
+ */
+export function desiredTable(
+  document: DesiredState,
+  healthOf: (virtualServer: string) => ReadonlyMap<string, RealServerHealth> | undefined,
+  quorum: Map<string, boolean> = new Map(),
+  onDecision?: (virtualServer: string, decision: Decision) => void,
+): IpvsTable<DesiredService> {
+  const services = document.virtualServers.map((vs) => {
+    const health = healthOf(vs.name) ?? new Map<string, RealServerHealth>();
+    const decision = decideVirtualServer(vs, health, quorum.get(vs.name) ?? true);
+    quorum.set(vs.name, decision.quorumUp);
+    onDecision?.(vs.name, decision);
+    return { ...serviceOfVirtualServer(vs), destinations: decision.destinations };
+  });
+  return { services };
 }

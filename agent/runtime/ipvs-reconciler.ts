@@ -79,10 +79,7 @@ export class IpvsReconciler {
       this.again = true;
       return;
     }
-    const waitMs = Math.max(
-      0,
-      this.lastRoundAt + (this.options.minIntervalMs ?? 1000) - this.now(),
-    );
+    const waitMs = Math.max(0, this.lastRoundAt + (this.options.minIntervalMs ?? 100) - this.now());
     this.schedule(waitMs);
   }
 
@@ -111,6 +108,39 @@ export class IpvsReconciler {
     }, delayMs);
   }
 
+  /** What a round would do to the kernel now for `table`, without doing it (`--dry-run`). */
+  async preview(table: IpvsTable<DesiredService>): Promise<IpvsPlan> {
+    const listing = await this.client.list({ stats: false });
+    return plan(listing, table, this.planOptions(this.now()));
+  }
+
+  /**
+   * Removes every service fleetlb owns (`--ipvs-on-exit remove`), at once and undrained; what
+   * other tools installed stays. Call after `stop`.
+   */
+  async removeOwned(): Promise<ApplyOutcome> {
+    const listing = await this.client.list({ stats: false });
+    const result = plan(
+      listing,
+      { services: [] },
+      { ...this.planOptions(this.now()), drain: false, maxDestructive: Infinity },
+    );
+    const outcome = await this.client.applyAll(result.ops);
+    await this.saveOwned(result.owned);
+    return outcome;
+  }
+
+  private planOptions(now: number) {
+    return {
+      owned: this.owned,
+      adopt: this.options.adopt ?? false,
+      drain: this.options.drain ?? false,
+      now,
+      drainingSince: this.drainingSince,
+      maxDestructive: this.options.maxDestructive ?? Infinity,
+    };
+  }
+
   private async round(): Promise<void> {
     const desired = this.desired;
     if (desired === undefined) return;
@@ -118,14 +148,7 @@ export class IpvsReconciler {
     this.lastRoundAt = startedAt;
     try {
       const listing = await this.client.list({ stats: false });
-      const result = plan(listing, desired, {
-        owned: this.owned,
-        adopt: this.options.adopt ?? false,
-        drain: this.options.drain ?? false,
-        now: startedAt,
-        drainingSince: this.drainingSince,
-        maxDestructive: this.options.maxDestructive ?? Infinity,
-      });
+      const result = plan(listing, desired, this.planOptions(startedAt));
       const outcome = await this.client.applyAll(result.ops);
       this.drainingSince = result.drainingSince;
       await this.saveOwned(result.owned);

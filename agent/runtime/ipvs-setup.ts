@@ -5,14 +5,24 @@
 import type { Logger } from 'pino';
 import { NetlinkIpvsClient } from '../linux/ipvs/netlink-ipvs-client.js';
 import { IpvsUnavailableError } from '../linux/ipvs/ipvs-error.js';
-import { IpvsReconciler } from './ipvs-reconciler.js';
+import { IpvsReconciler, type RoundReport } from './ipvs-reconciler.js';
 
 export interface IpvsSide {
   client: NetlinkIpvsClient;
   reconciler: IpvsReconciler;
 }
 
-export async function openIpvs(stateDir: string, logger: Logger): Promise<IpvsSide | undefined> {
+/** Each round and each failed round, for metrics. */
+export interface IpvsRoundHooks {
+  round(report: RoundReport): void;
+  failed(): void;
+}
+
+export async function openIpvs(
+  stateDir: string,
+  logger: Logger,
+  hooks?: IpvsRoundHooks,
+): Promise<IpvsSide | undefined> {
   let client: NetlinkIpvsClient;
   try {
     client = await NetlinkIpvsClient.open();
@@ -26,6 +36,8 @@ export async function openIpvs(stateDir: string, logger: Logger): Promise<IpvsSi
     { stateDir },
     {
       onRound: (r) => {
+        hooks?.round(r);
+        if (r.outcome.failed.length > 0) hooks?.failed();
         if (r.plan.ops.length === 0 && r.outcome.failed.length === 0) return;
         logger.info(
           {
@@ -39,7 +51,10 @@ export async function openIpvs(stateDir: string, logger: Logger): Promise<IpvsSi
           'IPVS reconciled',
         );
       },
-      onError: (error) => logger.error({ error: error.message }, 'IPVS round failed'),
+      onError: (error) => {
+        hooks?.failed();
+        logger.error({ error: error.message }, 'IPVS round failed');
+      },
     },
   );
   await reconciler.start();

@@ -10,16 +10,20 @@ export function serveMetrics(
   address: { host: string; port: number },
   registry: Registry,
   ready: () => boolean,
+  /** Runs before each scrape (reading the kernel's counters into the registry). */
+  beforeScrape: () => Promise<void> = () => Promise.resolve(),
 ): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
     } else if (path === '/metrics') {
-      registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-        (error: Error) => res.writeHead(500).end(`${error.message}\n`),
-      );
+      beforeScrape()
+        .then(() => registry.metrics())
+        .then(
+          (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+          (error: Error) => res.writeHead(500).end(`${error.message}\n`),
+        );
     } else if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     } else if (path === '/readyz') {

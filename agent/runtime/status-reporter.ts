@@ -23,7 +23,8 @@ export interface StatusReporterOptions {
 
 export interface StatusReporterEvents {
   /** The snapshot to send, without transitions (the reporter adds them). */
-  snapshot(): Omit<AgentStatusInput, 'transitions'>;
+  snapshot():
+    Omit<AgentStatusInput, 'transitions'> | Promise<Omit<AgentStatusInput, 'transitions'>>;
   onError(error: Error, retryInMs: number): void;
 }
 
@@ -82,9 +83,10 @@ export class StatusReporter {
   }
 
   private async send(): Promise<void> {
-    const carried = this.transitions.length;
-    const body = { ...this.events.snapshot(), transitions: this.transitions.slice(0, carried) };
     try {
+      const snapshot = await this.events.snapshot();
+      const carried = this.transitions.length;
+      const body = { ...snapshot, transitions: this.transitions.slice(0, carried) };
       const response = await fetch(new URL('/v1/agent/status', this.options.url), {
         method: 'POST',
         headers: {

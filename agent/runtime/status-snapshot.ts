@@ -14,8 +14,11 @@ const STATE: Record<VrrpStateName, VrrpState> = {
   fault: 'fault',
 };
 
-/** Each running instance: VRID, state, effective priority, VIPs held. */
-export function vrrpStatus(engine: Pick<VrrpEngine, 'instances'>, now = new Date()) {
+/** Each running instance: VRID, state (since its last transition), effective priority, VIPs held. */
+export function vrrpStatus(
+  engine: Pick<VrrpEngine, 'instances'>,
+  sinceOf: (instance: string) => string,
+) {
   return [...engine.instances.values()].map(({ plan, runner }) => {
     const state = STATE[runner.state.name];
     return {
@@ -23,7 +26,7 @@ export function vrrpStatus(engine: Pick<VrrpEngine, 'instances'>, now = new Date
       vrid: plan.spec.vrid,
       state,
       priority: runner.state.priority,
-      since: now.toISOString(),
+      since: sinceOf(plan.spec.name),
       vipsOwned: state === 'master' ? plan.vips.map((v) => v.address) : [],
     };
   });

@@ -23,7 +23,7 @@ import { InstanceRunner, type InstanceTransition } from './instance-runner.js';
 import { planInstance, type PlannedInstance } from './instance-plan.js';
 import { PacketFilters } from './packet-filters.js';
 import { runNotifyHooks } from './notify.js';
-import { TrackedChecks } from './tracked-checks.js';
+import { TrackedChecks, type VirtualServerHealth } from './tracked-checks.js';
 import { VipLeases } from './vip-leases.js';
 
 export interface EngineLogger {
@@ -41,6 +41,19 @@ export interface EngineDeps {
   now(): number;
   /** Applies an nftables ruleset (linux/nftables.ts); only used for acceptMode false. */
   applyRuleset?: ((ruleset: string) => Promise<void>) | undefined;
+  /** Per-instance counters (agent/metrics/vrrp-metrics.ts implements it). */
+  counters?: EngineCounters | undefined;
+}
+
+/** What the engine counts per instance, for metrics. */
+export interface EngineCounters {
+  advertSent(instance: string, count: number): void;
+  advertReceived(instance: string): void;
+  /** A dropped advert whose VRID names one of this interface's instances. */
+  advertDropped(instance: string, reason: VrrpDropReason): void;
+  garpSent(instance: string, count: number): void;
+  /** The effective priority changed (tracked checks), whatever the state. */
+  setPriority(instance: string, priority: number): void;
 }
 
 export interface EngineEvents {
@@ -65,6 +78,8 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
   /** Instances that could not start, with the reason. */
   readonly failed = new Map<string, string>();
   private readonly running = new Map<string, Running>();
+  /** The last health decision per virtual server, for instances that start later. */
+  private readonly virtualServers = new Map<string, VirtualServerHealth>();
   private readonly receivers = new Map<string, Receiver>();
   private readonly filters: PacketFilters;
 
@@ -88,12 +103,17 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
    */
   async update(specs: readonly DirectorVrrpInstance[]): Promise<void> {
     const wanted = new Map(specs.map((s) => [s.name, s]));
+    let stopped = 0;
     for (const [name, running] of [...this.running]) {
       const spec = wanted.get(name);
       if (spec === undefined || JSON.stringify(spec) !== JSON.stringify(running.plan.spec)) {
         await this.stopInstance(name, running);
+        stopped += 1;
       }
     }
+    // Nothing stopped, nothing to start: no dump, no filter change (a document that changed
+    // only virtual servers reaches IPVS without waiting on rtnetlink).
+    if (stopped === 0 && specs.every((s) => this.running.has(s.name))) return;
     this.failed.clear();
     const { rtnetlink } = this.deps;
     // One dump at a time: the netlink package cannot interleave two multipart replies.
@@ -172,6 +192,7 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
     });
     const checks = new TrackedChecks(spec.trackedChecks, (results) => {
       const { priority, fault } = effectivePriority(spec.priority, results);
+      this.deps.counters?.setPriority(spec.name, priority);
       runner.dispatch({ type: 'priority', now: this.deps.now(), priority, fault });
     });
     const running: Running = { plan, runner, checks };
@@ -180,11 +201,18 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
     receiver.runners.set(spec.vrid, running);
     const now = this.deps.now();
     for (const link of links) checks.linkChanged(link.name, link.up);
+    for (const [name, health] of this.virtualServers) checks.virtualServerChanged(name, health);
     const initial = effectivePriority(spec.priority, checks.results());
     runner.dispatch({ type: 'priority', now, ...initial });
     if (!plan.interface.up) runner.dispatch({ type: 'interface', now, up: false });
     checks.start();
     runner.start();
+  }
+
+  /** A virtual server's health decision, for the instances that track it. */
+  virtualServerChanged(name: string, health: VirtualServerHealth): void {
+    this.virtualServers.set(name, health);
+    for (const { checks } of this.running.values()) checks.virtualServerChanged(name, health);
   }
 
   private receiverFor(plan: PlannedInstance): Receiver {
@@ -215,8 +243,14 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
   ): void {
     const now = this.deps.now();
     const result = receiveAdvert(packet.payload, packet, instances);
-    if (!result.ok) return this.countDrop(result.reason);
-    runners.get(result.vrid)?.runner.dispatch({ type: 'advert', now, advert: result.advert });
+    if (!result.ok) {
+      const named = result.vrid === undefined ? undefined : runners.get(result.vrid);
+      if (named) this.deps.counters?.advertDropped(named.plan.spec.name, result.reason);
+      return this.countDrop(result.reason);
+    }
+    const running = runners.get(result.vrid);
+    if (running) this.deps.counters?.advertReceived(running.plan.spec.name);
+    running?.runner.dispatch({ type: 'advert', now, advert: result.advert });
   }
 
   private countDrop(reason: VrrpDropReason): void {
@@ -229,6 +263,7 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
     priority: number,
   ): Promise<void> {
     const adverts = outgoingAdverts(plan.outgoing, plan.primaryAddress, priority);
+    this.deps.counters?.advertSent(plan.spec.name, adverts.length);
     await Promise.all(
       adverts.map((a) =>
         socket.send(a.payload, withZone(a.destination, plan), plan.primaryAddress),
@@ -249,6 +284,7 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
         'announce failed',
       );
     }
+    this.deps.counters?.garpSent(plan.spec.name, addresses.length - result.errors.length);
   }
 
   private onTransition(transition: InstanceTransition): void {

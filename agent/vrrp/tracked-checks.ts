@@ -3,14 +3,24 @@
  * keepalived-vrrp.md §3.2): scripts run every `intervalMs` (exit 0 = success; non-zero, signal
  * or timeout = failure) and flip after `rise` successes / `fall` failures; interfaces follow the
  * link state the engine reports. Every change is reported with all current results, from which
- * the engine computes the effective priority (core/vrrp/tracking.ts). Virtual-server checks are
- * evaluated by the agent's health checker; until it reports they count as passing.
+ * the engine computes the effective priority (core/vrrp/tracking.ts). Virtual-server checks
+ * (keepalived's track_script on a check of the backends) follow the health decisions the agent
+ * reports: failing when all real servers are down, or when the virtual server is below quorum;
+ * until the first decision they count as passing.
  */
 import { execFile } from 'node:child_process';
 import type { TrackedCheck } from '../../contract/vrrp-instance.js';
 import type { TrackedCheckResult } from '../core/vrrp/tracking.js';
 
 type ScriptCheck = Extract<TrackedCheck, { type: 'script' }>;
+
+/** What a virtual-server tracked check looks at. */
+export interface VirtualServerHealth {
+  /** No enabled real server is up. */
+  allDown: boolean;
+  /** Below quorum (with hysteresis), as the IPVS decision saw it. */
+  belowQuorum: boolean;
+}
 
 interface CheckState {
   check: TrackedCheck;
@@ -58,6 +68,19 @@ export class TrackedChecks {
         changed ||= state.passing !== up;
         state.passing = up;
       }
+    }
+    if (changed) this.onChange(this.results());
+  }
+
+  /** A virtual server's health decision: its tracked checks fail on their condition. */
+  virtualServerChanged(name: string, health: VirtualServerHealth): void {
+    let changed = false;
+    for (const state of this.states) {
+      const check = state.check;
+      if (check.type !== 'virtual-server' || check.virtualServer !== name) continue;
+      const passing = !(check.condition === 'all-down' ? health.allDown : health.belowQuorum);
+      changed ||= state.passing !== passing;
+      state.passing = passing;
     }
     if (changed) this.onChange(this.results());
   }

@@ -23,6 +23,7 @@ const document = DesiredState.parse(
 function harness(ipvs = true) {
   const tables: IpvsTable<DesiredService>[] = [];
   const vrrp: string[][] = [];
+  const vsHealth = new Map<string, { allDown: boolean; belowQuorum: boolean }>();
   const down = new Set<string>();
   const health: HealthSource = {
     update: () => undefined,
@@ -36,12 +37,15 @@ function harness(ipvs = true) {
     },
   };
   const agent = new DirectorAgent(
-    { update: async (specs) => void vrrp.push(specs.map((s) => s.name)) },
+    {
+      update: async (specs) => void vrrp.push(specs.map((s) => s.name)),
+      virtualServerChanged: (name, h) => void vsHealth.set(name, h),
+    },
     ipvs ? { setDesired: (t) => void tables.push(t) } : undefined,
     undefined,
     health,
   );
-  return { agent, tables, vrrp, down };
+  return { agent, tables, vrrp, down, vsHealth };
 }
 
 const destinationsOf = (t: IpvsTable<DesiredService> | undefined) =>
@@ -69,6 +73,16 @@ test('a health change decides the table again: a down real server leaves it', as
   assert.equal(h.tables.length, 2);
   const addresses = h.tables[1]!.services[0]!.destinations.map((d) => d.address);
   assert.equal(addresses.includes(rs.address), vs.inhibitOnFailure);
+});
+
+test('every decision tells VRRP the virtual server health (tracked virtual-server checks)', async () => {
+  const h = harness();
+  await h.agent.apply(document);
+  const vs = document.virtualServers[0]!;
+  assert.deepEqual(h.vsHealth.get(vs.name), { allDown: false, belowQuorum: false });
+  for (const rs of vs.realServers) h.down.add(`${vs.name}/${rs.name}`);
+  h.agent.healthChanged();
+  assert.equal(h.vsHealth.get(vs.name)?.allDown, true);
 });
 
 test('without IPVS a document with virtual servers is refused; VRRP is left as it was', async () => {

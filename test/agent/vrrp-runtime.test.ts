@@ -187,24 +187,43 @@ describe('parseAgentConfig', () => {
       help: false,
       config: {
         desiredPath: '/etc/fleetlb/d.json',
+        site: 'standalone',
         stateDir: '/var/lib/fleetlb',
         checkConfig: false,
+        dryRun: false,
+        ipvsOnExit: 'keep',
         guard: true,
         logLevel: 'debug',
       },
     });
   });
+
+  test('keepalived.conf mode with its site; --dry-run; --ipvs-on-exit', () => {
+    const parsed = parseAgentConfig(
+      ['--keepalived-conf', '/etc/keepalived/keepalived.conf', '--site', 'dc1', '--dry-run'],
+      { FLEETLB_IPVS_ON_EXIT: 'remove' },
+    );
+    assert.ok('config' in parsed);
+    assert.equal(parsed.config.keepalivedConfPath, '/etc/keepalived/keepalived.conf');
+    assert.equal(parsed.config.site, 'dc1');
+    assert.equal(parsed.config.dryRun, true);
+    assert.equal(parsed.config.ipvsOnExit, 'remove');
+    const bad = parseAgentConfig(['--desired', 'x', '--ipvs-on-exit', 'flush'], {});
+    assert.ok('error' in bad && bad.error.startsWith('ipvsOnExit'));
+    const two = parseAgentConfig(['--desired', 'x', '--keepalived-conf', 'y'], {});
+    assert.ok('error' in two && two.error.includes('give one of'));
+  });
   test('errors name the problem', () => {
     assert.deepEqual(parseAgentConfig([], {}), {
       help: false,
-      error: ': give either --desired FILE or --control-plane URL',
+      error: ': give one of --control-plane URL, --desired FILE or --keepalived-conf FILE',
     });
     const noToken = parseAgentConfig(['--control-plane', 'http://192.0.2.1:8080'], {});
     assert.ok('error' in noToken && noToken.error.endsWith('--control-plane needs --token-file'));
     const badListen = parseAgentConfig(['--desired', 'x', '--metrics-listen', 'nope'], {});
     assert.ok('error' in badListen && badListen.error.startsWith('metricsListen'));
     const both = parseAgentConfig(['--desired', 'x', '--control-plane', 'http://h'], {});
-    assert.ok('error' in both && both.error.includes('either'));
+    assert.ok('error' in both && both.error.includes('give one of'));
     const bad = parseAgentConfig(['--desired', 'x', '--log-level', 'loud'], {});
     assert.ok('error' in bad && bad.error.startsWith('logLevel'));
   });

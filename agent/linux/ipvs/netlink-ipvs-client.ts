@@ -46,6 +46,17 @@ export interface NetlinkIpvsClientOptions {
 
 export class NetlinkIpvsClient implements IpvsClient {
   private readonly listPool: GenericNetlinkSocket[] = [];
+  /**
+   * One call at a time: the kernel refuses a second dump on a socket while one runs (EBUSY), and
+   * the reconcile loop, metric scrapes and status reports all list. Calls queue in order.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
 
   private constructor(
     private readonly main: GenericNetlinkSocket,
@@ -91,7 +102,11 @@ export class NetlinkIpvsClient implements IpvsClient {
    * Every service with its destinations; entries the codec cannot read are listed apart.
    * `stats: false` skips the counters (zero): planning compares config only.
    */
-  async list(options: { stats?: boolean } = {}): Promise<IpvsListing> {
+  list(options: { stats?: boolean } = {}): Promise<IpvsListing> {
+    return this.exclusive(() => this.listNow(options));
+  }
+
+  private async listNow(options: { stats?: boolean }): Promise<IpvsListing> {
     const decodeOptions = { stats: options.stats ?? true };
     const listing: IpvsListing = { services: [], unreadable: [] };
     const replies = await this.send(this.main, encodeGetServices(), 'list-services', 'all');
@@ -124,7 +139,11 @@ export class NetlinkIpvsClient implements IpvsClient {
   }
 
   /** Applies one operation; rejects with an `IpvsError`. */
-  async apply(op: IpvsOp): Promise<void> {
+  apply(op: IpvsOp): Promise<void> {
+    return this.exclusive(() => this.applyNow(op));
+  }
+
+  private async applyNow(op: IpvsOp): Promise<void> {
     const object = objectOf(op);
     let req: IpvsRequest;
     try {
@@ -142,7 +161,11 @@ export class NetlinkIpvsClient implements IpvsClient {
    * acknowledges each, so a failed operation does not stop the rest (a destination of a
    * service that failed fails in turn, with its own error).
    */
-  async applyAll(ops: readonly IpvsOp[]): Promise<ApplyOutcome> {
+  applyAll(ops: readonly IpvsOp[]): Promise<ApplyOutcome> {
+    return this.exclusive(() => this.applyAllNow(ops));
+  }
+
+  private async applyAllNow(ops: readonly IpvsOp[]): Promise<ApplyOutcome> {
     const outcome: ApplyOutcome = { applied: 0, failed: [] };
     const { batchSize, applyWindow } = this.options;
     const batchesInFlight = Math.max(1, Math.floor(applyWindow / batchSize));
@@ -199,14 +222,22 @@ export class NetlinkIpvsClient implements IpvsClient {
     });
   }
 
-  async getTimeouts(): Promise<Partial<IpvsTimeouts>> {
+  getTimeouts(): Promise<Partial<IpvsTimeouts>> {
+    return this.exclusive(() => this.getTimeoutsNow());
+  }
+
+  private async getTimeoutsNow(): Promise<Partial<IpvsTimeouts>> {
     const [reply] = await this.send(this.main, encodeGetConfig(), 'get-timeouts', 'config');
     const decoded = reply ? decodeTimeouts(reply) : undefined;
     if (!decoded?.ok) throw new IpvsError('EBADMSG', 'get-timeouts', 'config', 'unreadable reply');
     return decoded.value;
   }
 
-  async setTimeouts(timeouts: Partial<IpvsTimeouts>): Promise<void> {
+  setTimeouts(timeouts: Partial<IpvsTimeouts>): Promise<void> {
+    return this.exclusive(() => this.setTimeoutsNow(timeouts));
+  }
+
+  private async setTimeoutsNow(timeouts: Partial<IpvsTimeouts>): Promise<void> {
     await this.send(this.main, encodeSetTimeouts(timeouts), 'set-timeouts', 'config');
   }
 

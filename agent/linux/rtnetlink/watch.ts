@@ -9,7 +9,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { tsChildArgv } from '../ts-child.js';
+import { helperArgv } from '../ts-child.js';
 import { parseChildLine, type AddressEvent, type LinkEvent } from './watch-protocol.js';
 
 export type { AddressEvent, LinkEvent } from './watch-protocol.js';
@@ -101,7 +101,7 @@ export class RtnetlinkWatcher extends EventEmitter<RtnetlinkWatcherEvents> {
 
   private spawnChild(): void {
     const generation = ++this.generation;
-    const args = tsChildArgv(new URL('./watch-child.ts', import.meta.url), [
+    const args = helperArgv('rtnetlink-watch', new URL('./watch-child.ts', import.meta.url), [
       '--recv-buffer-bytes',
       String(this.options.recvBufferBytes),
       '--stall-first-event-ms',

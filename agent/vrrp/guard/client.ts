@@ -7,7 +7,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { tsChildArgv } from '../../linux/ts-child.js';
+import { helperArgv } from '../../linux/ts-child.js';
 import type { GuardMessage, GuardReport, ResignationKit } from './protocol.js';
 
 type GuardProcess = ChildProcessByStdio<Writable, Readable, null>;
@@ -29,9 +29,13 @@ export class GuardClient {
   }
 
   start(): void {
-    const child = spawn(process.execPath, tsChildArgv(new URL('./main.ts', import.meta.url)), {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      helperArgv('crash-guard', new URL('./main.ts', import.meta.url)),
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     this.child = child;
     child.stdin.on('error', () => undefined); // EPIPE if it died; the exit handler restarts it
     this.ready = new Promise((resolve) => {

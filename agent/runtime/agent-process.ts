@@ -1,0 +1,266 @@
+/**
+ * @module The running agent: the crash guard, the rtnetlink watcher, the VRRP engine, IPVS where
+ * the kernel has it (reconcile loop and counters), the health checks, metrics, and the document
+ * source: a file (SIGHUP re-reads it) or the control plane (long-poll, last-known-good, status
+ * reports). SIGTERM / SIGINT resign every mastership first, then stop the loops; IPVS entries
+ * stay unless `--ipvs-on-exit remove`.
+ */
+import { mkdir } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import type { DesiredState } from '../../contract/desired-state.js';
+import type { AgentConfig } from '../config.js';
+import { HealthRunner } from '../health/runner.js';
+import { openAnnouncer } from '../linux/announcer.js';
+import { openRtnetlink } from '../linux/rtnetlink/addresses.js';
+import { RtnetlinkWatcher } from '../linux/rtnetlink/watch.js';
+import { createAgentMetrics } from '../metrics/index.js';
+import { AGENT_VERSION } from '../version.js';
+import { VrrpEngine } from '../vrrp/engine.js';
+import { GuardClient } from '../vrrp/guard/client.js';
+import { runControlPlaneMode } from './control-plane-mode.js';
+import { DirectorAgent } from './director-agent.js';
+import { DrainWatch, drainingServers } from './drain-watch.js';
+import type { FileSource } from './file-source.js';
+import { IpvsObserver } from './ipvs-observer.js';
+import { openIpvs } from './ipvs-setup.js';
+import { RUNS_FROM } from '../linux/ts-child.js';
+import { LastKnownGood } from './last-known-good.js';
+import { parseListen, serveMetrics } from './metrics-server.js';
+import { realServerStatus } from './real-server-status.js';
+import { transitionStatus, vrrpStatus } from './status-snapshot.js';
+import { VipOwnership } from './vip-ownership.js';
+
+export interface RunAgentOptions {
+  config: AgentConfig;
+  /** Standalone modes: the source and the document read from it at start. */
+  file?: { source: FileSource; document: DesiredState };
+}
+
+export async function runAgent({ config, file }: RunAgentOptions): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const logger = pino({
+    level: config.logLevel,
+    base: file ? { director: file.document.director.name } : {},
+  });
+  const guard = config.guard ? new GuardClient((message) => logger.warn({}, message)) : undefined;
+  guard?.start();
+  await guard?.ready;
+  const rtnetlink = openRtnetlink();
+  const announcer = openAnnouncer();
+  const metrics = createAgentMetrics({ version: AGENT_VERSION });
+  const engine = new VrrpEngine({
+    counters: metrics.vrrp,
+    rtnetlink,
+    announcer,
+    guard,
+    logger,
+    now: () => performance.now(),
+  });
+  const since = new Map<string, string>();
+  engine.on('transition', (t) => {
+    const wallMs = performance.timeOrigin + t.at;
+    since.set(t.instance, new Date(wallMs).toISOString());
+    logger.info({ event: 'transition', ...t, wallMs }, 'transition');
+  });
+  const vipOwnership = new VipOwnership((instance, vip, owned) =>
+    metrics.vrrp.setVipOwned(instance, vip, owned),
+  );
+  const resyncVips = () =>
+    void rtnetlink.listAddresses().then(
+      (addresses) => vipOwnership.resync(addresses),
+      (error: Error) => logger.warn({ error: error.message }, 'address dump failed'),
+    );
+  const watcher = new RtnetlinkWatcher();
+  watcher.on('link', (link) => engine.linkChanged(link));
+  watcher.on('address', (event) => vipOwnership.addressChanged(event));
+  watcher.on('childExit', (exit) => {
+    logger.warn(
+      { ...exit, restarts: watcher.restarts },
+      'rtnetlink watcher died; restarting and resyncing',
+    );
+  });
+  watcher.on('resync', () => {
+    void rtnetlink.listLinks().then((links) => links.forEach((link) => engine.linkChanged(link)));
+    resyncVips();
+  });
+  watcher.start();
+
+  await mkdir(config.stateDir, { recursive: true });
+  const ipvs = await openIpvs(config.stateDir, logger, {
+    round: (r) => metrics.config.observeReconcile(r.durationMs / 1000),
+    failed: () => metrics.config.applyFailed('ipvs'),
+  });
+  const observer = ipvs ? new IpvsObserver(ipvs.client) : undefined;
+  metrics.config.setIpvsAvailable(ipvs !== undefined);
+  engine.on('transition', (t) => metrics.vrrp.transition(t, performance.timeOrigin + t.at));
+  const health = new HealthRunner({
+    onChange: ({ virtualServer, realServer, health: h }) => {
+      logger.info(
+        { event: 'health', virtualServer, realServer, up: h.up, reasons: h.downReasons },
+        `real server ${h.up ? 'up' : 'down'}`,
+      );
+      metrics.health.setRealServerState(virtualServer, realServer, h.up ? 'up' : 'down');
+      agent.healthChanged();
+    },
+    onResult: ({ check, result, durationMs }) => {
+      metrics.health.observeProbe(check.virtualServer, check.spec.type, durationMs / 1000);
+      if (!result.ok)
+        metrics.health.probeFailed(check.virtualServer, check.realServer, result.reason);
+    },
+  });
+  // Only control-plane mode keeps a last-known-good copy: a file is its own last known good.
+  const lastKnownGood = new LastKnownGood(config.stateDir);
+  /** The draining real servers of the document in force (what the drain watch follows). */
+  let draining = new Set<string>();
+  const agent = new DirectorAgent(
+    engine,
+    ipvs?.reconciler,
+    file ? undefined : lastKnownGood,
+    health,
+    (document) => {
+      metrics.vrrp.syncInstances(document.vrrpInstances);
+      if (vipOwnership.follow(document.vrrpInstances)) resyncVips();
+      draining = drainingServers(document.virtualServers);
+      metrics.ipvs.syncDocument(document.virtualServers);
+      metrics.health.syncDocument(document.virtualServers);
+      metrics.config.applied(document.revision);
+      if (file) metrics.config.syncSucceeded(); // a file is in sync once it is read and applied
+    },
+  );
+  health.start();
+
+  const observed = async () => (observer ? await observer.services() : []);
+  const realServers = async (onlyDraining = false) => {
+    const document = agent.applied;
+    if (document === undefined) return [];
+    const all = realServerStatus(document, (vs) => health.healthOf(vs), await observed());
+    return onlyDraining
+      ? all.filter((s) => draining.has(`${s.virtualServer}/${s.realServer}`))
+      : all;
+  };
+  const listen = config.metricsListen === undefined ? undefined : parseListen(config.metricsListen);
+  const metricsServer = listen
+    ? await serveMetrics(
+        listen,
+        metrics.registry,
+        () => agent.applied !== undefined,
+        async () => {
+          if (observer) metrics.ipvs.observe(await observer.services());
+        },
+      )
+    : undefined;
+
+  let controlPlane: Awaited<ReturnType<typeof runControlPlaneMode>> | undefined;
+  if (file) {
+    const result = await agent.apply(file.document);
+    if (!result.ok) {
+      logger.fatal({ problems: result.problems }, 'cannot run this document here');
+      await engine.stop();
+      process.exit(1);
+    }
+  } else {
+    controlPlane = await runControlPlaneMode({
+      url: config.controlPlaneUrl!,
+      tokenFile: config.tokenFile!,
+      agent,
+      lastKnownGood,
+      logger,
+      onSynced: () => metrics.config.syncSucceeded(),
+      onRefused: () => metrics.config.applyFailed('validate'),
+      onPollFailed: () => metrics.config.applyFailed('fetch'),
+      snapshot: async () => ({
+        appliedRevision: agent.applied?.revision ?? null,
+        agent: { version: AGENT_VERSION, startedAt, ipvsAvailable: ipvs !== undefined },
+        vrrp: vrrpStatus(engine, (instance) => since.get(instance) ?? startedAt),
+        realServers: await realServers().catch(() => []),
+      }),
+    });
+    engine.on('transition', (t) => controlPlane?.reporter.addTransition(transitionStatus(t)));
+  }
+  const drainWatch = controlPlane
+    ? new DrainWatch(
+        () => draining.size > 0,
+        () => realServers(true),
+        () => controlPlane?.reporter.reportSoon(),
+      )
+    : undefined;
+  drainWatch?.start();
+  for (const [instance, error] of engine.failed) logger.error({ instance, error }, 'not running');
+  logger.info(
+    {
+      instances: [...engine.instances.keys()],
+      guardPid: guard?.pid,
+      ipvs: ipvs !== undefined,
+      runsFrom: RUNS_FROM,
+    },
+    'fleetlb-agent started',
+  );
+
+  // SIGHUP re-reads the file: unchanged instances and IPVS entries run on untouched, an invalid
+  // document is refused and the one in force stays. In control-plane mode the poll brings changes.
+  let reloading = Promise.resolve();
+  process.on('SIGHUP', () => {
+    reloading = reloading.then(async () => {
+      if (!file) return;
+      const next = await file.source.read();
+      for (const warning of next.warnings) logger.warn({ event: 'config-warning' }, warning);
+      if (!next.check.ok) {
+        logger.error(
+          { problems: next.check.problems },
+          'reload refused: invalid document; keeping the one in force',
+        );
+        return;
+      }
+      const result = await agent.apply(next.check.document);
+      if (!result.ok) {
+        logger.error({ problems: result.problems }, 'reload refused; keeping the one in force');
+        return;
+      }
+      for (const [instance, error] of engine.failed)
+        logger.error({ instance, error }, 'not running');
+      logger.info(
+        { revision: next.check.document.revision, instances: [...engine.instances.keys()] },
+        'reloaded',
+      );
+    });
+  });
+
+  let stopping = false;
+  async function shutdown(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    await reloading;
+    const stopped = engine.stop(); // first: the resignations leave before anything is logged
+    drainWatch?.stop();
+    const loopsStopped = Promise.all([
+      controlPlane?.client.stop(),
+      ipvs?.reconciler.stop(),
+      health.stop(),
+    ]);
+    metricsServer?.close();
+    logger.info({ signal }, 'shutting down: resigning mastership');
+    await stopped;
+    logger.info(
+      { event: 'stats', drops: Object.fromEntries(engine.drops) },
+      'VRRP packets dropped, by reason',
+    );
+    await loopsStopped;
+    if (ipvs && config.ipvsOnExit === 'remove') {
+      const outcome = await ipvs.reconciler.removeOwned();
+      logger.info(
+        { failed: outcome.failed.map((f) => f.error.message) },
+        'removed the IPVS services fleetlb installed',
+      );
+    }
+    await controlPlane?.reporter.stop();
+    ipvs?.client.close();
+    await Promise.all([guard?.close(), watcher.close()]);
+    rtnetlink.close();
+    announcer.close();
+    logger.info({}, 'stopped');
+    process.exit(0);
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

@@ -1,0 +1,105 @@
+/** @module `--keepalived-conf`: a keepalived.conf with includes becomes a checked document; warnings and errors carry positions. */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FileSource } from '../../agent/runtime/file-source.js';
+import { readKeepalivedConf } from '../../agent/runtime/keepalived-source.js';
+
+const MAIN = `! fleetlb test
+global_defs {
+  router_id LB_One
+  some_new_keyword yes
+}
+include conf.d/*.conf
+`;
+const VRRP = `vrrp_instance VI_1 {
+  state MASTER
+  interface eth0
+  virtual_router_id 51
+  priority 150
+  advert_int 1
+  virtual_ipaddress {
+    192.0.2.100/24 dev eth0
+  }
+}
+`;
+const LVS = `virtual_server 192.0.2.100 80 {
+  delay_loop 2
+  lb_algo wrr
+  lb_kind DR
+  protocol TCP
+  real_server 192.0.2.21 80 {
+    weight 3
+    TCP_CHECK {
+      connect_timeout 1
+    }
+  }
+}
+`;
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetlb-kconf-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+test('includes by wildcard, router_id as the director, warnings with file:line', () => {
+  const dir = tree({
+    'keepalived.conf': MAIN,
+    'conf.d/10-vrrp.conf': VRRP,
+    'conf.d/20-lvs.conf': LVS,
+    'conf.d/.hidden.conf': 'garbage {',
+  });
+  const read = readKeepalivedConf(join(dir, 'keepalived.conf'), { site: 'dc1' });
+  assert.ok(read.check.ok, JSON.stringify(read.check));
+  const doc = read.check.document;
+  assert.equal(doc.site, 'dc1');
+  assert.equal(doc.director.name, 'lb_one');
+  assert.deepEqual(
+    doc.vrrpInstances.map((v) => [v.name, v.vrid, v.priority]),
+    [['vi_1', 51, 150]],
+  );
+  assert.equal(doc.virtualServers.length, 1);
+  assert.equal(doc.virtualServers[0]!.realServers[0]!.weight, 3);
+  assert.ok(
+    read.warnings.some(
+      (w) => w.startsWith(`${join(dir, 'keepalived.conf')}:4:`) && w.includes('some_new_keyword'),
+    ),
+    read.warnings.join('\n'),
+  );
+});
+
+test('errors name file:line:column; nothing is used', () => {
+  const dir = tree({ 'keepalived.conf': 'vrrp_instance VI_1 {\n  virtual_router_id 999\n' });
+  const read = readKeepalivedConf(join(dir, 'keepalived.conf'));
+  assert.equal(read.check.ok, false);
+  assert.ok(!read.check.ok);
+  assert.ok(
+    read.check.problems.every((p) => /keepalived\.conf:\d+:\d+: error: /.test(p)),
+    read.check.problems.join('\n'),
+  );
+});
+
+test('an unreadable file is a refusal, not a crash', () => {
+  const read = readKeepalivedConf('/nonexistent/keepalived.conf');
+  assert.equal(read.check.ok, false);
+});
+
+test('each successful read of a keepalived.conf gets the next revision', async () => {
+  const dir = tree({ 'keepalived.conf': VRRP });
+  const source = new FileSource({
+    kind: 'keepalived',
+    path: join(dir, 'keepalived.conf'),
+    site: 'dc1',
+  });
+  const first = await source.read();
+  const second = await source.read();
+  assert.ok(first.check.ok && second.check.ok);
+  assert.equal(first.check.document.revision, 1);
+  assert.equal(second.check.document.revision, 2);
+});
