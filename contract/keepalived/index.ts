@@ -10,3 +10,4 @@ export { interpretKeepalived, parseKeepalivedConf } from './interpret.js';
 export type { KeepalivedParseResult } from './interpret.js';
 export { toDesiredState } from './to-desired-state.js';
 export type { ToDesiredStateOptions, ToDesiredStateResult } from './to-desired-state.js';
+export * from './render.js';

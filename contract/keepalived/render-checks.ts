@@ -1,0 +1,175 @@
+/**
+ * @module keepalived.conf checker blocks (HTTP_GET, SSL_GET, TCP_CHECK, UDP_CHECK, DNS_CHECK,
+ * MISC_CHECK) from a real server's health checks, as fleetlb's importer (to-desired-checks.ts)
+ * reads them: connect_timeout ↔ timeoutMs, delay_loop ↔ intervalMs, retry N ↔ fall N+1.
+ */
+import type { HealthCheck } from '../health-check.js';
+import type { DirectorVirtualServer } from '../virtual-server.js';
+import { scriptCommand } from './render-scripts.js';
+import {
+  block,
+  type ConfBlock,
+  type ConfLine,
+  type DocPath,
+  msToSeconds,
+  type RenderCtx,
+  warn,
+  wholeSeconds,
+  word,
+} from './render-text.js';
+
+/** fleetlb's interval when neither the check nor the virtual server sets one. */
+export const DEFAULT_CHECK_INTERVAL_MS = 5000;
+
+type Defaults = DirectorVirtualServer['checkDefaults'];
+type HttpLike = Extract<HealthCheck, { type: 'http' | 'https' }>;
+
+/**
+ * Timing: the check's own values, else the virtual server's defaults (keepalived has no
+ * virtual-server default for these, so they are written into each checker).
+ */
+function timingLines(c: HealthCheck, d: Defaults, path: DocPath, ctx: RenderCtx): ConfLine[] {
+  const lines: ConfLine[] = [];
+  if (c.port !== undefined && c.type === 'script')
+    warn(ctx, [...path, 'port'], 'unsupported', 'MISC_CHECK has no port; dropped');
+  else if (c.port !== undefined) lines.push(`connect_port ${c.port}`);
+  const timeoutMs = c.timeoutMs ?? d.timeoutMs;
+  if (timeoutMs !== undefined && c.type === 'script')
+    lines.push(
+      `misc_timeout ${wholeSeconds(ctx, [...path, 'timeoutMs'], timeoutMs, 'misc_timeout')}`,
+    );
+  else if (timeoutMs !== undefined) lines.push(`connect_timeout ${msToSeconds(timeoutMs)}`);
+  const fall = c.fall ?? d.fall;
+  if (fall !== undefined) lines.push(`retry ${fall - 1}`);
+  if (fall !== undefined && fall > 1) {
+    // fleetlb probes a failing server at its interval; keepalived retries after this delay.
+    const intervalMs = c.intervalMs ?? d.intervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
+    lines.push(`delay_before_retry ${msToSeconds(intervalMs)}`);
+  }
+  if (c.intervalMs !== undefined) lines.push(`delay_loop ${msToSeconds(c.intervalMs)}`);
+  if (c.rise !== undefined)
+    warn(
+      ctx,
+      [...path, 'rise'],
+      'unsupported',
+      'keepalived checkers have no rise (one success is enough)',
+    );
+  return lines;
+}
+
+function httpLines(c: HttpLike, path: DocPath, ctx: RenderCtx): ConfLine[] {
+  if (c.method !== 'GET')
+    warn(
+      ctx,
+      [...path, 'method'],
+      'unsupported',
+      `keepalived checks with GET only, not ${c.method}`,
+    );
+  if (c.bodyRegex !== undefined)
+    warn(
+      ctx,
+      [...path, 'bodyRegex'],
+      'unsupported',
+      'body regular expressions are not written (keepalived builds may lack regex)',
+    );
+  if (c.type === 'https' && c.tlsVerify)
+    warn(
+      ctx,
+      [...path, 'tlsVerify'],
+      'unsupported',
+      "keepalived's SSL_GET does not verify certificates",
+    );
+  const url = block('url', [
+    `path ${word(ctx, [...path, 'path'], c.path)}`,
+    ...(c.bodyDigest === undefined ? [] : [`digest ${c.bodyDigest}`]),
+    `status_code ${c.expectStatus.join(' ')}`,
+  ]);
+  return [
+    url,
+    ...(c.host === undefined ? [] : [`virtualhost ${word(ctx, [...path, 'host'], c.host)}`]),
+  ];
+}
+
+/** The query types keepalived 2.2's DNS_CHECK knows. */
+const KEEPALIVED_DNS_TYPES = new Set(['A', 'NS', 'CNAME', 'SOA', 'MX', 'TXT', 'AAAA']);
+
+/** keepalived 2.2's DNS_CHECK name test, bug included: it also refuses a one-letter first label. */
+function keepalivedAcceptsDnsName(name: string): boolean {
+  if (name.startsWith('.') && name !== '.') return false;
+  for (let p = 0; p !== -1; p = name.indexOf('.', p + 1)) if (name[p + 1] === '.') return false;
+  return true;
+}
+
+function dnsLines(c: Extract<HealthCheck, { type: 'dns' }>, path: DocPath, ctx: RenderCtx) {
+  if (!KEEPALIVED_DNS_TYPES.has(c.queryType))
+    warn(
+      ctx,
+      [...path, 'queryType'],
+      'unsupported',
+      `keepalived 2.2's DNS_CHECK has no type ${c.queryType}`,
+    );
+  if (!keepalivedAcceptsDnsName(c.queryName))
+    warn(
+      ctx,
+      [...path, 'queryName'],
+      'unsupported',
+      `keepalived 2.2 refuses the DNS_CHECK name ${JSON.stringify(c.queryName)}`,
+    );
+  return [`type ${c.queryType}`, `name ${word(ctx, [...path, 'queryName'], c.queryName)}`];
+}
+
+function ownLines(c: HealthCheck, path: DocPath, ctx: RenderCtx): ConfLine[] {
+  switch (c.type) {
+    case 'http':
+    case 'https':
+      return httpLines(c, path, ctx);
+    case 'tcp':
+      return [];
+    case 'udp': {
+      const lines = [
+        ...(c.payloadHex === '' ? [] : [`payload ${c.payloadHex}`]),
+        ...(c.expectHex === undefined ? [] : [`require_reply ${c.expectHex}`]),
+      ];
+      if (lines.length > 0)
+        warn(
+          ctx,
+          path,
+          'not-reimported',
+          "UDP_CHECK payload/require_reply: fleetlb's importer does not read them",
+        );
+      return lines;
+    }
+    case 'dns':
+      return dnsLines(c, path, ctx);
+    case 'script':
+      return [
+        `misc_path ${scriptCommand(ctx, path, c.path, c.args)}`,
+        ...(c.dynamicWeight ? ['misc_dynamic'] : []),
+      ];
+  }
+}
+
+const CHECKER_KEYWORDS: Record<HealthCheck['type'], string> = {
+  http: 'HTTP_GET',
+  https: 'SSL_GET',
+  tcp: 'TCP_CHECK',
+  udp: 'UDP_CHECK',
+  dns: 'DNS_CHECK',
+  script: 'MISC_CHECK',
+};
+
+/** The checker blocks of one real server (`path` points at its `checks`). */
+export function renderChecks(
+  checks: readonly HealthCheck[],
+  defaults: Defaults,
+  path: DocPath,
+  ctx: RenderCtx,
+): ConfBlock[] {
+  return checks.map((c, k) => {
+    const at = [...path, k];
+    return block(CHECKER_KEYWORDS[c.type], [
+      ...ownLines(c, at, ctx),
+      ...timingLines(c, defaults, at, ctx),
+    ]);
+  });
+}

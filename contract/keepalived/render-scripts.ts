@@ -1,0 +1,98 @@
+/**
+ * @module keepalived.conf script command lines and the `vrrp_script` blocks behind tracked
+ * script checks: names are global in keepalived, so instances share a definition by name.
+ */
+import type { DirectorVrrpInstance, TrackedCheck } from '../vrrp-instance.js';
+import {
+  block,
+  type ConfBlock,
+  type DocPath,
+  hasControlCharacter,
+  quote,
+  type RenderCtx,
+  warn,
+  wholeSeconds,
+} from './render-text.js';
+
+/** A word that survives both keepalived's and the importer's splitting of a command line. */
+const PLAIN_WORD = /^[^\s"'\\]+$/;
+
+/**
+ * A program and its arguments as the one quoted word keepalived wants (`"/bin/check --fast"`:
+ * keepalived takes a second word as the user to run it as). Both keepalived and fleetlb's importer
+ * split it at white space, so words with blanks, quotes or backslashes cannot be carried.
+ */
+export function scriptCommand(
+  ctx: RenderCtx,
+  path: DocPath,
+  program: string,
+  args: readonly string[],
+): string {
+  const words = [program, ...args];
+  const bad = words.filter((w) => !PLAIN_WORD.test(w) || hasControlCharacter(w));
+  if (bad.length > 0)
+    warn(
+      ctx,
+      path,
+      'unsupported',
+      `script words with blanks, quotes or backslashes cannot be carried: ${bad.map((w) => JSON.stringify(w)).join(', ')}`,
+    );
+  return quote(words.join(' '));
+}
+
+type ScriptCheck = Extract<TrackedCheck, { type: 'script' }>;
+
+/** The `vrrp_script` blocks of a document and the name each tracked script check refers to. */
+export interface VrrpScripts {
+  blocks: ConfBlock[];
+  /** The vrrp_script name of `vrrpInstances[i].trackedChecks[j]`. */
+  nameOf(instance: number, check: number): string | undefined;
+}
+
+/** What keepalived keeps in a vrrp_script (the weight goes on the track_script line). */
+function definition(c: ScriptCheck): string {
+  const { path, args, intervalMs, timeoutMs, rise, fall } = c;
+  return JSON.stringify({ path, args, intervalMs, timeoutMs, rise, fall });
+}
+
+function scriptBlock(name: string, c: ScriptCheck, path: DocPath, ctx: RenderCtx): ConfBlock {
+  return block(`vrrp_script ${quote(name)}`, [
+    `script ${scriptCommand(ctx, path, c.path, c.args)}`,
+    `interval ${wholeSeconds(ctx, [...path, 'intervalMs'], c.intervalMs, 'vrrp_script interval')}`,
+    `timeout ${wholeSeconds(ctx, [...path, 'timeoutMs'], c.timeoutMs, 'vrrp_script timeout')}`,
+    `rise ${c.rise}`,
+    `fall ${c.fall}`,
+  ]);
+}
+
+/** One vrrp_script per distinct tracked script; a name reused with another definition is renamed. */
+export function collectVrrpScripts(
+  instances: readonly DirectorVrrpInstance[],
+  ctx: RenderCtx,
+): VrrpScripts {
+  const byName = new Map<string, string>(); // vrrp_script name -> definition
+  const refs = new Map<string, string>(); // "i/j" -> vrrp_script name
+  const blocks: ConfBlock[] = [];
+  instances.forEach((inst, i) =>
+    inst.trackedChecks.forEach((c, j) => {
+      if (c.type !== 'script') return;
+      const path = ['vrrpInstances', i, 'trackedChecks', j];
+      const def = definition(c);
+      let name = c.name;
+      for (let n = 2; byName.has(name) && byName.get(name) !== def; n++) name = `${c.name}-${n}`;
+      if (name !== c.name)
+        warn(
+          ctx,
+          [...path, 'name'],
+          'normalized',
+          `vrrp_script names are global and ${c.name} is defined differently elsewhere: written as ${name}`,
+        );
+      if (!byName.has(name)) {
+        byName.set(name, def);
+        blocks.push(scriptBlock(name, c, path, ctx));
+      }
+      refs.set(`${i}/${j}`, name);
+    }),
+  );
+  return { blocks, nameOf: (i, j) => refs.get(`${i}/${j}`) };
+}
