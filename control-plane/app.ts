@@ -16,6 +16,8 @@ import { fleetRoutes } from './routes/fleet.js';
 import { registerDocs } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { KINDS } from './routes/objects/kinds.js';
+import { directorDocumentRoutes } from './routes/director-document.js';
+import { prometheusSdRoutes } from './routes/prometheus-sd.js';
 import { registerObjectRoutes } from './routes/objects/handlers.js';
 import { siteRoutes } from './routes/sites.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -81,6 +83,8 @@ export function createApp(
   app.route('/', auditRoutes());
   app.route('/', fleetRoutes());
   app.route('/', deployRoutes());
+  app.route('/', prometheusSdRoutes());
+  app.route('/', directorDocumentRoutes());
   registerDocs(app, VERSION);
 
   app.notFound((c) => {

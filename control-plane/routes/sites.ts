@@ -27,7 +27,7 @@ const Site = SiteSpec.extend({
   revision: z
     .int()
     .meta({ description: 'Increases with every change to the site or anything in it' }),
-  version: z.int(),
+  resourceVersion: z.int().meta({ description: 'Optimistic-concurrency version; the ETag' }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 }).meta({ id: 'Site' });
@@ -106,7 +106,7 @@ const routes = {
 const present = (row: SiteRow) => ({
   ...(row.spec as SiteSpec),
   revision: row.revision,
-  version: row.version,
+  resourceVersion: row.version,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });

@@ -25,7 +25,7 @@ forEachDatabase('concurrency', (get) => {
     assert.deepEqual([a.status, b.status].sort(), [200, 412]);
     const winner = a.status === 200 ? 'weight' : 'labels';
     const final = await cp.request('GET', `${RS}/web1`);
-    assert.equal(final.body.version, read.body.version + 1);
+    assert.equal(final.body.resourceVersion, read.body.resourceVersion + 1);
     if (winner === 'weight')
       assert.deepEqual([final.body.weight, final.body.labels.version], [20, 'v1']);
     else assert.deepEqual([final.body.weight, final.body.labels.version], [10, 'v9']);

@@ -19,7 +19,7 @@ forEachDatabase('CRUD', (get) => {
     const director = await cp.request('GET', `/v1/sites/${SITE}/directors/lb1`);
     assert.equal(director.status, 200);
     assert.equal(director.body.address, '192.0.2.1');
-    assert.equal(director.headers.get('etag'), `"${director.body.version}"`);
+    assert.equal(director.headers.get('etag'), `"${director.body.resourceVersion}"`);
     const instance = await cp.request('GET', `/v1/sites/${SITE}/vrrp-instances/web`);
     assert.deepEqual(
       instance.body.members.map((m: { director: string }) => m.director),
@@ -56,13 +56,13 @@ forEachDatabase('CRUD', (get) => {
     const before = await siteRevision(cp);
     const same = await cp.request('PUT', `/v1/sites/${SITE}/directors/lb3`, { body });
     assert.equal(same.status, 200);
-    assert.equal(same.body.version, created.body.version);
+    assert.equal(same.body.resourceVersion, created.body.resourceVersion);
     assert.equal(await siteRevision(cp), before, 'no change, no revision');
     const replaced = await cp.request('PUT', `/v1/sites/${SITE}/directors/lb3`, {
       body: { ...body, address: '192.0.2.4' },
     });
     assert.equal(replaced.status, 200);
-    assert.equal(replaced.body.version, created.body.version + 1);
+    assert.equal(replaced.body.resourceVersion, created.body.resourceVersion + 1);
     assert.equal(await siteRevision(cp), before + 1);
     const createOnly = await cp.request('PUT', `/v1/sites/${SITE}/directors/lb3`, {
       body,

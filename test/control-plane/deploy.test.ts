@@ -169,9 +169,10 @@ forEachDatabase('deploy operations', (get) => {
         return res;
       });
     await written;
+    // Noted before it is sent: the answer may legitimately come before this post's own reply.
     const step = async (name: string, token: string, body: AgentStatusInput) => {
-      await cp.postStatus(token, body);
       order.push(name);
+      await cp.postStatus(token, body);
       await sleep(100); // room for a premature answer to show up in `order`
     };
     await step('lb1 applied, 4 connections', lb1, report(drainRevision, 4));

@@ -148,6 +148,7 @@ const ROUTES: Route[] = [
   { method: 'GET', template: '/v1/tokens', caller: 'admin' },
   { method: 'DELETE', template: '/v1/tokens/{id}', caller: 'admin' },
   { method: 'GET', template: '/v1/audit', caller: 'admin' },
+  { method: 'GET', template: '/v1/prometheus/targets', caller: 'admin' },
   { method: 'GET', template: '/healthz', caller: 'none' },
   { method: 'GET', template: '/readyz', caller: 'none' },
   { method: 'GET', template: '/openapi.json', caller: 'none' },

@@ -80,7 +80,7 @@ function present(
     ...redact(kind, row.spec as Spec, can(c.var.principal.role, 'secrets')),
     site: params.site,
     ...(kind.type === 'real-server' ? { virtualServer: params.virtualServer } : {}),
-    version: row.version,
+    resourceVersion: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

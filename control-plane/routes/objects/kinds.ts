@@ -180,9 +180,10 @@ export function resourceSchema(kind: ObjectKind) {
     .extend({
       site: z.string(),
       ...(kind.type === 'real-server' ? { virtualServer: z.string() } : {}),
-      version: z
-        .int()
-        .meta({ description: 'Optimistic-concurrency version; the ETag is its quoted value' }),
+      resourceVersion: z.int().meta({
+        description:
+          'Optimistic-concurrency version of the object (not the VRRP protocol version); the ETag is its quoted value',
+      }),
       createdAt: z.iso.datetime(),
       updatedAt: z.iso.datetime(),
     })
