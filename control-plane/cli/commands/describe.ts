@@ -1,0 +1,97 @@
+/**
+ * @module `fleetlb describe KIND NAME`: one object with what the fleet reports about it
+ * (director: applied revision and errors; VRRP instance: members' states; virtual or real
+ * server: health, weight and connections per director).
+ */
+import { stringify } from 'yaml';
+import { SITE_OPTION, type Command, type Invocation } from '../command.js';
+import { kindFromWord, KIND_NAMES_HELP, type ApiObject, type KindInfo } from '../kinds.js';
+import { lookupObjects, VIRTUAL_SERVER_OPTION } from '../lookup.js';
+import { serialize } from '../output.js';
+
+type Row = Record<string, unknown>;
+
+async function statusOf(inv: Invocation, info: KindInfo, object: ApiObject): Promise<unknown> {
+  const client = inv.client();
+  const site = encodeURIComponent(info.kind === 'Site' ? object.name : String(object.site));
+  const view = async <T>(path: string, query?: Record<string, string>) =>
+    (await client.get<T>(`/v1/sites/${site}/${path}`, query)).body;
+  switch (info.kind) {
+    case 'Site': {
+      const directors = await view<{ directors: Row[] }>('directors-status');
+      const vrrp = await view<{ instances: Row[] }>('vrrp-status');
+      return {
+        directors: directors.directors.map((d) => ({
+          name: d.name,
+          appliedRevision: d.appliedRevision,
+          behind: d.behind,
+          stale: d.stale,
+        })),
+        vrrpInstances: vrrp.instances.map((i) => ({
+          name: i.name,
+          masters: i.masters,
+          splitBrain: i.splitBrain,
+          noMaster: i.noMaster,
+        })),
+      };
+    }
+    case 'Director':
+      return (
+        (await view<{ directors: Row[] }>('directors-status')).directors.find(
+          (d) => d.name === object.name,
+        ) ?? null
+      );
+    case 'VrrpInstance':
+      return (
+        (await view<{ instances: Row[] }>('vrrp-status')).instances.find(
+          (i) => i.name === object.name,
+        ) ?? null
+      );
+    case 'VirtualServer': {
+      const body = await view<{ realServers: Row[]; totals: Row }>('real-server-status', {
+        virtualServer: object.name,
+      });
+      return { realServers: body.realServers, totals: body.totals };
+    }
+    case 'RealServer': {
+      const body = await view<{ realServers: Row[] }>('real-server-status', {
+        virtualServer: String(object.virtualServer),
+      });
+      const found = body.realServers.find((r) => r.name === object.name);
+      if (!found) return null;
+      const { directors, activeConnections, inactiveConnections } = found;
+      return { activeConnections, inactiveConnections, directors };
+    }
+  }
+}
+
+export const describeCommand: Command = {
+  words: ['describe'],
+  summary: 'Show one object and what its directors report about it',
+  usage: 'KIND NAME [--site SITE] [--virtual-server VS]',
+  description: `KIND: ${KIND_NAMES_HELP}.`,
+  options: { ...SITE_OPTION, ...VIRTUAL_SERVER_OPTION },
+  args: { min: 2, max: 2 },
+  async run(inv) {
+    const info = kindFromWord(inv.args[0]!);
+    const objects = await lookupObjects(inv, info, inv.args[1]);
+    const described = [];
+    for (const object of objects)
+      described.push({ kind: info.kind, object, status: await statusOf(inv, info, object) });
+    if (inv.globals.output !== 'table') {
+      inv.out(serialize(described.length === 1 ? described[0] : described, inv.globals.output));
+      return;
+    }
+    const texts = described.map(
+      ({ object, status }) =>
+        `${info.kind}: ${object.name}\n${stringify(object)}\nStatus:\n${indent(stringify(status))}`,
+    );
+    inv.out(texts.join('\n'));
+  },
+};
+
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');

@@ -1,0 +1,65 @@
+/** @module `fleetlb weight set`: change the weight of one real server or of every one matching a selector. */
+import type { Command } from '../command.js';
+import {
+  AFFECTED_COLUMNS,
+  deployTarget,
+  TARGET_OPTIONS,
+  type AffectedRealServer,
+  type ChangeResult,
+} from '../deploy-target.js';
+import { usageError } from '../exit-codes.js';
+import { objectPath } from '../kinds.js';
+import { formatRows } from '../output.js';
+
+function parseWeight(text: string | undefined): number {
+  const weight = Number(text);
+  if (text === undefined || !/^\d+$/.test(text) || weight > 65535)
+    throw usageError(`the weight must be an integer from 0 to 65535, not ${text ?? 'nothing'}`);
+  return weight;
+}
+
+export const weightSetCommand: Command = {
+  words: ['weight', 'set'],
+  summary: 'Set the weight of a real server, or of every one of a site matching a selector',
+  usage: '--site SITE (--virtual-server VS REAL | -l SELECTOR) WEIGHT',
+  options: TARGET_OPTIONS,
+  args: { min: 1, max: 2 },
+  async run(inv) {
+    const weight = parseWeight(inv.args[inv.args.length - 1]);
+    const target = deployTarget(inv, inv.args.length === 2 ? inv.args[0] : undefined);
+    const client = inv.client();
+    let rows: AffectedRealServer[];
+    if (target.type === 'selector') {
+      const path = `/v1/sites/${encodeURIComponent(target.site)}/real-servers/weight`;
+      const answer = await client.request<ChangeResult>('POST', path, {
+        query: { selector: target.selector },
+        body: { weight },
+      });
+      rows = answer.body.realServers;
+    } else {
+      const path = objectPath({ kind: 'RealServer', ...target });
+      const before = (await client.get<{ weight: number; resourceVersion: number }>(path)).body;
+      const after = await client.request<{
+        virtualServer: string;
+        name: string;
+        weight: number;
+        adminState: string;
+      }>('PATCH', path, {
+        body: { weight },
+        contentType: 'application/merge-patch+json',
+        headers: { 'if-match': `"${before.resourceVersion}"` },
+      });
+      const { virtualServer, name, adminState } = after.body;
+      rows = [
+        {
+          virtualServer,
+          name,
+          adminState,
+          weight: after.body.weight,
+          changed: before.weight !== weight,
+        },
+      ];
+    }
+    inv.out(formatRows(inv.globals.output, AFFECTED_COLUMNS, rows));
+  },
+};

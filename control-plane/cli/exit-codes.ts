@@ -1,0 +1,48 @@
+/**
+ * @module The CLI's exit codes (documented in `fleetlb --help`) and the error that carries one.
+ * Commands throw `CliError`; main.ts prints its message and exits with its code.
+ */
+
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  notFound: 3,
+  conflict: 4,
+  drainTimeout: 5,
+  unauthorized: 6,
+  unreachable: 7,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0  ok
+  1  error, or the API refused the request (validation, server error)
+  2  usage error (unknown command or option, missing argument)
+  3  not found
+  4  conflict: the object changed since it was read (ETag mismatch), or already exists / still referenced
+  5  drain --wait timed out before the real servers were drained
+  6  unauthorized or forbidden (bad, revoked or under-privileged token)
+  7  control plane unreachable
+`;
+
+/** An error with the exit code the CLI should end with. */
+export class CliError extends Error {
+  constructor(
+    readonly exitCode: ExitCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const usageError = (message: string) => new CliError(EXIT.usage, message);
+
+/** The exit code for an HTTP error status. */
+export function exitCodeForStatus(status: number): ExitCode {
+  if (status === 401 || status === 403) return EXIT.unauthorized;
+  if (status === 404) return EXIT.notFound;
+  if (status === 409 || status === 412) return EXIT.conflict;
+  return EXIT.error;
+}

@@ -1,0 +1,146 @@
+/**
+ * @module The CLI's HTTP client for the control plane API: bearer token, JSON bodies, RFC 9457
+ * problems turned into `ApiError`s with the CLI exit code of their status, network failures into
+ * exit 7, and list pagination (`nextCursor`).
+ */
+import { CliError, EXIT, exitCodeForStatus } from './exit-codes.js';
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  etag: string | undefined;
+  body: T;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  contentType?: string;
+  timeoutMs?: number;
+}
+
+interface Problem {
+  title?: string;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+}
+
+/** An HTTP error answer from the API. */
+export class ApiError extends CliError {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | undefined,
+    what: string,
+  ) {
+    super(exitCodeForStatus(status), describeProblem(status, problem, what));
+    this.name = 'ApiError';
+  }
+}
+
+function describeProblem(status: number, problem: Problem | undefined, what: string): string {
+  const head = `${what}: ${status} ${problem?.title ?? 'error'}`;
+  const detail = problem?.detail ? `: ${problem.detail}` : '';
+  const fields = (problem?.errors ?? []).map((e) => `\n  ${e.path || '(body)'}: ${e.message}`);
+  return `${head}${detail}${fields.join('')}`;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  url(path: string, query: RequestOptions['query'] = {}): string {
+    const url = new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    return url.toString();
+  }
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.token}`,
+      accept: 'application/json',
+      ...options.headers,
+    };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = options.contentType ?? 'application/json';
+    }
+    const target = this.url(path, options.query);
+    let response: Response;
+    try {
+      response = await fetch(target, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      });
+    } catch (err) {
+      throw new CliError(
+        EXIT.unreachable,
+        `cannot reach the control plane at ${this.baseUrl}: ${networkReason(err)}`,
+      );
+    }
+    const text = await response.text().catch(() => '');
+    let parsed: unknown = undefined;
+    if (text !== '' && /json/.test(response.headers.get('content-type') ?? '')) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (response.status >= 400)
+      throw new ApiError(response.status, parsed as Problem | undefined, `${method} ${path}`);
+    return {
+      status: response.status,
+      etag: response.headers.get('etag') ?? undefined,
+      body: parsed as T,
+    };
+  }
+
+  get<T>(path: string, query?: RequestOptions['query']): Promise<ApiResponse<T>> {
+    return this.request<T>('GET', path, query === undefined ? {} : { query });
+  }
+
+  /** GET that answers `undefined` for a 404. */
+  async find<T>(path: string): Promise<ApiResponse<T> | undefined> {
+    try {
+      return await this.get<T>(path);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Every item of a paginated list, following `nextCursor`. */
+  async listAll<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.get<{ items: T[]; nextCursor: string | null }>(path, {
+        ...query,
+        limit: 1000,
+        cursor,
+      });
+      items.push(...page.body.items);
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return items;
+  }
+}
+
+function networkReason(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return cause.code;
+  if ((err as Error).name === 'TimeoutError') return 'timed out';
+  return cause?.message ?? (err as Error).message;
+}

@@ -1,0 +1,70 @@
+/** `fleetlb status`: VIP owners, split brain and no master per VRRP instance; stale and behind directors. */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { AgentStatusInput } from '../../contract/index.js';
+import { json, startCliLab, type CliLab } from './cli-lab.js';
+
+let lab: CliLab;
+before(async () => {
+  lab = await startCliLab();
+});
+after(async () => {
+  await lab.close();
+});
+
+function report(revision: number, state: 'master' | 'backup'): AgentStatusInput {
+  return {
+    appliedRevision: revision,
+    agent: { version: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', ipvsAvailable: true },
+    vrrp: [
+      {
+        instance: 'web',
+        vrid: 51,
+        state,
+        priority: state === 'master' ? 150 : 100,
+        since: '2026-01-01T00:00:01.000Z',
+        vipsOwned: state === 'master' ? ['192.0.2.100'] : [],
+      },
+    ],
+  };
+}
+
+async function reportAs(director: string, state: 'master' | 'backup'): Promise<void> {
+  const { cp } = lab.served;
+  const revision = (await cp.request('GET', '/v1/sites/ams1')).body.revision as number;
+  await cp.postStatus(await cp.token('agent', 'ams1', director), report(revision, state));
+}
+
+test('before any report: no master, every director stale and behind', async () => {
+  const result = await lab.run(['status', '--site', 'ams1']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^site ams1: revision \d+ \(reports older than \d+s are stale\)\n/);
+  assert.match(result.stdout, /\nweb +51 +- +- +lb1:stale,lb2:stale +NO-MASTER\n/);
+  assert.match(result.stdout, /\nlb1 +192\.0\.2\.1 +-\/\d+ +never +STALE,BEHIND\n/);
+});
+
+test('one master owning the VIP, fresh directors: no flags', async () => {
+  await reportAs('lb1', 'master');
+  await reportAs('lb2', 'backup');
+  const result = await lab.run(['status', '--site', 'ams1']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /\nweb +51 +lb1 +192\.0\.2\.100 +lb1:master,lb2:backup +-\n/);
+  assert.match(result.stdout, /\nlb1 +192\.0\.2\.1 +(\d+)\/\1 +20\d\d-\S+ +-\n/);
+});
+
+test('two masters: split brain; status of every site without --site; JSON', async () => {
+  await reportAs('lb2', 'master');
+  const result = await lab.run(['status']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stdout,
+    /\nweb +51 +lb1,lb2 +192\.0\.2\.100,192\.0\.2\.100 +lb1:master,lb2:master +SPLIT-BRAIN\n/,
+  );
+  const asJson = json(await lab.run(['status', '-o', 'json']));
+  assert.equal(asJson.length, 1);
+  assert.equal(asJson[0].instances[0].splitBrain, true);
+  assert.deepEqual(
+    asJson[0].directors.map((d: { behind: boolean }) => d.behind),
+    [false, false],
+  );
+});
