@@ -2,14 +2,18 @@
  * @module The health-check benchmark (`node --import tsx bench/health/run.ts`): checks per second
  * (per wall second and per CPU-second of the prober, i.e. per core) for TCP and HTTP probes against
  * local servers in a child process, then the agent's RSS with services × destinations TCP checks at
- * a 2 s interval. Prints a table, then the JSON on the last line of stdout.
+ * a 2 s interval, each in a fresh process (scale-process.ts): built as `npm run build` builds the
+ * agent (esbuild, into dist/bench/), with V8's defaults and with --optimize-for-size (V8 collects
+ * its old generation sooner, for CPU); and from the sources through tsx. Prints tables, then the
+ * JSON on the last line of stdout.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import { HealthCheck } from '../../contract/health-check.js';
-import { measureScale } from './scale.js';
+import type { ScaleResult } from './scale.js';
 import { measureThroughput } from './throughput.js';
 import type { ThroughputResult } from './throughput.js';
 
@@ -33,6 +37,50 @@ async function startServers() {
   const [line] = (await once(child.stdout, 'data')) as [Buffer];
   const ports = JSON.parse(line.toString()) as { httpPort: number; tcpPort: number };
   return { ...ports, stop: () => child.stdin.end() };
+}
+
+interface ScaleVariant {
+  runsFrom: 'build' | 'sources';
+  /** V8 flags beyond --expose-gc (every run reports the live heap after a full GC). */
+  v8Flags: readonly string[];
+}
+
+const SCALE_VARIANTS: readonly ScaleVariant[] = [
+  { runsFrom: 'build', v8Flags: [] },
+  { runsFrom: 'build', v8Flags: ['--optimize-for-size'] },
+  { runsFrom: 'sources', v8Flags: [] },
+];
+
+const SCALE_SOURCE = fileURLToPath(new URL('./scale-process.ts', import.meta.url));
+const SCALE_BUILT = fileURLToPath(new URL('../../dist/bench/scale-process.mjs', import.meta.url));
+
+/** scale-process.ts bundled with the settings of scripts/build-agent.mjs. */
+async function buildScaleProcess(): Promise<void> {
+  await build({
+    entryPoints: [SCALE_SOURCE],
+    outfile: SCALE_BUILT,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+}
+
+async function measureScaleIn(variant: ScaleVariant, args: readonly number[]) {
+  const entry = variant.runsFrom === 'build' ? [SCALE_BUILT] : ['--import', 'tsx', SCALE_SOURCE];
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', ...variant.v8Flags, ...entry, ...args.map(String)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const v8Flags = variant.v8Flags.join(' ') || 'defaults';
+  if (code !== 0) throw new Error(`scale run (${variant.runsFrom}, ${v8Flags}) exited ${code}`);
+  return { runsFrom: variant.runsFrom, v8Flags, ...(JSON.parse(out) as ScaleResult) };
 }
 
 function row(r: ThroughputResult): string {
@@ -73,18 +121,31 @@ try {
   );
   console.log(row(tcp));
   console.log(row(http));
-  const scale = await measureScale(
+  const scaleArgs = [
     Number(values.services),
     Number(values.destinations),
     servers.tcpPort,
     Number(values['interval-ms']),
     Number(values['scale-seconds']) * 1000,
-  );
+  ];
+  await buildScaleProcess();
+  const scale = [];
+  for (const variant of SCALE_VARIANTS) scale.push(await measureScaleIn(variant, scaleArgs));
+  const first = scale[0]!;
   console.log(
-    `\n${scale.checks} TCP checks every ${scale.intervalMs} ms: ${scale.probesPerSecond.toFixed(0)} probes/s ` +
-      `(${scale.failures} failed), RSS ${scale.rssBeforeMiB} → peak ${scale.rssPeakMiB} MiB, ` +
-      `heap used peak ${scale.heapUsedPeakMiB} MiB`,
+    `\n${first.checks} TCP checks every ${first.intervalMs} ms, each run in a fresh process`,
   );
+  const scaleHeader = ['runs from', 'V8 flags', 'probes/s', 'failed', 'CPU %', 'RSS start'];
+  console.log(
+    [...scaleHeader, 'RSS peak', 'heap peak', 'heap live'].map((h) => h.padStart(20)).join(' '),
+  );
+  for (const r of scale) {
+    const cells = [r.runsFrom, r.v8Flags, r.probesPerSecond.toFixed(0), r.failures, r.cpuPercent];
+    const mem = [r.rssBeforeMiB, r.rssPeakMiB, r.heapUsedPeakMiB, r.heapLiveMiB ?? '-'];
+    console.log(
+      [...cells, ...mem.map((m) => `${m} MiB`)].map((c) => String(c).padStart(20)).join(' '),
+    );
+  }
   console.log(JSON.stringify({ throughput: [tcp, http], scale }));
 } finally {
   servers.stop();

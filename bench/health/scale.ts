@@ -1,8 +1,11 @@
 /**
  * @module The agent's memory with a large check set: a HealthRunner with `services` virtual servers
  * × `destinations` real servers, one TCP check each at `intervalMs`, probing a real local server,
- * sampled for RSS and heap over `durationMs` after one warm-up interval.
+ * sampled for RSS and heap over `durationMs` after one warm-up interval; then the live heap after a
+ * full GC (when the process runs with --expose-gc). run.ts runs it in a fresh process
+ * (scale-process.ts), so no other run's garbage counts.
  */
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DirectorVirtualServer } from '../../contract/virtual-server.js';
 import { HealthRunner } from '../../agent/health/runner.js';
@@ -13,9 +16,13 @@ export interface ScaleResult {
   probes: number;
   failures: number;
   probesPerSecond: number;
+  /** The prober's CPU over the steady window, in % of one core. */
+  cpuPercent: number;
   rssBeforeMiB: number;
   rssPeakMiB: number;
   heapUsedPeakMiB: number;
+  /** Heap in use after a full GC at the end: what the checks really hold (null without gc). */
+  heapLiveMiB: number | null;
 }
 
 const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
@@ -61,6 +68,8 @@ export async function measureScale(
   runner.start();
   await sleep(intervalMs);
   const counted0 = probes;
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   let rssPeak = 0;
   let heapPeak = 0;
   for (let waited = 0; waited < durationMs; waited += 250) {
@@ -70,6 +79,11 @@ export async function measureScale(
     heapPeak = Math.max(heapPeak, m.heapUsed);
   }
   const counted = probes - counted0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - wall0)) * 100;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heapLive = gc === undefined ? null : process.memoryUsage().heapUsed;
   await runner.stop();
   return {
     checks: services * destinations,
@@ -77,8 +91,10 @@ export async function measureScale(
     probes: counted,
     failures,
     probesPerSecond: counted / (durationMs / 1000),
+    cpuPercent: Math.round(cpuPercent * 10) / 10,
     rssBeforeMiB: mib(rssBefore),
     rssPeakMiB: mib(rssPeak),
     heapUsedPeakMiB: mib(heapPeak),
+    heapLiveMiB: heapLive === null ? null : mib(heapLive),
   };
 }
