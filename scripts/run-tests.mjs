@@ -1,5 +1,5 @@
 // The one test command: every *.test.ts under test/ (or under the paths given), each file in its
-// own process, through Node's test runner with tsx. `npm test -- test/contract` runs a subset.
+// own process, through Node's test runner with tsx; the VM tier last, one file at a time. `npm test -- test/contract` runs a subset.
 // Tiers that need privileges or services decide for themselves (test/support/tier.ts): they skip
 // with a reason on a developer machine and fail in CI (CI=true) when a prerequisite is missing.
 import { spawnSync } from 'node:child_process';
@@ -22,16 +22,28 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.FLEETLB_TEST_CONCURRENCY ?? '2';
-const result = spawnSync(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    '--test',
-    `--test-concurrency=${concurrency}`,
-    '--test-reporter=spec',
-    ...files,
-  ],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+// The VM tier runs after the rest, one file at a time: each file boots a qemu guest under TCG,
+// and two guests (or a guest beside the host tests) on two cores slow each other down enough to
+// distort what the end-to-end suite times.
+const isVm = (file) => file.split(/[\\/]/).includes('vm');
+const phases = [
+  { files: files.filter((f) => !isVm(f)), concurrency },
+  { files: files.filter(isVm), concurrency: '1' },
+].filter((phase) => phase.files.length > 0);
+let status = 0;
+for (const phase of phases) {
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${phase.concurrency}`,
+      '--test-reporter=spec',
+      ...phase.files,
+    ],
+    { stdio: 'inherit' },
+  );
+  if ((result.status ?? 1) !== 0) status = result.status ?? 1;
+}
+process.exit(status);

@@ -29,6 +29,8 @@ export interface VmOptions {
   cpus?: number;
   /** Kills qemu when aborted, e.g. a node:test context's `t.signal`. */
   signal?: AbortSignal;
+  /** A tsx cache to start the guest with (tsx-cache.ts `warmTsxCache`). */
+  tsxCache?: string;
 }
 
 export interface VmResult {
@@ -60,6 +62,9 @@ export const baseEnv: Readonly<Record<string, string>> = {
   TMPDIR: '/tmp',
   XDG_CACHE_HOME: '/tmp/cache',
   LANG: 'C.UTF-8',
+  // V8 bounds-checks WebAssembly by catching SIGSEGV on guard pages; under TCG that has crashed
+  // node at start-up (tsx's module lexer is WebAssembly) now and then. Inline checks instead.
+  NODE_OPTIONS: '--disable-wasm-trap-handler',
   FLEETLB_VM: '1',
   FLEETLB_VM_RESULTS: GUEST_RESULTS_DIR,
 };
@@ -122,14 +127,19 @@ export async function runInVm(options: VmOptions): Promise<VmResult> {
     [
       ...Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`),
       'mkdir -p "$HOME" "$XDG_CACHE_HOME"',
+      ...(options.tsxCache
+        ? [`mkdir -p /tmp/tsx-0 && cp -r ${quote(options.tsxCache)}/. /tmp/tsx-0/`]
+        : []),
       `cd ${quote(options.cwd ?? repoRoot)} || exit 125`,
       `exec ${options.command.map(quote).join(' ')}`,
       '',
     ].join('\n'),
   );
+  // A CPU without AVX: QEMU 7.2's TCG is new at AVX/AVX2, and node (V8, OpenSSL) uses them when
+  // CPUID says so; with `-cpu max` node died now and then with SIGILL or SIGSEGV in the guest.
   // prettier-ignore
   const qemu = [
-    'qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'max', '-smp', String(options.cpus ?? 1),
+    'qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'Nehalem', '-smp', String(options.cpus ?? 1),
     '-m', String(options.memoryMiB ?? 1024), '-nodefaults', '-display', 'none', '-vga', 'none',
     '-no-reboot', '-nic', 'none', '-serial', `file:${consoleLog}`,
     '-kernel', kernel.vmlinuz, '-initrd', initrd,

@@ -203,6 +203,17 @@ describe('IPVS generic-netlink client in a real kernel', { skip }, () => {
     assert.deepEqual(configOf(listing), configOf(desired));
   });
 
+  test('calls made at once queue instead of colliding (a second dump on a socket is EBUSY)', async () => {
+    const [a, b, c, , d] = await Promise.all([
+      client.list(),
+      client.list({ stats: false }),
+      client.list(),
+      client.applyAll([]),
+      client.list(),
+    ]);
+    for (const listing of [a, b, c, d]) assert.deepEqual(configOf(listing), configOf(desired));
+  });
+
   test('ipvsadm -Sn reads back exactly the desired table', () => {
     const saved = parseIpvsadmSave(run('ipvsadm', '-Sn'));
     // -S has no thresholds: compare without them.

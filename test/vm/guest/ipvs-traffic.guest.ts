@@ -1,12 +1,8 @@
 /** @module Guest side of test/vm/ipvs-traffic.test.ts, run INSIDE the VM: real connections from a client namespace through IPVS virtual servers (NAT, DR, IPv6 NAT, UDP NAT) that NetlinkIpvsClient programs in the guest's root namespace, the director. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   destinationKey,
@@ -25,14 +21,21 @@ import { opKey, type IpvsOp } from '../../../agent/core/ipvs/operations.js';
 import { plan, type PlanOptions } from '../../../agent/core/ipvs/plan.js';
 import type { ApplyOutcome } from '../../../agent/linux/ipvs/ipvs-client.js';
 import { NetlinkIpvsClient } from '../../../agent/linux/ipvs/netlink-ipvs-client.js';
+import {
+  children,
+  eventually,
+  exited,
+  holdConnection as holdIn,
+  lineReader,
+  runClient as runIn,
+  spawnIn,
+} from './lab/processes.js';
 
 // These tests change the kernel's state (IPVS, namespaces, bridges, sysctls): never outside the VM.
 const skip =
   process.env.FLEETLB_VM === '1' ? false : 'runs only inside the VM (test/vm/ipvs-traffic.test.ts)';
 
 const execFileAsync = promisify(execFile);
-const fixture = (name: string): string =>
-  fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 // ---------------------------------------------------------------------------------------------
 // Topology (TEST-NET only). The guest's root namespace is the director: bridge `lan` holds the
@@ -78,6 +81,8 @@ const HOSTS: readonly Host[] = [
 const SERVERS = HOSTS.filter((h) => h.role !== 'client');
 const namespaceOf = (host: Host): string => `ipt-${host.name}`;
 const CLIENT_NS = 'ipt-client';
+const runClient = (target: string, count: number) => runIn(CLIENT_NS, target, count);
+const holdConnection = (host: string, port: number) => holdIn(CLIENT_NS, host, port);
 
 /** `ip` reading commands from a here-document: one process for many commands (TCG is slow). */
 const batch = (ns: string | undefined, commands: readonly string[]): string =>
@@ -218,122 +223,11 @@ function nameOf(address: string): string {
 const findService = (services: readonly ObservedService[], id: IpvsServiceId) =>
   services.find((s) => serviceKey(s) === serviceKey(id));
 
-// ---------------------------------------------------------------------------------------------
-// Processes: every one is tracked, has a spawn timeout and exits by itself too (fixture ttl).
-// ---------------------------------------------------------------------------------------------
-
-const children = new Set<ChildProcess>();
-
-function spawnIn(ns: string, script: string, args: string[], timeoutMs: number): ChildProcess {
-  const argv = ['netns', 'exec', ns, process.execPath, fixture(script), ...args];
-  const child = spawn('ip', argv, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return code;
-}
-
-/** Reads a child's stdout line by line; fails with its stderr when it ends or stays silent. */
-function lineReader(child: ChildProcess, what: string): (timeoutMs?: number) => Promise<string> {
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  return async (timeoutMs = 10_000) => {
-    const timer = new AbortController();
-    const silence = sleep(timeoutMs, undefined, { signal: timer.signal }).then(() => {
-      throw new Error(`${what}: no line within ${timeoutMs} ms; stderr: ${stderr}`);
-    });
-    try {
-      const next = await Promise.race([lines.next(), silence]);
-      if (next.done) throw new Error(`${what} ended (exit ${child.exitCode}); stderr: ${stderr}`);
-      return next.value;
-    } finally {
-      timer.abort();
-      silence.catch(() => {});
-    }
-  };
-}
-
 async function startBackend(host: Host): Promise<void> {
   const args = ['--name', host.name, '--http', `${HTTP_PORT}`, '--echo', `${ECHO_PORT}`];
   const child = spawnIn(namespaceOf(host), 'backend.mjs', [...args, '--ttl', '240000'], 250_000);
   const next = lineReader(child, `backend ${host.name}`);
   assert.equal(await next(30_000), `ready ${host.name}`);
-}
-
-/** What fixtures/client.mjs prints. */
-interface ClientReport {
-  answers: Record<string, number>;
-  /** Addresses the client's sockets were connected to. */
-  remotes: string[];
-  /** Peer and local addresses the HTTP backends saw (empty for tcp://). */
-  peers: string[];
-  locals: string[];
-  failed: number;
-  errors: string[];
-}
-
-/** `count` requests from the client namespace, each on a new connection. */
-async function runClient(target: string, count: number): Promise<ClientReport> {
-  const argv = ['netns', 'exec', CLIENT_NS, process.execPath, fixture('client.mjs')];
-  const { stdout } = await execFileAsync('ip', [...argv, target, `${count}`], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  const report = JSON.parse(stdout) as ClientReport;
-  assert.equal(
-    report.failed,
-    0,
-    `${report.failed} of ${count} failed: ${report.errors.join('; ')}`,
-  );
-  return report;
-}
-
-interface HeldConnection {
-  /** The address the client's socket is connected to. */
-  remote: string;
-  /** Sends a line through the connection and resolves with the echo server's answer. */
-  say(line: string): Promise<string>;
-  /** Closes the connection (stdin's end) and resolves with the fixture's exit status. */
-  close(): Promise<number | null>;
-}
-
-async function holdConnection(host: string, port: number): Promise<HeldConnection> {
-  const child = spawnIn(CLIENT_NS, 'conn.mjs', [host, `${port}`, '120000'], 130_000);
-  const next = lineReader(child, 'conn.mjs');
-  const connected = await next(30_000);
-  assert.match(connected, /^connected /);
-  return {
-    remote: connected.slice('connected '.length).replace(/^::ffff:/, ''),
-    say: async (line) => {
-      child.stdin!.write(`${line}\n`);
-      return next();
-    },
-    close: async () => {
-      child.stdin!.end();
-      return exited(child);
-    },
-  };
-}
-
-/** Polls until `probe` returns a value: IPVS totals reach the dump every 2 s (estimator). */
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(250);
-  }
 }
 
 /** The listed service once its counters include `connections` connections in all. */
