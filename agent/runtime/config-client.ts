@@ -23,8 +23,11 @@ export interface ConfigClientOptions {
 }
 
 export interface ConfigClientEvents {
-  /** A document passed the checks; the next poll starts when the returned promise settles. */
-  onDocument(document: DesiredState): void | Promise<void>;
+  /**
+   * A document passed the checks; the next poll starts when the returned promise settles.
+   * `receivedAtMs` is the wall-clock time its response arrived (Date.now()).
+   */
+  onDocument(document: DesiredState, receivedAtMs: number): void | Promise<void>;
   /** A document was refused; the last good one stays in force. */
   onRejected(revision: number | undefined, refusal: DocumentCheck & { ok: false }): void;
   /** A poll failed; the next try is in `retryInMs`. */
@@ -85,6 +88,7 @@ export class ConfigClient {
     // The server answers within the wait; 10 s more covers a slow network, not a dead peer.
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(waitS * 1000 + 10_000)]);
     const response = await fetch(url, { headers, signal });
+    const receivedAtMs = Date.now();
     const text = await response.text();
     if (response.status === 304) return this.events.onSynced?.();
     if (response.status !== 200) {
@@ -99,7 +103,7 @@ export class ConfigClient {
       return;
     }
     this.etag = etag ?? `"${checked.document.revision}"`;
-    await this.events.onDocument(checked.document);
+    await this.events.onDocument(checked.document, receivedAtMs);
   }
 }
 

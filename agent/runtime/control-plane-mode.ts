@@ -49,11 +49,11 @@ export async function runControlPlaneMode(
     if (revision !== undefined) rejected = { revision, reasons: refusal.reasons.map(bounded) };
     reporter.reportSoon();
   };
-  const apply = async (document: DesiredState, source: string) => {
+  const apply = async (document: DesiredState, source: string, receivedAtMs?: number) => {
     const result = await agent.apply(document);
     if (!result.ok) return reject(document.revision, result);
     rejected = undefined;
-    logger.info({ revision: document.revision, source }, 'document applied');
+    logger.info({ revision: document.revision, source, receivedAtMs }, 'document applied');
     reporter.reportSoon();
   };
   const saved = await deps.lastKnownGood.load();
@@ -62,7 +62,7 @@ export async function runControlPlaneMode(
   const client = new ConfigClient(
     { url: deps.url, token },
     {
-      onDocument: (document) => apply(document, 'control-plane'),
+      onDocument: (document, receivedAtMs) => apply(document, 'control-plane', receivedAtMs),
       onRejected: reject,
       onError: (error, retryInMs) => {
         deps.onPollFailed?.();

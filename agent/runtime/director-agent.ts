@@ -2,7 +2,8 @@
  * @module What applying a document means on a director: VRRP instances updated (unchanged ones
  * untouched), the health checks updated, the IPVS table that health, admin states and quorum
  * decide (core/health/decide.ts) handed to the reconcile loop (again at every health change),
- * the document kept as the last-known-good copy. A document that needs IPVS on a kernel without it is refused with that
+ * the document kept as the last-known-good copy; `apply` resolves once the IPVS round for the
+ * document has run. A document that needs IPVS on a kernel without it is refused with that
  * reason (the agent still runs VRRP); everything else the contract accepted is applied.
  */
 import type { DesiredState } from '../../contract/desired-state.js';
@@ -27,6 +28,9 @@ export interface HealthSource {
   healthOf(virtualServer: string): ReadonlyMap<string, RealServerHealth>;
 }
 
+/** How long `apply` waits for the IPVS round of a new document before it reports anyway. */
+const IPVS_SETTLE_TIMEOUT_MS = 5_000;
+
 export class DirectorAgent {
   /** The document in force. */
   applied: DesiredState | undefined;
@@ -36,7 +40,7 @@ export class DirectorAgent {
   constructor(
     private readonly engine: Pick<VrrpEngine, 'update' | 'virtualServerChanged'>,
     /** Absent when the kernel has no IPVS. */
-    private readonly reconciler: Pick<IpvsReconciler, 'setDesired'> | undefined,
+    private readonly reconciler: Pick<IpvsReconciler, 'setDesired' | 'settled'> | undefined,
     private readonly lastKnownGood: Pick<LastKnownGood, 'save'> | undefined,
     private readonly health?: HealthSource,
     /** Called with each document once it is in force (metrics). */
@@ -48,14 +52,17 @@ export class DirectorAgent {
       const message = 'this director has no IPVS (load the ip_vs module)';
       return refused(`revision ${document.revision}`, [{ path: 'virtualServers', message }]);
     }
-    // The IPVS table first: it does not depend on VRRP, and a weight change or a drain should
-    // not wait for the VRRP update's netlink dumps.
+    // The IPVS table first (its round starts at once): it does not depend on VRRP, and a weight
+    // change or a drain should not wait for the VRRP update's netlink dumps.
     this.health?.update(document.virtualServers);
     this.applied = document;
     this.onApplied?.(document);
     this.healthChanged();
     await this.engine.update(document.vrrpInstances);
     await this.lastKnownGood?.save(document);
+    // Applied means in the kernel: the status report that follows carries the weights in force,
+    // and it does not compete with the round for the CPU.
+    await this.reconciler?.settled(IPVS_SETTLE_TIMEOUT_MS);
     return { ok: true };
   }
 

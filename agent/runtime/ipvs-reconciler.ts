@@ -46,6 +46,10 @@ export class IpvsReconciler {
   private again = false;
   private lastRoundAt = -Infinity;
   private stopped = false;
+  /** Counts `setDesired` calls; `roundGeneration` is the one the last finished round planned. */
+  private generation = 0;
+  private roundGeneration = 0;
+  private readonly waiters = new Set<{ generation: number; release: () => void }>();
   private readonly ownedPath: string;
 
   constructor(
@@ -69,6 +73,7 @@ export class IpvsReconciler {
   /** The table to converge to; a round follows (paced). */
   setDesired(table: IpvsTable<DesiredService>): void {
     this.desired = table;
+    this.generation += 1;
     this.wake();
   }
 
@@ -80,7 +85,31 @@ export class IpvsReconciler {
       return;
     }
     const waitMs = Math.max(0, this.lastRoundAt + (this.options.minIntervalMs ?? 100) - this.now());
-    this.schedule(waitMs);
+    // Without a pacing wait the round starts now: its kernel dump is under way before whatever
+    // the caller does next (a new document's VRRP update, its last-known-good copy).
+    if (waitMs === 0) this.runRound();
+    else this.schedule(waitMs);
+  }
+
+  /**
+   * Resolves once a round has planned from the table last given to `setDesired` (applied, or
+   * failed and reported), or after `timeoutMs`, or at `stop`.
+   */
+  settled(timeoutMs: number): Promise<void> {
+    const generation = this.generation;
+    if (this.roundGeneration >= generation || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = {
+        generation,
+        release: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.release, timeoutMs);
+      this.waiters.add(waiter);
+    });
   }
 
   /** Stops scheduling and waits for a round in progress. */
@@ -88,6 +117,7 @@ export class IpvsReconciler {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    for (const waiter of [...this.waiters]) waiter.release();
   }
 
   private now(): number {
@@ -96,16 +126,19 @@ export class IpvsReconciler {
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.round().finally(() => {
-        this.running = undefined;
-        if (this.stopped) return;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else this.schedule(this.options.resyncIntervalMs ?? 30_000);
-      });
-    }, delayMs);
+    this.timer = setTimeout(() => this.runRound(), delayMs);
+  }
+
+  private runRound(): void {
+    clearTimeout(this.timer);
+    this.running = this.round().finally(() => {
+      this.running = undefined;
+      if (this.stopped) return;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      } else this.schedule(this.options.resyncIntervalMs ?? 30_000);
+    });
   }
 
   /** What a round would do to the kernel now for `table`, without doing it (`--dry-run`). */
@@ -144,6 +177,7 @@ export class IpvsReconciler {
   private async round(): Promise<void> {
     const desired = this.desired;
     if (desired === undefined) return;
+    const generation = this.generation;
     const startedAt = this.now();
     this.lastRoundAt = startedAt;
     try {
@@ -163,6 +197,8 @@ export class IpvsReconciler {
     } catch (error) {
       this.events.onError(error as Error);
     }
+    this.roundGeneration = generation;
+    for (const waiter of [...this.waiters]) if (waiter.generation <= generation) waiter.release();
   }
 
   private async saveOwned(owned: ReadonlySet<string>): Promise<void> {

@@ -41,7 +41,7 @@ function harness(ipvs = true) {
       update: async (specs) => void vrrp.push(specs.map((s) => s.name)),
       virtualServerChanged: (name, h) => void vsHealth.set(name, h),
     },
-    ipvs ? { setDesired: (t) => void tables.push(t) } : undefined,
+    ipvs ? { setDesired: (t) => void tables.push(t), settled: async () => {} } : undefined,
     undefined,
     health,
   );

@@ -24,13 +24,16 @@ const dest = (address: string, weight = 1): IpvsDestination => ({
 const web = (weight = 1): DesiredService => service(VIP, [dest('198.51.100.11', weight)]);
 const other = service({ family: 'ipv4', protocol: 'tcp', address: '203.0.113.9', port: 25 });
 
-function harness(stateDir = mkdtempSync(join(tmpdir(), 'fleetlb-reconciler-'))) {
+function harness(
+  stateDir = mkdtempSync(join(tmpdir(), 'fleetlb-reconciler-')),
+  minIntervalMs = 30,
+) {
   const client = new FakeIpvsClient();
   const rounds: RoundReport[] = [];
   const errors: Error[] = [];
   const reconciler = new IpvsReconciler(
     client,
-    { stateDir, minIntervalMs: 30, resyncIntervalMs: 100 },
+    { stateDir, minIntervalMs, resyncIntervalMs: 100 },
     { onRound: (r) => rounds.push(r), onError: (e) => errors.push(e) },
   );
   const until = async (check: () => boolean) => {
@@ -41,7 +44,8 @@ function harness(stateDir = mkdtempSync(join(tmpdir(), 'fleetlb-reconciler-'))) 
 }
 
 test('converges, and a burst of changes makes one more round, not one per change', async () => {
-  const h = harness();
+  // A pacing interval long enough that the burst always lands inside it, however slow the run.
+  const h = harness(undefined, 500);
   await h.reconciler.start();
   h.reconciler.setDesired({ services: [web(1)] });
   await h.until(() => h.rounds.length === 1);
@@ -51,6 +55,23 @@ test('converges, and a burst of changes makes one more round, not one per change
   await h.until(() => h.client.table.services[0]?.destinations[0]?.weight === 4);
   await h.reconciler.stop();
   assert.equal(h.rounds.length, 2);
+  assert.deepEqual(h.errors, []);
+});
+
+test('an idle reconciler starts the round at once; settled() resolves when it has run', async () => {
+  const h = harness();
+  await h.reconciler.start();
+  await h.reconciler.settled(1000); // nothing desired yet: nothing to wait for
+  h.reconciler.setDesired({ services: [web(7)] });
+  const settled = h.reconciler.settled(10_000);
+  assert.equal(h.rounds.length, 0, 'the round is under way, not finished');
+  await settled;
+  assert.equal(h.rounds.length, 1);
+  assert.equal(h.client.table.services[0]?.destinations[0]?.weight, 7);
+  h.reconciler.setDesired({ services: [web(8)] }); // paced: within minIntervalMs of the first
+  await h.reconciler.settled(10_000);
+  assert.equal(h.client.table.services[0]?.destinations[0]?.weight, 8);
+  await h.reconciler.stop();
   assert.deepEqual(h.errors, []);
 });
 
