@@ -87,13 +87,16 @@ test(
       });
       assert.equal(patched.status, 200, patched.text);
       const targets = await discover(served.url, await cp.token('viewer'));
-      const labels = targets.map(({ labels: l }) => ({
-        job: l.job,
-        instance: l.instance,
-        site: l.site,
-        director: l.director,
-        director_rack: l.director_rack,
-      }));
+      // promtool lists the discovered targets in no fixed order (seen both ways in CI).
+      const labels = targets
+        .map(({ labels: l }) => ({
+          job: l.job,
+          instance: l.instance,
+          site: l.site,
+          director: l.director,
+          director_rack: l.director_rack,
+        }))
+        .sort((a, b) => String(a.instance).localeCompare(String(b.instance)));
       assert.deepEqual(labels, [
         {
           job: 'fleetlb-agent',
