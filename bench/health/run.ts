@@ -3,8 +3,9 @@
  * (per wall second and per CPU-second of the prober, i.e. per core) for TCP and HTTP probes against
  * local servers in a child process, then the agent's RSS with services × destinations TCP checks at
  * a 2 s interval, each in a fresh process (scale-process.ts): built as `npm run build` builds the
- * agent (esbuild, into dist/bench/), with V8's defaults and with --optimize-for-size (V8 collects
- * its old generation sooner, for CPU); and from the sources through tsx. Prints tables, then the
+ * agent (esbuild, into dist/bench/), with V8's defaults, with --optimize-for-size, and with a small
+ * young generation and slow old-generation growth (both trade CPU for memory); and from the
+ * sources through tsx. Prints tables, then the
  * JSON on the last line of stdout.
  */
 import { spawn } from 'node:child_process';
@@ -48,6 +49,8 @@ interface ScaleVariant {
 const SCALE_VARIANTS: readonly ScaleVariant[] = [
   { runsFrom: 'build', v8Flags: [] },
   { runsFrom: 'build', v8Flags: ['--optimize-for-size'] },
+  // A 1 MB young generation and an old generation that grows by 20 % past what survived.
+  { runsFrom: 'build', v8Flags: ['--max-semi-space-size=1', '--heap-growing-percent=20'] },
   { runsFrom: 'sources', v8Flags: [] },
 ];
 
