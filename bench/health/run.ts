@@ -5,8 +5,7 @@
  * a 2 s interval, each in a fresh process (scale-process.ts): built as `npm run build` builds the
  * agent (esbuild, into dist/bench/), with V8's defaults, with --optimize-for-size, and with a small
  * young generation and slow old-generation growth (both trade CPU for memory); and from the
- * sources through tsx. Prints tables, then the
- * JSON on the last line of stdout.
+ * sources through tsx. Prints tables, then the JSON on the last line of stdout.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
