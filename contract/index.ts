@@ -10,3 +10,4 @@ export * from './agent-status.js';
 export * from './validate.js';
 export * from './selector.js';
 export * from './keepalived/index.js';
+export * from './vrrp-identity.js';

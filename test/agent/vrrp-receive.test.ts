@@ -139,6 +139,35 @@ describe('receiveAdvert', () => {
     const local = instances({ ...v2, vips: ['192.0.2.101', '192.0.2.100'] });
     assert.ok(receiveAdvert(only(v2), envelope, local).ok);
   });
+  describe('an in-place edit: the previous expectations are accepted during the grace period', () => {
+    const edited: Array<[string, OutgoingInstance, string]> = [
+      ['a VIP added', { ...v2, vips: [...v2.vips, '192.0.2.102'] }, 'address_list'],
+      ['the password changed', { ...v2, authPassword: 'newpass' }, 'auth'],
+      ['the v2 interval changed', { ...v2, advertIntervalCs: 300 }, 'interval'],
+    ];
+    for (const [what, next, reason] of edited) {
+      test(`${what}: old adverts accepted while previous is set, dropped after`, () => {
+        const local = new Map([[51, { ...receiving(next), previous: receiving(v2) }]]);
+        assert.ok(receiveAdvert(only(v2), envelope, local).ok);
+        assert.ok(receiveAdvert(only(next), envelope, local).ok);
+        const after = receiveAdvert(only(v2), envelope, instances(next));
+        assert.equal(!after.ok && after.reason, reason);
+      });
+    }
+    test('an advert matching neither configuration is dropped with the current reason', () => {
+      const local = new Map([
+        [
+          51,
+          {
+            ...receiving({ ...v2, authPassword: 'b' }),
+            previous: receiving({ ...v2, authPassword: 'a' }),
+          },
+        ],
+      ]);
+      const result = receiveAdvert(only(v2), envelope, local);
+      assert.equal(!result.ok && result.reason, 'auth');
+    });
+  });
 });
 
 describe('ipv4Packet (IP_HDRINCL header)', () => {

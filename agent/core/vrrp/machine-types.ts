@@ -34,7 +34,13 @@ export type VrrpEvent =
   | { type: 'priority'; now: number; priority: number; fault: boolean }
   | { type: 'interface'; now: number; up: boolean }
   /** A sync-group peer changed state: follow it (sync-group.ts, keepalived vrrp_sync.c). */
-  | { type: 'sync'; now: number; to: 'master' | 'backup' | 'fault' };
+  | { type: 'sync'; now: number; to: 'master' | 'backup' | 'fault' }
+  /**
+   * The instance's settings were edited in place (same interface, VRID, family and version):
+   * the `step` that receives it already gets the new config; `priority` and `fault` are the
+   * effective ones under the new base priority (reconfigure.ts).
+   */
+  | { type: 'reconfigure'; now: number; priority: number; fault: boolean };
 
 export type VrrpStateName = 'initialize' | 'backup' | 'master' | 'fault';
 

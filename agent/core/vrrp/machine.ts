@@ -14,12 +14,11 @@ import {
 } from './machine-common.js';
 import { onBackupAdvert, onBackupTimer } from './machine-backup.js';
 import { onMasterAdvert, onMasterTimer } from './machine-master.js';
-import { OWNER_PRIORITY } from './tracking.js';
+import { healthChanged, start } from './machine-health.js';
+import { onReconfigure } from './reconfigure.js';
 import type {
   ReceivedAdvert,
   StepResult,
-  TransitionReason,
-  VrrpEffect,
   VrrpEvent,
   VrrpMachineConfig,
   VrrpState,
@@ -64,6 +63,8 @@ export function step(s: VrrpState, e: VrrpEvent, cfg: VrrpMachineConfig): StepRe
       return onInterface(s, cfg, e.up, e.now);
     case 'sync':
       return onSync(s, cfg, e.to, e.now);
+    case 'reconfigure':
+      return onReconfigure(s, cfg, e.priority, e.fault, e.now);
     default:
       return assertNever(e);
   }
@@ -71,23 +72,6 @@ export function step(s: VrrpState, e: VrrpEvent, cfg: VrrpMachineConfig): StepRe
 
 function assertNever(e: never): never {
   return e;
-}
-
-/** Leave Initialize, or FAULT once healthy again (`reason` = 'recovered'). */
-function start(
-  s: VrrpState,
-  cfg: VrrpMachineConfig,
-  now: number,
-  reason: TransitionReason,
-): StepResult {
-  if (!s.interfaceUp || s.checksFault) return leaveTo(s, 'fault', 'fault');
-  // RFC 9568 §6.4.1: the address owner becomes master at once.
-  if (s.priority === OWNER_PRIORITY)
-    return enterMaster(s, cfg, now, reason === 'startup' ? 'owner' : reason);
-  // RFC 9568 §6.4.1: otherwise Master_Down_Timer := Master_Down_Interval, go Backup.
-  const state = backupState(s, cfg, now, cfg.advertIntervalCs);
-  const effects: VrrpEffect[] = [{ type: 'transition', from: s.name, to: 'backup', reason }];
-  return { state, effects };
 }
 
 /** RFC 9568 §6.4.1 Startup; keepalived `preempt_delay` counts from here. */
@@ -174,12 +158,4 @@ function onSync(
     };
   }
   return s.name === 'backup' ? enterMaster(s, cfg, now, 'sync-group') : unchanged(s);
-}
-
-/** Enter FAULT from backup/master when unhealthy; leave it when healthy (keepalived FAULT). */
-function healthChanged(s: VrrpState, cfg: VrrpMachineConfig, now: number): StepResult {
-  const healthy = s.interfaceUp && !s.checksFault;
-  if (!healthy && (s.name === 'backup' || s.name === 'master')) return leaveTo(s, 'fault', 'fault');
-  if (healthy && s.name === 'fault') return start(s, cfg, now, 'recovered');
-  return unchanged(s);
 }

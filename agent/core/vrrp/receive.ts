@@ -9,15 +9,26 @@ import type { ReceivedAdvert } from './machine-types.js';
 import { OWNER_PRIORITY } from './tracking.js';
 import type { ReceivedChecksumForm, VrrpDropReason, VrrpFamily, VrrpV2Auth } from './types.js';
 
-/** What the receiver knows of one local instance on the interface. */
-export interface ReceivingInstance {
-  vrid: number;
-  version: 2 | 3;
+/** What adverts from peers must carry to be accepted (the instance's configuration). */
+export interface AdvertExpectations {
   advertIntervalCs: number;
   /** v2 authentication expected from peers (type none when no password is configured). */
   auth: VrrpV2Auth;
   /** The configured VIPs, canonical text. */
   vips: readonly string[];
+}
+
+/** What the receiver knows of one local instance on the interface. */
+export interface ReceivingInstance extends AdvertExpectations {
+  vrid: number;
+  version: 2 | 3;
+  /**
+   * The expectations before an in-place edit, still accepted for a grace period: the directors
+   * of a pair apply an edit moments apart, and until the peer has it too its adverts carry the
+   * old interval, password or address list. keepalived drops them in that window; we accept
+   * either configuration so that a backup's Master_Down_Timer keeps being reset.
+   */
+  previous?: AdvertExpectations | undefined;
 }
 
 /** The IP envelope of a received packet. */
@@ -37,6 +48,24 @@ function sameAddressSet(received: readonly string[], configured: readonly string
   if (received.length !== configured.length) return false;
   const wanted = new Set(configured.map((a) => canonicalAddress(a) ?? a));
   return received.every((a) => wanted.has(a));
+}
+
+type Decoded = Extract<ReturnType<typeof decodeVrrp>, { ok: true }>['advert'];
+
+/** Why `advert` does not match `expected`, or undefined when it does. */
+function mismatchWith(
+  advert: Decoded,
+  advertIntervalCs: number,
+  expected: AdvertExpectations,
+): VrrpDropReason | undefined {
+  if (advert.version === 2) {
+    if (!checkAuth(advert.auth, expected.auth)) return 'auth';
+    if (advertIntervalCs !== expected.advertIntervalCs) return 'interval';
+  }
+  if (advert.priority !== OWNER_PRIORITY && !sameAddressSet(advert.addresses, expected.vips)) {
+    return 'address_list';
+  }
+  return undefined;
 }
 
 /**
@@ -61,18 +90,15 @@ export function receiveAdvert(
   const vrid = advert.vrid;
   if (!instance) return { ok: false, reason: 'vrid', vrid };
   if (advert.version !== instance.version) return { ok: false, reason: 'version', vrid };
-  let advertIntervalCs: number;
-  if (advert.version === 2) {
-    if (!checkAuth(advert.auth, instance.auth)) return { ok: false, reason: 'auth', vrid };
-    advertIntervalCs = advert.advertIntervalS * 100;
-    if (advertIntervalCs !== instance.advertIntervalCs) {
-      return { ok: false, reason: 'interval', vrid };
-    }
-  } else {
-    advertIntervalCs = advert.maxAdvertIntervalCs;
-  }
-  if (advert.priority !== OWNER_PRIORITY && !sameAddressSet(advert.addresses, instance.vips)) {
-    return { ok: false, reason: 'address_list', vrid };
+  const advertIntervalCs =
+    advert.version === 2 ? advert.advertIntervalS * 100 : advert.maxAdvertIntervalCs;
+  const mismatch = mismatchWith(advert, advertIntervalCs, instance);
+  const previous = instance.previous;
+  if (
+    mismatch !== undefined &&
+    (previous === undefined || mismatchWith(advert, advertIntervalCs, previous) !== undefined)
+  ) {
+    return { ok: false, reason: mismatch, vrid };
   }
   return {
     ok: true,
