@@ -13,9 +13,21 @@ export class GarpSchedule {
   private refresh: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly settings: GarpSettings,
+    private settings: GarpSettings,
     private readonly announce: () => void,
   ) {}
+
+  /** New settings (an in-place edit): later bursts use them; a running refresh restarts. */
+  update(settings: GarpSettings): void {
+    const refreshChanged = settings.masterRefreshS !== this.settings.masterRefreshS;
+    this.settings = settings;
+    if (this.refresh === undefined || !refreshChanged) return;
+    clearInterval(this.refresh);
+    this.refresh = undefined;
+    if (settings.masterRefreshS > 0) {
+      this.refresh = setInterval(() => this.burst(1), settings.masterRefreshS * 1000);
+    }
+  }
 
   /** First burst now; second burst and refresh scheduled. */
   start(): void {

@@ -53,7 +53,7 @@ export class InstanceRunner {
 
   constructor(
     readonly name: string,
-    private readonly config: VrrpMachineConfig,
+    private config: VrrpMachineConfig,
     garpSettings: GarpSettings,
     private readonly deps: RunnerDeps,
   ) {
@@ -76,6 +76,30 @@ export class InstanceRunner {
     this.timer?.cancel();
     await this.io;
     await Promise.all(this.sends);
+  }
+
+  /**
+   * An in-place edit (contract/vrrp-identity.ts): the machine keeps its state and timers and
+   * takes the new settings (core/vrrp/reconfigure.ts). `updateVips` runs on the I/O queue, after
+   * any VIP change already queued and before the advert that carries the new list.
+   */
+  reconfigure(change: {
+    config: VrrpMachineConfig;
+    garp: GarpSettings;
+    priority: number;
+    fault: boolean;
+    updateVips: () => Promise<void>;
+  }): void {
+    if (this.stopped) return;
+    this.config = change.config;
+    this.garp.update(change.garp);
+    this.enqueue('vip update', change.updateVips);
+    this.dispatch({
+      type: 'reconfigure',
+      now: this.deps.now(),
+      priority: change.priority,
+      fault: change.fault,
+    });
   }
 
   /** Feeds one event (stamped by the caller or now) and performs the resulting effects. */

@@ -9,6 +9,7 @@
  * until the first decision they count as passing.
  */
 import { execFile } from 'node:child_process';
+import { jsonEqual } from '../../contract/json-equal.js';
 import type { TrackedCheck } from '../../contract/vrrp-instance.js';
 import type { TrackedCheckResult } from '../core/vrrp/tracking.js';
 
@@ -39,6 +40,20 @@ export class TrackedChecks {
     private readonly onChange: (results: TrackedCheckResult[]) => void,
   ) {
     this.states = checks.map((check) => ({ check, passing: true, streak: 0 }));
+  }
+
+  /**
+   * Takes over the verdicts of `previous` for the checks that did not change (an in-place edit
+   * of the instance), so that editing one check does not reset the others to passing. Call
+   * before `start`.
+   */
+  carryFrom(previous: TrackedChecks): void {
+    for (const state of this.states) {
+      const same = previous.states.find((old) => jsonEqual(old.check, state.check));
+      if (same === undefined) continue;
+      state.passing = same.passing;
+      state.streak = same.streak;
+    }
   }
 
   results(): TrackedCheckResult[] {
