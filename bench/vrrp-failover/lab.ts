@@ -98,6 +98,16 @@ export class FailoverLab {
     return until(() => this.probeSent[count], 2000);
   }
 
+  /** Sends an ARP who-has for the VIP from obs with `sender` as its sender address, at once. */
+  probeFrom(sender: string): void {
+    this.prober.stdin!.write(`${VIP} ${sender}\n`);
+  }
+
+  /** The director whose MAC address is `mac`, if any. */
+  directorOf(mac: string): Director | undefined {
+    return (Object.keys(DIRECTORS) as Director[]).find((d) => DIRECTORS[d].mac === mac);
+  }
+
   /**
    * Who answered the probe sent at `sentAt` (host and ms after the request on the wire): replies
    * within 100 ms. Call it a while later: tshark hands frames over in batches, so the replies
@@ -112,8 +122,7 @@ export class FailoverLab {
     const replies = this.wire.frames.filter(
       (f) => f.wallMs >= from && f.wallMs < from + 100 && f.arpOp === 2 && f.arpSender === VIP,
     );
-    const name = (mac: string) =>
-      (Object.keys(DIRECTORS) as Director[]).find((d) => DIRECTORS[d].mac === mac) ?? mac;
+    const name = (mac: string) => this.directorOf(mac) ?? mac;
     return replies.map((r) => `${name(r.ethSrc)}@${(r.wallMs - from).toFixed(1)}`);
   }
 

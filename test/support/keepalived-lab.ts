@@ -82,7 +82,7 @@ export class LabKeepalived {
     readonly host: string,
     readonly process: ChildProcess,
     private readonly dir: string,
-    fifoPath: string,
+    private readonly fifoPath: string,
   ) {
     // O_RDWR: opening never blocks and the fifo never reports EOF between writers.
     const fd = openSync(fifoPath, constants.O_RDWR | constants.O_NONBLOCK);
@@ -136,6 +136,18 @@ export class LabKeepalived {
         this.waiters.push(() => (clearTimeout(timer), resolve()));
       });
     }
+  }
+
+  /**
+   * Rewrites keepalived.conf with `instances` and sends SIGHUP: keepalived reloads it (its
+   * `reload_config_file`), keeping the state of instances it finds again.
+   */
+  reload(instances: KeepalivedInstance[]): void {
+    writeFileSync(
+      join(this.dir, 'keepalived.conf'),
+      keepalivedConfig(this.host, instances, this.fifoPath),
+    );
+    process.kill(this.pid, 'SIGHUP');
   }
 
   /** The last `n` lines keepalived logged (`Infinity`: all kept, up to 400). */

@@ -27,10 +27,10 @@ export interface OwnershipWindow {
 // [2026-12-07T16:26:24.281055] Deleted 3: v0    inet 192.0.2.100/24 scope global …
 const LINE = /^\[([0-9T:.-]+)\] (Deleted )?\d+: \S+\s+inet6? ([0-9a-f.:]+)\/(\d+)/i;
 
-/** `ip -ts` prints local time with microseconds; Date parses a zone-less ISO time as local. */
+/** `ip -ts` prints local time with microseconds; the monitors run with TZ=UTC. */
 function parseTimestamp(text: string): number {
   const [whole = '', fraction = '0'] = text.split('.');
-  return new Date(whole).getTime() + Number(`0.${fraction}`) * 1000;
+  return Date.parse(`${whole}Z`) + Number(`0.${fraction}`) * 1000;
 }
 
 export class VipSampler {
@@ -47,7 +47,9 @@ export class VipSampler {
   static async start(lab: NetnsLab, hosts: readonly string[]): Promise<VipSampler> {
     const sampler = new VipSampler(hosts);
     for (const host of hosts) {
-      const child = lab.spawn(['ip', '-ts', '-o', 'monitor', 'address'], host);
+      const child = lab.spawn(['ip', '-ts', '-o', 'monitor', 'address'], host, {
+        env: { ...process.env, TZ: 'UTC' },
+      });
       sampler.monitors.push(child);
       createInterface({ input: child.stdout! }).on('line', (text) => sampler.record(host, text));
     }
