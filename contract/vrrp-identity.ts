@@ -114,3 +114,36 @@ export function classifyInstanceSet(
   }
   return result;
 }
+
+/** A stored instance as far as its per-director identities go. */
+export interface VrrpInstanceMembers extends VrrpIdentitySource {
+  members: readonly { director: string; interface?: string | undefined }[];
+}
+
+/** One director's re-election caused by an edit of a stored instance. */
+export interface DirectorReelection {
+  director: string;
+  fields: VrrpIdentityField[];
+}
+
+/**
+ * The directors on which an edit of a stored instance re-creates the virtual router (a member's
+ * interface is its own override or the instance's). Members added or removed are not listed:
+ * the instance simply starts or stops there.
+ */
+export function reelections(
+  before: VrrpInstanceMembers,
+  after: VrrpInstanceMembers,
+): DirectorReelection[] {
+  const on = (instance: VrrpInstanceMembers, director: string): VrrpIdentitySource | undefined => {
+    const member = instance.members.find((m) => m.director === director);
+    return member && { ...instance, interface: member.interface ?? instance.interface };
+  };
+  return after.members.flatMap(({ director }) => {
+    const old = on(before, director);
+    const next = on(after, director);
+    if (!old || !next) return [];
+    const fields = identityChanges(old, next);
+    return fields.length === 0 ? [] : [{ director, fields }];
+  });
+}

@@ -9,6 +9,16 @@ export interface ApiResponse<T = unknown> {
   status: number;
   etag: string | undefined;
   body: T;
+  /** The texts of the answer's `Warning` headers (printed on stderr as they arrive). */
+  warnings: string[];
+}
+
+/** The texts of `Warning: 299 - "text", 299 - "other"` (RFC 7234 §5.5 quoted strings). */
+export function warningTexts(header: string | null): string[] {
+  if (header === null) return [];
+  return [...header.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)].map((m) =>
+    (m[1] ?? '').replace(/\\(.)/g, '$1'),
+  );
 }
 
 export interface RequestOptions {
@@ -100,10 +110,14 @@ export class ApiClient {
     }
     if (response.status >= 400)
       throw new ApiError(response.status, parsed as Problem | undefined, `${method} ${path}`);
+    // As kubectl does: the server's warnings go to stderr, whatever the command prints.
+    const warnings = warningTexts(response.headers.get('warning'));
+    for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`);
     return {
       status: response.status,
       etag: response.headers.get('etag') ?? undefined,
       body: parsed as T,
+      warnings,
     };
   }
 

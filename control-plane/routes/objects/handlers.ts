@@ -36,6 +36,7 @@ import {
   selectorParam,
 } from '../common.js';
 import { redact, type ObjectKind, type Spec } from './kinds.js';
+import { reelectionWarnings, warningHeader } from './reelection-warnings.js';
 import { collectionPath, objectRoutes } from './routes.js';
 
 interface Params {
@@ -207,6 +208,7 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
         ['body'],
       );
     const spec = { ...body, name: params.name } as Spec;
+    let warnings: string[] = [];
     const { result } = await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
       const scope = await resolveScope(w.tx, kind, w.site.id, params);
       const existing = await getObject(w.tx, kind.table, scope, params.name);
@@ -214,12 +216,14 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
       checkIfNoneMatch(headers['if-none-match'], existing?.version);
       if (existing && isDeepStrictEqual(existing.spec, spec))
         return { row: existing, created: false };
+      warnings = reelectionWarnings(kind, existing?.spec as Spec | undefined, spec);
       return {
         row: (await commit(kind, w, scope, params, params.name, existing, spec))!,
         created: !existing,
       };
     });
     c.header('etag', etagOf(result.row.version));
+    for (const warning of warnings) c.header('warning', warningHeader(warning), { append: true });
     return c.json(present(kind, c, params, result.row), result.created ? 201 : 200);
   });
 
@@ -237,6 +241,7 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
           `operators may change only ${kind.operatorFields.join(', ')}; not ${denied.join(', ')}`,
         );
     }
+    let warnings: string[] = [];
     const { result: row } = await writeSite(
       c.var.deps,
       params.site,
@@ -253,10 +258,12 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
         if (spec.name !== params.name)
           throw invalid([{ path: ['name'], message: 'names are immutable' }], ['body']);
         if (isDeepStrictEqual(existing.spec, spec)) return existing;
+        warnings = reelectionWarnings(kind, existing.spec as Spec, spec);
         return (await commit(kind, w, scope, params, params.name, existing, spec))!;
       },
     );
     c.header('etag', etagOf(row.version));
+    for (const warning of warnings) c.header('warning', warningHeader(warning), { append: true });
     return c.json(present(kind, c, params, row), 200);
   });
 
