@@ -55,7 +55,6 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
     announcer,
     guard,
     logger,
-    now: () => performance.now(),
   });
   const since = new Map<string, string>();
   engine.on('transition', (t) => {

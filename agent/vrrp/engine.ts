@@ -24,6 +24,7 @@ import { RunningInstance, type InstanceContext } from './running-instance.js';
 import type { VirtualServerHealth } from './tracked-checks.js';
 import type { ResolvedVip } from './vip-leases.js';
 import { VrrpSockets, type OpenVrrpSocket } from './vrrp-sockets.js';
+import { systemClock, type Clock } from './clock.js';
 
 export interface EngineLogger {
   info(obj: object, msg: string): void;
@@ -36,8 +37,8 @@ export interface EngineDeps {
   announcer: Announcer;
   guard?: GuardClient | undefined;
   logger: EngineLogger;
-  /** Monotonic milliseconds. */
-  now(): number;
+  /** Monotonic time and timers (default: the host's, clock.ts). */
+  clock?: Clock | undefined;
   /** Opens the VRRP sockets (default: raw sockets, linux/vrrp-socket.ts). */
   openSocket?: OpenVrrpSocket | undefined;
   /** Applies an nftables ruleset (linux/nftables.ts); only used for acceptMode false. */
@@ -68,10 +69,12 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
   /** The last health decision per virtual server, for instances that start later. */
   private readonly virtualServers = new Map<string, VirtualServerHealth>();
   private readonly sockets: VrrpSockets;
+  private readonly clock: Clock;
   private readonly filters: PacketFilters;
 
   constructor(private readonly deps: EngineDeps) {
     super();
+    this.clock = deps.clock ?? systemClock;
     this.filters = new PacketFilters(deps.applyRuleset ?? applyNftRuleset, deps.logger);
     const { counters, logger } = deps;
     this.sockets = new VrrpSockets(
@@ -92,7 +95,7 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
     return {
       rtnetlink: deps.rtnetlink,
       sockets: this.sockets,
-      now: deps.now,
+      clock: this.clock,
       virtualServers: this.virtualServers,
       announce: (plan, vips) => this.announce(plan, vips),
       onTransition: (t) => this.onTransition(t),
@@ -269,7 +272,7 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
       { name: transition.instance, to: transition.to },
     );
     for (const { name, to } of follow) {
-      this.running.get(name)?.runner.dispatch({ type: 'sync', now: this.deps.now(), to });
+      this.running.get(name)?.runner.dispatch({ type: 'sync', now: this.clock.now(), to });
     }
   }
 }

@@ -5,16 +5,18 @@
  * `intervalMs` spaces the packets of a burst (0 = back to back).
  */
 import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
 
 export type GarpSettings = DirectorVrrpInstance['garp'];
 
 export class GarpSchedule {
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private refresh: NodeJS.Timeout | undefined;
+  private readonly timers = new Set<TimerHandle>();
+  private refresh: TimerHandle | undefined;
 
   constructor(
     private settings: GarpSettings,
     private readonly announce: () => void,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** New settings (an in-place edit): later bursts use them; a running refresh restarts. */
@@ -22,10 +24,10 @@ export class GarpSchedule {
     const refreshChanged = settings.masterRefreshS !== this.settings.masterRefreshS;
     this.settings = settings;
     if (this.refresh === undefined || !refreshChanged) return;
-    clearInterval(this.refresh);
+    this.refresh.cancel();
     this.refresh = undefined;
     if (settings.masterRefreshS > 0) {
-      this.refresh = setInterval(() => this.burst(1), settings.masterRefreshS * 1000);
+      this.refresh = this.clock.every(settings.masterRefreshS * 1000, () => this.burst(1));
     }
   }
 
@@ -37,14 +39,14 @@ export class GarpSchedule {
       this.later(this.settings.masterDelayS * 1000, () => this.burst(this.settings.masterRepeat));
     }
     if (this.settings.masterRefreshS > 0) {
-      this.refresh = setInterval(() => this.burst(1), this.settings.masterRefreshS * 1000);
+      this.refresh = this.clock.every(this.settings.masterRefreshS * 1000, () => this.burst(1));
     }
   }
 
   stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) timer.cancel();
     this.timers.clear();
-    clearInterval(this.refresh);
+    this.refresh?.cancel();
     this.refresh = undefined;
   }
 
@@ -58,10 +60,10 @@ export class GarpSchedule {
   }
 
   private later(delayMs: number, action: () => void): void {
-    const timer = setTimeout(() => {
+    const timer = this.clock.after(delayMs, () => {
       this.timers.delete(timer);
       action();
-    }, delayMs);
+    });
     this.timers.add(timer);
   }
 }

@@ -14,7 +14,7 @@ import type {
 } from '../core/vrrp/machine.js';
 import type { VipLeases } from './vip-leases.js';
 import { GarpSchedule, type GarpSettings } from './garp-schedule.js';
-import { setPreciseTimeout, type PreciseTimer } from './precise-timer.js';
+import type { Clock, TimerHandle } from './clock.js';
 
 /** A state change, as the engine reports it (log, metrics, notify hooks, sync group, guard). */
 export interface InstanceTransition {
@@ -28,8 +28,7 @@ export interface InstanceTransition {
 }
 
 export interface RunnerDeps {
-  /** Monotonic milliseconds. */
-  now(): number;
+  clock: Clock;
   /** Sends the instance's adverts with `priority` to every destination. */
   sendAdverts(priority: number): Promise<void>;
   leases: VipLeases;
@@ -42,7 +41,7 @@ export interface RunnerDeps {
 
 export class InstanceRunner {
   private machine: VrrpState;
-  private timer: PreciseTimer | undefined;
+  private timer: TimerHandle | undefined;
   private io: Promise<void> = Promise.resolve();
   /** Tasks queued on `io` and not finished. */
   private pending = 0;
@@ -58,7 +57,7 @@ export class InstanceRunner {
     private readonly deps: RunnerDeps,
   ) {
     this.machine = initialState(config);
-    this.garp = new GarpSchedule(garpSettings, () => deps.announce());
+    this.garp = new GarpSchedule(garpSettings, () => deps.announce(), deps.clock);
   }
 
   get state(): VrrpState {
@@ -66,12 +65,12 @@ export class InstanceRunner {
   }
 
   start(): void {
-    this.dispatch({ type: 'startup', now: this.deps.now() });
+    this.dispatch({ type: 'startup', now: this.deps.clock.now() });
   }
 
   /** Resigns if master (priority-0 advert, VIPs removed) and stops; resolves when done. */
   async stop(): Promise<void> {
-    this.dispatch({ type: 'shutdown', now: this.deps.now() });
+    this.dispatch({ type: 'shutdown', now: this.deps.clock.now() });
     this.stopped = true;
     this.timer?.cancel();
     await this.io;
@@ -96,7 +95,7 @@ export class InstanceRunner {
     this.enqueue('vip update', change.updateVips);
     this.dispatch({
       type: 'reconfigure',
-      now: this.deps.now(),
+      now: this.deps.clock.now(),
       priority: change.priority,
       fault: change.fault,
     });
@@ -170,17 +169,14 @@ export class InstanceRunner {
     this.timer = undefined;
     const deadline = nextWakeup(this.machine);
     if (deadline === undefined || this.stopped) return;
+    const { clock } = this.deps;
     const fire = (now: number): void => this.dispatch({ type: 'timer', now });
     if (this.machine.name === 'backup') {
       // The Master_Down_Timer's expiry is the takeover instant: keep it to the sub-millisecond.
-      this.timer = setPreciseTimeout(deadline, () => this.deps.now(), fire);
+      this.timer = clock.at(deadline, fire);
       return;
     }
     // Advert and preempt-delay timers: a millisecond late is harmless, and no CPU is spent.
-    const handle = setTimeout(
-      () => fire(this.deps.now()),
-      Math.max(0, Math.ceil(deadline - this.deps.now())),
-    );
-    this.timer = { cancel: () => clearTimeout(handle) };
+    this.timer = clock.after(Math.ceil(deadline - clock.now()), () => fire(clock.now()));
   }
 }

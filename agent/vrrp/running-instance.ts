@@ -8,6 +8,7 @@
 import { effectivePriority } from '../core/vrrp/tracking.js';
 import { masterDownIntervalMs } from '../core/vrrp/timing.js';
 import type { Link, Rtnetlink } from '../linux/rtnetlink/types.js';
+import type { Clock } from './clock.js';
 import { InstanceRunner, type InstanceTransition } from './instance-runner.js';
 import type { PlannedInstance } from './instance-plan.js';
 import { TrackedChecks, type VirtualServerHealth } from './tracked-checks.js';
@@ -21,8 +22,7 @@ const MIN_EDIT_GRACE_MS = 10_000;
 export interface InstanceContext {
   rtnetlink: Rtnetlink;
   sockets: VrrpSockets;
-  /** Monotonic milliseconds. */
-  now(): number;
+  clock: Clock;
   /** The last health decision per virtual server (for virtual-server tracked checks). */
   virtualServers: ReadonlyMap<string, VirtualServerHealth>;
   /** Sends gratuitous ARP / unsolicited NA for `vips` (all of the plan's by default). */
@@ -44,7 +44,7 @@ export class RunningInstance {
   ) {
     const { spec } = plan;
     this.runner = new InstanceRunner(spec.name, plan.machine, spec.garp, {
-      now: ctx.now,
+      clock: ctx.clock,
       leases,
       // Read `this.plan` at the time of use: an in-place edit replaces it.
       sendAdverts: (priority) => ctx.sockets.send(this.plan, priority),
@@ -62,18 +62,23 @@ export class RunningInstance {
     ctx: InstanceContext,
   ): Promise<RunningInstance> {
     const { spec } = plan;
-    const leases = new VipLeases(ctx.rtnetlink, plan.vips, plan.leaseS, (operation, vip, error) =>
-      ctx.logError(spec.name, `VIP ${operation} failed`, error, { vip: vip.address }),
+    const leases = new VipLeases(
+      ctx.rtnetlink,
+      plan.vips,
+      plan.leaseS,
+      (operation, vip, error) =>
+        ctx.logError(spec.name, `VIP ${operation} failed`, error, { vip: vip.address }),
+      ctx.clock,
     );
     await leases.removeAll(); // RFC 9568 §6.4.1: not master yet, so hold none of its VIPs.
     const instance = new RunningInstance(plan, leases, ctx);
     const { runner } = instance;
     ctx.sockets.attach(plan, {
       instance: spec.name,
-      onAdvert: (advert) => runner.dispatch({ type: 'advert', now: ctx.now(), advert }),
+      onAdvert: (advert) => runner.dispatch({ type: 'advert', now: ctx.clock.now(), advert }),
     });
     instance.feedChecks(links);
-    const now = ctx.now();
+    const now = ctx.clock.now();
     const initial = effectivePriority(spec.priority, instance.checks.results());
     runner.dispatch({ type: 'priority', now, ...initial });
     if (!plan.interface.up) runner.dispatch({ type: 'interface', now, up: false });
@@ -125,7 +130,7 @@ export class RunningInstance {
   linkChanged(link: Pick<Link, 'name' | 'up'>): void {
     this.checks.linkChanged(link.name, link.up);
     if (this.plan.interface.name === link.name) {
-      this.runner.dispatch({ type: 'interface', now: this.ctx.now(), up: link.up });
+      this.runner.dispatch({ type: 'interface', now: this.ctx.clock.now(), up: link.up });
     }
   }
 
@@ -140,7 +145,7 @@ export class RunningInstance {
       if (this.checks !== checks) return;
       const { priority, fault } = effectivePriority(this.plan.spec.priority, results);
       this.ctx.setPriority(spec.name, priority);
-      this.runner.dispatch({ type: 'priority', now: this.ctx.now(), priority, fault });
+      this.runner.dispatch({ type: 'priority', now: this.ctx.clock.now(), priority, fault });
     });
     return checks;
   }
@@ -161,9 +166,9 @@ export class RunningInstance {
     const downMs = (p: PlannedInstance) =>
       masterDownIntervalMs(p.spec.version, p.spec.priority, p.spec.advertIntervalCs);
     const graceMs = Math.max(MIN_EDIT_GRACE_MS, 3 * downMs(plan), 3 * downMs(previous));
-    setTimeout(() => {
+    this.ctx.clock.after(graceMs, () => {
       const sockets = this.ctx.sockets;
       if (sockets.expectation(plan) === receiving) sockets.expect(plan, plan.receiving);
-    }, graceMs).unref();
+    });
   }
 }

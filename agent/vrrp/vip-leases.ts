@@ -5,6 +5,7 @@
  * behaviour"). A refresh also repairs a VIP someone else deleted.
  */
 import type { AddressKey, AddressLease, Rtnetlink } from '../linux/rtnetlink/types.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
 
 /** A VIP resolved to its interface. */
 export interface ResolvedVip extends AddressKey {
@@ -34,13 +35,14 @@ const addressKey = (v: ResolvedVip): string =>
 const vipKey = (v: ResolvedVip): string => `${addressKey(v)}/${v.label ?? ''}`;
 
 export class VipLeases {
-  private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshTimer: TimerHandle | undefined;
 
   constructor(
     private readonly rtnetlink: Pick<Rtnetlink, 'addLease' | 'removeAddress'>,
     private vips: readonly ResolvedVip[],
     private leaseS: number,
     private readonly onError: VipErrorHandler,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   get held(): boolean {
@@ -51,12 +53,12 @@ export class VipLeases {
   async acquire(): Promise<void> {
     await this.addAll();
     if (this.refreshTimer) return;
-    this.refreshTimer = setInterval(() => void this.addAll(), (this.leaseS * 1000) / 3);
+    this.refreshTimer = this.refresh();
   }
 
   /** Stops refreshing and removes every VIP (absent ones are fine). */
   async release(): Promise<void> {
-    clearInterval(this.refreshTimer);
+    this.refreshTimer?.cancel();
     this.refreshTimer = undefined;
     await this.removeAll();
   }
@@ -91,10 +93,15 @@ export class VipLeases {
     await this.add(leaseChanged ? vips : added);
     await this.remove(removed.filter((v) => !replaced.includes(v)));
     if (leaseChanged) {
-      clearInterval(this.refreshTimer);
-      this.refreshTimer = setInterval(() => void this.addAll(), (this.leaseS * 1000) / 3);
+      this.refreshTimer?.cancel();
+      this.refreshTimer = this.refresh();
     }
     return added.filter((v) => !announced.has(v.address));
+  }
+
+  /** Re-adds every VIP at a third of the lease, so it never expires while held. */
+  private refresh(): TimerHandle {
+    return this.clock.every((this.leaseS * 1000) / 3, () => void this.addAll());
   }
 
   private async remove(vips: readonly ResolvedVip[]): Promise<void> {

@@ -8,21 +8,9 @@
 import { createInterface } from 'node:readline';
 import type { ChildProcess } from 'node:child_process';
 import type { NetnsLab } from './netns-lab.js';
+import { ownershipTimeline, type AddressEvent, type OwnershipWindow } from './ownership.js';
 
-interface AddressEvent {
-  atMs: number;
-  host: string;
-  /** address/prefix */
-  key: string;
-  address: string;
-  present: boolean;
-}
-
-export interface OwnershipWindow {
-  fromMs: number;
-  toMs: number;
-  owners: string[];
-}
+export type { OwnershipWindow } from './ownership.js';
 
 // [2026-12-07T16:26:24.281055] Deleted 3: v0    inet 192.0.2.100/24 scope global …
 const LINE = /^\[([0-9T:.-]+)\] (Deleted )?\d+: \S+\s+inet6? ([0-9a-f.:]+)\/(\d+)/i;
@@ -77,35 +65,7 @@ export class VipSampler {
 
   /** Windows within [fromMs, toMs] and the hosts holding `address` in each. */
   timeline(address: string, fromMs: number, toMs: number): OwnershipWindow[] {
-    const held = new Map(
-      this.hosts.map((h) => [
-        h,
-        new Set([...(this.initial.get(h) ?? [])].filter((k) => k.split('/')[0] === address)),
-      ]),
-    );
-    const owners = (): string[] => this.hosts.filter((h) => (held.get(h)?.size ?? 0) > 0);
-    const windows: OwnershipWindow[] = [];
-    let start = fromMs;
-    let current = owners();
-    const events = this.events
-      .filter((e) => e.address === address && e.atMs <= toMs)
-      .sort((a, b) => a.atMs - b.atMs);
-    for (const event of events) {
-      const keys = held.get(event.host)!;
-      if (event.present) keys.add(event.key);
-      else keys.delete(event.key);
-      const next = owners();
-      if (event.atMs < fromMs) {
-        current = next;
-        continue;
-      }
-      if (next.join() === current.join()) continue;
-      if (event.atMs > start) windows.push({ fromMs: start, toMs: event.atMs, owners: current });
-      start = event.atMs;
-      current = next;
-    }
-    windows.push({ fromMs: start, toMs, owners: current });
-    return windows;
+    return ownershipTimeline(this.events, this.hosts, this.initial, address, fromMs, toMs);
   }
 
   /** Windows in which `address` had no holder. */
