@@ -11,3 +11,4 @@ export * from './validate.js';
 export * from './selector.js';
 export * from './keepalived/index.js';
 export * from './vrrp-identity.js';
+export * from './apply.js';

@@ -19,6 +19,7 @@ import { KINDS } from './routes/objects/kinds.js';
 import { directorDocumentRoutes } from './routes/director-document.js';
 import { prometheusSdRoutes } from './routes/prometheus-sd.js';
 import { registerObjectRoutes } from './routes/objects/handlers.js';
+import { applyRoutes } from './routes/apply.js';
 import { siteRoutes } from './routes/sites.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { VERSION } from './version.js';
@@ -78,6 +79,7 @@ export function createApp(
   app.route('/', healthRoutes());
   app.route('/', siteRoutes());
   for (const kind of Object.values(KINDS)) registerObjectRoutes(app, kind);
+  app.route('/', applyRoutes());
   app.route('/', agentRoutes());
   app.route('/', tokenRoutes());
   app.route('/', auditRoutes());

@@ -39,14 +39,14 @@ import { redact, type ObjectKind, type Spec } from './kinds.js';
 import { reelectionWarnings, warningHeader } from './reelection-warnings.js';
 import { collectionPath, objectRoutes } from './routes.js';
 
-interface Params {
+export interface Params {
   site: string;
   virtualServer?: string;
   name?: string;
 }
 
 /** Resolves the scope of a request: the site and, for real servers, the virtual server. */
-async function resolveScope(
+export async function resolveScope(
   tx: Db | Tx,
   kind: ObjectKind,
   siteId: string,
@@ -63,7 +63,7 @@ async function resolveScope(
   return { siteId, parentId: vs.id };
 }
 
-function resourcePath(kind: ObjectKind, params: Params, name: string): string {
+export function resourcePath(kind: ObjectKind, params: Params, name: string): string {
   return collectionPath(kind)
     .replace('/v1/sites/{site}', params.site)
     .replace('{virtualServer}', params.virtualServer ?? '')
@@ -89,7 +89,7 @@ function present(
 }
 
 /** Parses a full spec, turning zod issues into a 422 with body paths. */
-function parseSpec(kind: ObjectKind, value: unknown): Spec {
+export function parseSpec(kind: ObjectKind, value: unknown): Spec {
   const result = kind.spec.safeParse(value);
   if (!result.success)
     throw invalid(
@@ -104,7 +104,7 @@ function rejectIssues(issues: Issue[]): void {
 }
 
 /** Writes `after` (or deletes when undefined) with validation and an audit record. */
-async function commit(
+export async function commit(
   kind: ObjectKind,
   w: SiteWrite,
   scope: Scope,
