@@ -71,5 +71,5 @@ export async function importKeepalived(inv: Invocation): Promise<void> {
   const { objects, notes } = objectsFromDocument(mapped.document, existing);
   for (const note of notes) inv.err(`note: ${note}`);
   const desired = objects.map((o) => desiredObject(o.ref, o.spec, inv.args[0]!));
-  await applyObjects(inv, desired, inv.options['dry-run'] === true);
+  await applyObjects(inv, desired, { dryRun: inv.options['dry-run'] === true, force: false });
 }

@@ -33,6 +33,11 @@ const SPECS: Record<ManifestKind, z.ZodObject> = {
 export interface DesiredObject {
   ref: ObjectRef;
   spec: Record<string, unknown>;
+  /**
+   * The spec as the manifest wrote it (no defaults filled in): what the bulk apply receives, so
+   * that a real server's weight or adminState left out keeps the value the deploy verbs set.
+   */
+  written: Record<string, unknown>;
   /** Where it came from, for messages: `file.yaml#2`. */
   source: string;
 }
@@ -114,7 +119,12 @@ export function desiredObject(
   }
   const parsed = SPECS[ref.kind].safeParse({ ...spec, name: ref.name });
   if (!parsed.success) throw invalidManifest(`${source} (${ref.kind} ${ref.name})`, parsed.error);
-  return { ref, spec: parsed.data as Record<string, unknown>, source };
+  return {
+    ref,
+    spec: parsed.data as Record<string, unknown>,
+    written: { ...spec, name: ref.name },
+    source,
+  };
 }
 
 function invalidManifest(source: string, error: z.ZodError): CliError {

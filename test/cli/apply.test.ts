@@ -63,7 +63,7 @@ test('--dry-run on new objects shows them as additions and changes nothing', asy
 test('apply creates, applying again changes nothing, a change shows a diff and is applied', async () => {
   const created = await lab.run(['apply', '-f', file]);
   assert.equal(created.code, 0, created.stderr);
-  assert.match(created.stdout, /5 created, 0 updated, 0 unchanged\n$/);
+  assert.match(created.stdout, /5 created, 0 updated, 0 unchanged \(fra1 revision \d+\)\n$/);
   const rs = await lab.served.cp.request(
     'GET',
     '/v1/sites/fra1/virtual-servers/api-https/real-servers/api1',
@@ -78,11 +78,11 @@ test('apply creates, applying again changes nothing, a change shows a diff and i
 
   await writeFile(file, manifests(25));
   const dry = await lab.run(['apply', '-f', file, '--dry-run']);
-  assert.match(dry.stdout, /--- RealServer fra1\/api-https\/api1 \(current, version 1\)\n/);
+  assert.match(dry.stdout, /--- RealServer fra1\/api-https\/api1 \(current\)\n/);
   assert.match(dry.stdout, /\n-weight: 10\n\+weight: 25\n/);
   assert.match(
     dry.stdout,
-    /dry run: 0 to create, 1 to update, 4 unchanged; nothing was changed\n$/,
+    /dry run: 0 to create, 1 to update, 4 unchanged \(would make fra1 revision \d+\); nothing was changed\n$/,
   );
   assert.equal(
     (await lab.served.cp.request('GET', rsPath)).body.weight,

@@ -101,7 +101,7 @@ test('import creates site, director, instance, virtual and real servers, warning
   const result = await importAs(lb1Conf, 'lb1', '192.0.2.11');
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, new RegExp(`${lb1Conf}:12:5: warning: 'smtp_alert'`));
-  assert.match(result.stdout, /5 created, 0 updated, 0 unchanged\n$/);
+  assert.match(result.stdout, /5 created, 0 updated, 0 unchanged \(par1 revision \d+\)\n$/);
   const vs = json(await lab.run(['get', 'vs', '192.0.2.200-443', '--site', 'par1', '-o', 'json']));
   assert.equal(
     vs.vrrpInstance,

@@ -15,16 +15,26 @@ export const FILE_OPTION = {
 
 export const applyCommand: Command = {
   words: ['apply'],
-  summary: 'Create or update objects from manifests (declarative, with optimistic concurrency)',
-  usage: '-f FILE|- [--dry-run] [--site SITE]',
+  summary: 'Create or update objects from manifests: one transaction and one revision per site',
+  usage: '-f FILE|- [--dry-run] [--force] [--site SITE]',
   description: `Each document: {apiVersion: fleetlb/v1, kind: Site|Director|VrrpInstance|VirtualServer|RealServer,
   metadata: {name, site, virtualServer (RealServer), labels, description}, spec: {...the API's fields}}.
-Each object is read, diffed against the manifest (defaults filled in) and created (If-None-Match: *)
-or replaced (If-Match: its ETag); a concurrent change makes the write fail with exit code 4.
-Objects absent from the manifests are left alone. --site is the site of documents without metadata.site.`,
+Sites are created or replaced first. Then each site's objects go to the server in one bulk apply
+(POST /v1/sites/SITE/apply): validated against the whole site and applied in one transaction and one
+revision, or not at all (exit 3 with the object and field that were refused). The diff of each
+changed object is printed, and the VRRP instances whose identity changes (they re-elect).
+--dry-run asks the server to check everything and roll back: what would change, nothing changes.
+A real server's weight and adminState are owned by drain/undrain/weight set once those set them:
+left out of the manifest they are kept; changed by the manifest the apply is refused (exit 4,
+409) unless --force. Objects absent from the manifests are left alone. --site is the site of
+documents without metadata.site.`,
   options: {
     ...FILE_OPTION,
-    'dry-run': { type: 'boolean', description: 'Show the diffs, change nothing' },
+    'dry-run': { type: 'boolean', description: 'The server checks and reports, changes nothing' },
+    force: {
+      type: 'boolean',
+      description: 'Let the manifest change weights and admin states that drain/undrain/weight set',
+    },
     ...SITE_OPTION,
   },
   args: { min: 0, max: 0 },
@@ -34,6 +44,9 @@ Objects absent from the manifests are left alone. --site is the site of document
     const input = await readInput(inv, file);
     const { parseManifests } = await import('../manifest.js'); // loads the contract: only here
     const objects = parseManifests(input.text, input.name, inv.defaultSite());
-    await applyObjects(inv, objects, inv.options['dry-run'] === true);
+    await applyObjects(inv, objects, {
+      dryRun: inv.options['dry-run'] === true,
+      force: inv.options.force === true,
+    });
   },
 };
