@@ -31,6 +31,25 @@ export const RealServerStatus = z.object({
 });
 export type RealServerStatus = z.output<typeof RealServerStatus>;
 
+/**
+ * What a director cannot do of what its document asks, per object: a closed set, so that
+ * dashboards, alerts and scripts can rely on it.
+ * - `ipvs-unavailable`: the kernel has no IPVS (ip_vs not loaded), so the virtual server is not
+ *   programmed; VRRP and its health checks run.
+ */
+export const ConditionType = z.enum(['ipvs-unavailable']);
+export type ConditionType = z.output<typeof ConditionType>;
+
+export const Condition = z
+  .object({
+    type: ConditionType,
+    object: z.object({ kind: z.enum(['VirtualServer']), name: Name }),
+    message: Text(1024),
+    since: z.iso.datetime().meta({ description: 'Since when it holds, by the agent’s clock' }),
+  })
+  .meta({ id: 'AgentCondition' });
+export type Condition = z.output<typeof Condition>;
+
 export const AgentStatus = z
   .object({
     appliedRevision: z
@@ -85,6 +104,10 @@ export const AgentStatus = z
       .array(z.object({ stage: Text(32), message: Text(1024) }))
       .max(100)
       .default([]),
+    conditions: z.array(Condition).max(100_000).default([]).meta({
+      description:
+        'What the director cannot do of what its document asks, per object; the rest of the document is in force',
+    }),
   })
   .meta({ id: 'AgentStatus' });
 export type AgentStatus = z.output<typeof AgentStatus>;

@@ -129,6 +129,12 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
       draining = drainingServers(document.virtualServers);
       metrics.ipvs.syncDocument(document.virtualServers);
       metrics.health.syncDocument(document.virtualServers);
+      metrics.conditions.sync(document.virtualServers, agent.conditions);
+      if (agent.conditions.length > 0)
+        logger.warn(
+          { event: 'conditions', conditions: agent.conditions },
+          `${agent.conditions.length} object(s) not in force here: ${[...new Set(agent.conditions.map((c) => c.type))].join(', ')}`,
+        );
       metrics.config.applied(document.revision);
       if (file) metrics.config.syncSucceeded(); // a file is in sync once it is read and applied
     },
@@ -161,6 +167,7 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
     agent: { version: AGENT_VERSION, startedAt, ipvsAvailable: ipvs !== undefined },
     vrrp: vrrpStatus(engine, (instance) => since.get(instance) ?? startedAt),
     realServers: await realServers().catch(() => []),
+    conditions: agent.conditions,
   });
   let controlPlane: Awaited<ReturnType<typeof runControlPlaneMode>> | undefined;
   if (file) {

@@ -89,6 +89,10 @@ export const DirectorStatus = z
     rejected: AgentStatus.shape.rejected.unwrap().nullable(),
     agent: AgentStatus.shape.agent.nullable(),
     errors: AgentStatus.shape.errors.unwrap(),
+    conditions: AgentStatus.shape.conditions.unwrap().meta({
+      description:
+        'What the director cannot do of what its document asks, per object (e.g. ipvs-unavailable: a virtual server not programmed on a kernel without IPVS), from its last report',
+    }),
   })
   .meta({ id: 'DirectorStatus' });
 

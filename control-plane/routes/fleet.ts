@@ -6,7 +6,8 @@
  * totals, and a mastership claim older than another member's takeover does not count either.
  * - `GET /v1/sites/{site}/vrrp-status`: per instance and member the reported state, split brain, no master;
  * - `GET /v1/sites/{site}/vrrp-transitions`: the reported state changes, newest first;
- * - `GET /v1/sites/{site}/directors-status`: applied revision (behind or not), NACKs, agent, errors;
+ * - `GET /v1/sites/{site}/directors-status`: applied revision (behind or not), NACKs, agent, errors,
+ *   conditions (what a director cannot do of its document, per object);
  * - `GET /v1/sites/{site}/real-server-status`: per real server, each carrying director's view.
  */
 import { createRoute, z } from '@hono/zod-openapi';
@@ -205,6 +206,7 @@ export function fleetRoutes() {
         rejected: latest?.report.rejected ?? null,
         agent: latest?.report.agent ?? null,
         errors: latest?.report.errors ?? [],
+        conditions: latest?.report.conditions ?? [],
       };
     });
     return c.json({ ...header, directors: list }, 200);

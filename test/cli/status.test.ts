@@ -113,3 +113,44 @@ test('--help documents the exit codes of status', async () => {
   assert.match(result.stdout, /\n +9 +status: no master/);
   assert.match(result.stdout, /\n +10 +status: a director is stale/);
 });
+
+test('conditions: a director without IPVS lists its virtual servers as ipvs-unavailable; the exit code is unchanged', async () => {
+  const { cp } = lab.served;
+  const revision = (await cp.request('GET', '/v1/sites/ams1')).body.revision as number;
+  await reportAs('lb1', 'master');
+  await cp.postStatus(await cp.token('agent', 'ams1', 'lb2'), {
+    ...report(revision, 'backup'),
+    conditions: [
+      {
+        type: 'ipvs-unavailable',
+        object: { kind: 'VirtualServer', name: 'web-http' },
+        message: 'this kernel has no IPVS',
+        since: '2026-01-01T00:00:02.000Z',
+      },
+    ],
+  });
+  const result = await lab.run(['status', '--site', 'ams1']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /\nlb2 +192\.0\.2\.2 +\d+\/\d+ +20\d\d-\S+ +1-CONDITIONS\n/);
+  assert.match(
+    result.stdout,
+    /\nDIRECTOR +CONDITION +OBJECT\nlb2 +ipvs-unavailable +VirtualServer\/web-http\n/,
+  );
+  const described = json(
+    await lab.run(['describe', 'director', 'lb2', '--site', 'ams1', '-o', 'json']),
+  );
+  assert.deepEqual(
+    described.status.conditions.map((c: { type: string; object: { name: string } }) => [
+      c.type,
+      c.object.name,
+    ]),
+    [['ipvs-unavailable', 'web-http']],
+  );
+  const vs = json(
+    await lab.run(['describe', 'virtual-server', 'web-http', '--site', 'ams1', '-o', 'json']),
+  );
+  assert.deepEqual(
+    vs.status.conditions.map((c: { director: string; type: string }) => [c.director, c.type]),
+    [['lb2', 'ipvs-unavailable']],
+  );
+});

@@ -33,6 +33,12 @@ interface DirectorStatus {
   appliedRevision: number | null;
   behind: boolean;
   errors: unknown[];
+  conditions: Condition[];
+}
+interface Condition {
+  type: string;
+  object: { kind: string; name: string };
+  message: string;
 }
 interface SiteStatus {
   site: string;
@@ -83,12 +89,27 @@ export function renderSiteStatus(s: SiteStatus): string {
             [d.stopped, 'STOPPED'],
             [d.behind, 'BEHIND'],
             [d.errors.length > 0, `${d.errors.length}-ERRORS`],
+            [d.conditions.length > 0, `${d.conditions.length}-CONDITIONS`],
           ]),
       },
     ],
     s.directors,
   );
-  return `site ${s.site}: revision ${s.revision}\n\n${vrrp}\n${directors}`;
+  const conditions = s.directors.flatMap((d) =>
+    d.conditions.map((c) => ({ director: d.name, ...c })),
+  );
+  const conditionTable =
+    conditions.length === 0
+      ? ''
+      : `\n${renderTable(
+          [
+            { header: 'DIRECTOR', value: (c: (typeof conditions)[number]) => c.director },
+            { header: 'CONDITION', value: (c) => c.type },
+            { header: 'OBJECT', value: (c) => `${c.object.kind}/${c.object.name}` },
+          ],
+          conditions,
+        )}`;
+  return `site ${s.site}: revision ${s.revision}\n\n${vrrp}\n${directors}${conditionTable}`;
 }
 
 /** The worst condition the sites show, as an exit code: split brain, no master, a director not fresh. */
@@ -113,7 +134,9 @@ export const statusCommand: Command = {
     'claimed MASTER before another member reported taking over, is unknown, never a master.',
     'FLAGS: SPLIT-BRAIN (more than one master), NO-MASTER, STALE (no fresh report), STOPPED (the',
     "agent's last report said it stopped cleanly), BEHIND (current revision not applied),",
-    'N-ERRORS (reported errors).',
+    'N-ERRORS (reported errors), N-CONDITIONS (objects of its document the director cannot put in',
+    'force, listed below the directors: e.g. ipvs-unavailable, a virtual server on a kernel without',
+    'IPVS; VRRP and health checks run).',
     'Exits 8 on a split brain, else 9 on no master, else 10 when a director is stale, stopped or',
     'unknown in an instance, else 0.',
   ].join('\n'),
