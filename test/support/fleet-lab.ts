@@ -36,6 +36,15 @@ export interface VrrpSample {
   }[];
 }
 
+/** One director of `fleetlb status -o json`. */
+export interface DirectorRow {
+  name: string;
+  stale: boolean;
+  stopped: boolean;
+  behind: boolean;
+  conditions: { type: string; object: { kind: string; name: string } }[];
+}
+
 /** Collects a child's output; resolves with its exit code. */
 async function finished(child: ChildProcess): Promise<CliRun> {
   let stdout = '';
@@ -111,7 +120,7 @@ export class FleetLab {
   /** `fleetlb status --site SITE -o json`, parsed, with its exit code. */
   async status(site: string): Promise<{
     code: number | null;
-    view: VrrpSample & { directors: { name: string; stale: boolean; stopped: boolean }[] };
+    view: VrrpSample & { directors: DirectorRow[] };
   }> {
     const run = await this.cli(['status', '--site', site, '-o', 'json']);
     if (run.stdout === '') throw new Error(`fleetlb status: exit ${run.code}\n${run.stderr}`);
@@ -119,7 +128,12 @@ export class FleetLab {
   }
 
   /** Starts `fleetlb-agent` for `director` in its lab host, with an agent token of `site`. */
-  async startAgent(site: string, director: string, host = director): Promise<LabAgent> {
+  async startAgent(
+    site: string,
+    director: string,
+    extraArgs: readonly string[] = [],
+    host = director,
+  ): Promise<LabAgent> {
     const dir = join(this.dir, director);
     const tokenFile = join(dir, 'token');
     const created = await this.cliOk([
@@ -130,7 +144,7 @@ export class FleetLab {
     writeFileSync(tokenFile, `${(JSON.parse(created) as { token: string }).token}\n`);
     const argv = [process.execPath, AGENT_BIN, '--control-plane', this.url];
     const options = ['--token-file', tokenFile, '--state-dir', join(dir, 'state')];
-    return new LabAgent(host, this.lab.spawn([...argv, ...options], host));
+    return new LabAgent(host, this.lab.spawn([...argv, ...options, ...extraArgs], host));
   }
 
   /**
