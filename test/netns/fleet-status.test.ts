@@ -10,7 +10,12 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
-import { FleetLab, type VrrpSample } from '../support/fleet-lab.js';
+import {
+  FleetLab,
+  labSiteManifest,
+  type SiteStatus,
+  type VrrpSample,
+} from '../support/fleet-lab.js';
 import { labPrerequisite, NetnsLab } from '../support/netns-lab.js';
 import type { LabAgent } from '../support/vrrp-lab.js';
 
@@ -21,34 +26,9 @@ const VIP = '192.0.2.100';
 const START_MS = 120_000;
 const CHANGE_MS = 60_000;
 
-const MANIFEST = `
-apiVersion: fleetlb/v1
-kind: Site
-metadata: { name: ${SITE} }
-spec: {}
----
-apiVersion: fleetlb/v1
-kind: Director
-metadata: { name: d1, site: ${SITE} }
-spec: { address: 192.0.2.11 }
----
-apiVersion: fleetlb/v1
-kind: Director
-metadata: { name: d2, site: ${SITE} }
-spec: { address: 192.0.2.12 }
----
-apiVersion: fleetlb/v1
-kind: VrrpInstance
-metadata: { name: web, site: ${SITE} }
-spec:
-  vrid: 51
-  interface: eth0
-  vips: [{ address: ${VIP}, prefixLength: 24 }]
-  members: [{ director: d1, priority: 150 }, { director: d2, priority: 100 }]
-`;
+const MANIFEST = labSiteManifest(SITE, VIP);
 
-type Status = Awaited<ReturnType<FleetLab['status']>>;
-const members = (s: Status) =>
+const members = (s: SiteStatus) =>
   s.view.instances[0]!.members.map((m) => `${m.director}:${m.state}`).join(',');
 
 describe('fleetlb status through a real failover (netns)', { skip }, () => {
@@ -56,17 +36,8 @@ describe('fleetlb status through a real failover (netns)', { skip }, () => {
   let fleet: FleetLab;
   const agents = new Map<string, LabAgent>();
 
-  /** Polls `fleetlb status` until `check` holds; returns that status. */
-  async function statusUntil(check: (s: Status) => boolean, what: string, timeoutMs = CHANGE_MS) {
-    const deadline = Date.now() + timeoutMs;
-    let last: Status | undefined;
-    while (Date.now() < deadline) {
-      last = await fleet.status(SITE);
-      if (check(last)) return last;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(last?.view)}`);
-  }
+  const statusUntil = (check: (s: SiteStatus) => boolean, what: string, timeoutMs = CHANGE_MS) =>
+    fleet.statusUntil(SITE, check, what, timeoutMs);
 
   const samplesSince = (atMs: number): VrrpSample[] => fleet.samples.filter((s) => s.atMs >= atMs);
   const splitBrains = (samples: VrrpSample[]) =>

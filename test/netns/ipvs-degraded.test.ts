@@ -9,7 +9,12 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { FleetLab, type DirectorRow } from '../support/fleet-lab.js';
+import {
+  FleetLab,
+  labSiteManifest,
+  type DirectorRow,
+  type SiteStatus,
+} from '../support/fleet-lab.js';
 import { labPrerequisite, NetnsLab } from '../support/netns-lab.js';
 import type { LabAgent } from '../support/vrrp-lab.js';
 
@@ -34,31 +39,7 @@ metadata: { name: web1, site: ${SITE}, virtualServer: ${name} }
 spec: { address: 198.51.100.11, port: ${port}, weight: 10, checks: [{ type: tcp }] }
 `;
 
-const MANIFEST = `
-apiVersion: fleetlb/v1
-kind: Site
-metadata: { name: ${SITE} }
-spec: {}
----
-apiVersion: fleetlb/v1
-kind: Director
-metadata: { name: d1, site: ${SITE} }
-spec: { address: ${ADDRESSES.d1} }
----
-apiVersion: fleetlb/v1
-kind: Director
-metadata: { name: d2, site: ${SITE} }
-spec: { address: ${ADDRESSES.d2} }
----
-apiVersion: fleetlb/v1
-kind: VrrpInstance
-metadata: { name: web, site: ${SITE} }
-spec:
-  vrid: 51
-  interface: eth0
-  vips: [{ address: ${VIP}, prefixLength: 24 }]
-  members: [{ director: d1, priority: 150 }, { director: d2, priority: 100 }]
-${virtualServer('web-http', 80)}`;
+const MANIFEST = labSiteManifest(SITE, VIP, virtualServer('web-http', 80));
 
 describe(
   'no IPVS: the document applies, VRRP runs, virtual servers are ipvs-unavailable (netns)',
@@ -68,20 +49,8 @@ describe(
     let fleet: FleetLab;
     const agents = new Map<string, LabAgent>();
 
-    async function statusUntil(
-      check: (s: Awaited<ReturnType<FleetLab['status']>>) => boolean,
-      what: string,
-      timeoutMs = CHANGE_MS,
-    ) {
-      const deadline = Date.now() + timeoutMs;
-      let last;
-      while (Date.now() < deadline) {
-        last = await fleet.status(SITE);
-        if (check(last)) return last;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(last?.view)}`);
-    }
+    const statusUntil = (check: (s: SiteStatus) => boolean, what: string, timeoutMs = CHANGE_MS) =>
+      fleet.statusUntil(SITE, check, what, timeoutMs);
 
     const conditionsOf = (view: { directors: DirectorRow[] }) =>
       view.directors.map(

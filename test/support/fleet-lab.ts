@@ -45,6 +45,33 @@ export interface DirectorRow {
   conditions: { type: string; object: { kind: string; name: string } }[];
 }
 
+export type SiteStatus = Awaited<ReturnType<FleetLab['status']>>;
+
+/**
+ * The lab's site as manifests: directors d1 (192.0.2.11, priority 150) and d2 (192.0.2.12,
+ * priority 100) sharing VRRP instance `web` (VRID 51 on eth0, `vip`/24), then `extra`.
+ */
+export function labSiteManifest(site: string, vip: string, extra = ''): string {
+  const director = (name: string, address: string) =>
+    `---\napiVersion: fleetlb/v1\nkind: Director\nmetadata: { name: ${name}, site: ${site} }\nspec: { address: ${address} }\n`;
+  return [
+    `apiVersion: fleetlb/v1\nkind: Site\nmetadata: { name: ${site} }\nspec: {}\n`,
+    director('d1', '192.0.2.11'),
+    director('d2', '192.0.2.12'),
+    `---
+apiVersion: fleetlb/v1
+kind: VrrpInstance
+metadata: { name: web, site: ${site} }
+spec:
+  vrid: 51
+  interface: eth0
+  vips: [{ address: ${vip}, prefixLength: 24 }]
+  members: [{ director: d1, priority: 150 }, { director: d2, priority: 100 }]
+`,
+    extra,
+  ].join('');
+}
+
 /** Collects a child's output; resolves with its exit code. */
 async function finished(child: ChildProcess): Promise<CliRun> {
   let stdout = '';
@@ -125,6 +152,23 @@ export class FleetLab {
     const run = await this.cli(['status', '--site', site, '-o', 'json']);
     if (run.stdout === '') throw new Error(`fleetlb status: exit ${run.code}\n${run.stderr}`);
     return { code: run.code, view: { atMs: Date.now(), ...JSON.parse(run.stdout) } };
+  }
+
+  /** Polls `fleetlb status` until `check` holds and returns that status; fails after `timeoutMs`. */
+  async statusUntil(
+    site: string,
+    check: (s: SiteStatus) => boolean,
+    what: string,
+    timeoutMs: number,
+  ): Promise<SiteStatus> {
+    const deadline = Date.now() + timeoutMs;
+    let last: SiteStatus | undefined;
+    while (Date.now() < deadline) {
+      last = await this.status(site);
+      if (check(last)) return last;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last?.view)}`);
   }
 
   /** Starts `fleetlb-agent` for `director` in its lab host, with an agent token of `site`. */
