@@ -41,8 +41,9 @@ connection).
   --log-level LEVEL    trace|debug|info|warn|error [FLEETLB_LOG_LEVEL] (default info)
   -h, --help           show this help
 
-On a kernel without IPVS the agent runs VRRP and says so; a document with virtual servers is
-refused there (with --desired, the agent exits 1).
+On a kernel without IPVS the agent runs VRRP and the health checks, and reports each virtual
+server of its document as not programmed (condition ipvs-unavailable: log, status, metrics).
+SIGTERM sends the control plane a last status report (within 2 s) after resigning.
 `;
 
 const Config = z

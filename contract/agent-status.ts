@@ -1,6 +1,9 @@
 /**
  * @module The status report an agent pushes (`POST /v1/agent/status`): what it applied, what it
  * refused (like an xDS NACK), VRRP state and transitions, and per-real-server health and counters.
+ * A report is evidence with an age: it says when it was sent and how often its agent reports, so
+ * the control plane can tell how long its claims (a mastership, a VIP owned) may still be true;
+ * an agent that stops cleanly sends a last one with `agent.state: stopped`.
  */
 import { z } from 'zod';
 import { IpAddress, Name, Text } from './common.js';
@@ -28,6 +31,25 @@ export const RealServerStatus = z.object({
 });
 export type RealServerStatus = z.output<typeof RealServerStatus>;
 
+/**
+ * What a director cannot do of what its document asks, per object: a closed set, so that
+ * dashboards, alerts and scripts can rely on it.
+ * - `ipvs-unavailable`: the kernel has no IPVS (ip_vs not loaded), so the virtual server is not
+ *   programmed; VRRP and its health checks run.
+ */
+export const ConditionType = z.enum(['ipvs-unavailable']);
+export type ConditionType = z.output<typeof ConditionType>;
+
+export const Condition = z
+  .object({
+    type: ConditionType,
+    object: z.object({ kind: z.enum(['VirtualServer']), name: Name }),
+    message: Text(1024),
+    since: z.iso.datetime().meta({ description: 'Since when it holds, by the agent’s clock' }),
+  })
+  .meta({ id: 'AgentCondition' });
+export type Condition = z.output<typeof Condition>;
+
 export const AgentStatus = z
   .object({
     appliedRevision: z
@@ -42,10 +64,22 @@ export const AgentStatus = z
       })
       .optional()
       .meta({ description: 'The last document the agent refused, with why' }),
+    sentAt: z.iso.datetime().optional().meta({
+      description:
+        "When the agent sent the report, by its clock: places the report's `since` times on the control plane's clock",
+    }),
     agent: z.object({
       version: Text(64),
       startedAt: z.iso.datetime(),
       ipvsAvailable: z.boolean(),
+      state: z.enum(['running', 'stopped']).default('running').meta({
+        description:
+          'stopped: the last report of an agent that stopped cleanly (masterships resigned, VIPs released)',
+      }),
+      reportIntervalMs: z.int().min(100).max(3_600_000).optional().meta({
+        description:
+          'How often the agent reports when nothing changes; a report older than twice this plus a margin is stale',
+      }),
     }),
     vrrp: z
       .array(
@@ -70,6 +104,10 @@ export const AgentStatus = z
       .array(z.object({ stage: Text(32), message: Text(1024) }))
       .max(100)
       .default([]),
+    conditions: z.array(Condition).max(100_000).default([]).meta({
+      description:
+        'What the director cannot do of what its document asks, per object; the rest of the document is in force',
+    }),
   })
   .meta({ id: 'AgentStatus' });
 export type AgentStatus = z.output<typeof AgentStatus>;

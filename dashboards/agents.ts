@@ -165,7 +165,8 @@ export function agents(): Dashboard {
     .row('Build and process', [
       table({
         title: 'Versions',
-        description: 'Agent build and whether the kernel offers IPVS (0: VRRP only)',
+        description:
+          'Agent build and whether the kernel offers IPVS (0: VRRP and health checks run, virtual servers are not programmed)',
         queries: [
           {
             expr: `max by (${BY}, version, revision) (${sel('fleetlb_agent_build_info')}) * on (${BY}) group_left () max by (${BY}) (${sel('fleetlb_agent_ipvs_available')})`,
@@ -179,7 +180,7 @@ export function agents(): Dashboard {
           {
             type: 'value',
             options: {
-              '0': { text: 'no (VRRP only)', color: 'orange', index: 0 },
+              '0': { text: 'no (virtual servers not programmed)', color: 'orange', index: 0 },
               '1': { text: 'yes', color: 'green', index: 1 },
             },
           },
@@ -197,6 +198,20 @@ export function agents(): Dashboard {
         width: 12,
         height: 8,
         unit: 'bytes',
+      }),
+      table({
+        title: 'Virtual servers not in force',
+        description:
+          'fleetlb_virtual_server_condition: the virtual servers a director cannot program, by condition (ipvs-unavailable: the kernel has no IPVS; VRRP and health checks run on)',
+        queries: [
+          {
+            expr: `max by (${BY}, virtual_server, condition) (${sel('fleetlb_virtual_server_condition')}) == 1`,
+            instant: true,
+          },
+        ],
+        width: 24,
+        height: 8,
+        rename: { Value: 'holds' },
       }),
     ])
     .build();

@@ -1,5 +1,6 @@
-/** @module The agent's metrics in one object: registry plus the VRRP, IPVS, health and config families. */
+/** @module The agent's metrics in one object: registry plus the VRRP, IPVS, health, config and condition families. */
 import type { Registry } from 'prom-client';
+import { ConditionMetrics } from './condition-metrics.js';
 import { ConfigMetrics } from './config-metrics.js';
 import { HealthMetrics } from './health-metrics.js';
 import { IpvsMetrics, type IpvsMetricsOptions } from './ipvs-metrics.js';
@@ -12,6 +13,7 @@ export interface AgentMetrics {
   ipvs: IpvsMetrics;
   health: HealthMetrics;
   config: ConfigMetrics;
+  conditions: ConditionMetrics;
 }
 
 export function createAgentMetrics(
@@ -24,5 +26,6 @@ export function createAgentMetrics(
     ipvs: new IpvsMetrics(registry, options),
     health: new HealthMetrics(registry),
     config: new ConfigMetrics(registry),
+    conditions: new ConditionMetrics(registry),
   };
 }

@@ -2,7 +2,8 @@
  * @module The running agent: the crash guard, the rtnetlink watcher, the VRRP engine, IPVS where
  * the kernel has it (reconcile loop and counters), the health checks, metrics, and the document
  * source: a file (SIGHUP re-reads it) or the control plane (long-poll, last-known-good, status
- * reports). SIGTERM / SIGINT resign every mastership first, then stop the loops; IPVS entries
+ * reports). SIGTERM / SIGINT resign every mastership first, then send the control plane a last
+ * status report saying so (within `LAST_REPORT_TIMEOUT_MS`), then stop the loops; IPVS entries
  * stay unless `--ipvs-on-exit remove`.
  */
 import { mkdir } from 'node:fs/promises';
@@ -28,8 +29,12 @@ import { RUNS_FROM } from '../linux/ts-child.js';
 import { LastKnownGood } from './last-known-good.js';
 import { parseListen, serveMetrics } from './metrics-server.js';
 import { realServerStatus } from './real-server-status.js';
-import { transitionStatus, vrrpStatus } from './status-snapshot.js';
+import type { StatusSnapshot } from './status-reporter.js';
+import { resignedStatus, transitionStatus, vrrpStatus } from './status-snapshot.js';
 import { VipOwnership } from './vip-ownership.js';
+
+/** The longest a clean shutdown waits to deliver its last status report. */
+const LAST_REPORT_TIMEOUT_MS = 2_000;
 
 export interface RunAgentOptions {
   config: AgentConfig;
@@ -123,6 +128,12 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
       draining = drainingServers(document.virtualServers);
       metrics.ipvs.syncDocument(document.virtualServers);
       metrics.health.syncDocument(document.virtualServers);
+      metrics.conditions.sync(document.virtualServers, agent.conditions);
+      if (agent.conditions.length > 0)
+        logger.warn(
+          { event: 'conditions', conditions: agent.conditions },
+          `${agent.conditions.length} object(s) not in force here: ${[...new Set(agent.conditions.map((c) => c.type))].join(', ')}`,
+        );
       metrics.config.applied(document.revision);
       if (file) metrics.config.syncSucceeded(); // a file is in sync once it is read and applied
     },
@@ -150,6 +161,13 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
       )
     : undefined;
 
+  const snapshot = async (): Promise<StatusSnapshot> => ({
+    appliedRevision: agent.applied?.revision ?? null,
+    agent: { version: AGENT_VERSION, startedAt, ipvsAvailable: ipvs !== undefined },
+    vrrp: vrrpStatus(engine, (instance) => since.get(instance) ?? startedAt),
+    realServers: await realServers().catch(() => []),
+    conditions: agent.conditions,
+  });
   let controlPlane: Awaited<ReturnType<typeof runControlPlaneMode>> | undefined;
   if (file) {
     const result = await agent.apply(file.document);
@@ -168,12 +186,7 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
       onSynced: () => metrics.config.syncSucceeded(),
       onRefused: () => metrics.config.applyFailed('validate'),
       onPollFailed: () => metrics.config.applyFailed('fetch'),
-      snapshot: async () => ({
-        appliedRevision: agent.applied?.revision ?? null,
-        agent: { version: AGENT_VERSION, startedAt, ipvsAvailable: ipvs !== undefined },
-        vrrp: vrrpStatus(engine, (instance) => since.get(instance) ?? startedAt),
-        realServers: await realServers().catch(() => []),
-      }),
+      snapshot,
     });
     engine.on('transition', (t) => controlPlane?.reporter.addTransition(transitionStatus(t)));
   }
@@ -230,6 +243,7 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
     if (stopping) return;
     stopping = true;
     await reloading;
+    const instances = vrrpStatus(engine, (instance) => since.get(instance) ?? startedAt);
     const stopped = engine.stop(); // first: the resignations leave before anything is logged
     drainWatch?.stop();
     const loopsStopped = Promise.all([
@@ -240,6 +254,20 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
     metricsServer?.close();
     logger.info({ signal }, 'shutting down: resigning mastership');
     await stopped;
+    if (controlPlane) {
+      // Masterships resigned and VIPs released: the fleet views show it at once, instead of
+      // this director's last claims until they go stale.
+      const last = await snapshot();
+      const sent = await controlPlane.reporter.finalReport(
+        {
+          ...last,
+          agent: { ...last.agent, state: 'stopped' },
+          vrrp: resignedStatus(instances, new Date().toISOString()),
+        },
+        LAST_REPORT_TIMEOUT_MS,
+      );
+      logger.info({ sent }, sent ? 'last status report sent' : 'last status report not sent');
+    }
     logger.info(
       { event: 'stats', drops: Object.fromEntries(engine.drops) },
       'VRRP packets dropped, by reason',
@@ -252,7 +280,6 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
         'removed the IPVS services fleetlb installed',
       );
     }
-    await controlPlane?.reporter.stop();
     ipvs?.client.close();
     await Promise.all([guard?.close(), watcher.close()]);
     rtnetlink.close();

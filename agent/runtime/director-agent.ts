@@ -3,8 +3,10 @@
  * untouched), the health checks updated, the IPVS table that health, admin states and quorum
  * decide (core/health/decide.ts) handed to the reconcile loop (again at every health change),
  * the document kept as the last-known-good copy; `apply` resolves once the IPVS round for the
- * document has run. A document that needs IPVS on a kernel without it is refused with that
- * reason (the agent still runs VRRP); everything else the contract accepted is applied.
+ * document has run. On a kernel without IPVS a document with virtual servers is applied all the
+ * same: VRRP and the health checks run (tracked virtual-server checks included), and each
+ * virtual server is reported as an `ipvs-unavailable` condition (conditions.ts). Everything the
+ * contract accepted is applied; what it refuses never reaches here (document-check.ts).
  */
 import type { DesiredState } from '../../contract/desired-state.js';
 import {
@@ -17,7 +19,9 @@ import type { DesiredService, IpvsTable } from '../core/ipvs/model.js';
 import type { DirectorVirtualServer } from '../../contract/virtual-server.js';
 import type { VrrpEngine } from '../vrrp/engine.js';
 import type { IpvsReconciler } from './ipvs-reconciler.js';
-import { refused, type DocumentCheck } from './document-check.js';
+import type { Condition } from '../../contract/agent-status.js';
+import { documentConditions } from './conditions.js';
+import type { DocumentCheck } from './document-check.js';
 import type { LastKnownGood } from './last-known-good.js';
 
 export type ApplyResult = { ok: true } | (DocumentCheck & { ok: false });
@@ -34,6 +38,8 @@ const IPVS_SETTLE_TIMEOUT_MS = 5_000;
 export class DirectorAgent {
   /** The document in force. */
   applied: DesiredState | undefined;
+  /** What this director cannot do of the document in force (status conditions). */
+  conditions: Condition[] = [];
   /** Whether each virtual server had quorum in the last decision (keepalived starts with it). */
   private readonly quorum = new Map<string, boolean>();
 
@@ -48,10 +54,8 @@ export class DirectorAgent {
   ) {}
 
   async apply(document: DesiredState): Promise<ApplyResult> {
-    if (document.virtualServers.length > 0 && this.reconciler === undefined) {
-      const message = 'this director has no IPVS (load the ip_vs module)';
-      return refused(`revision ${document.revision}`, [{ path: 'virtualServers', message }]);
-    }
+    const ipvs = this.reconciler !== undefined;
+    this.conditions = documentConditions(document, ipvs, this.conditions, new Date().toISOString());
     // The IPVS table first (its round starts at once): it does not depend on VRRP, and a weight
     // change or a drain should not wait for the VRRP update's netlink dumps.
     this.health?.update(document.virtualServers);
@@ -66,9 +70,14 @@ export class DirectorAgent {
     return { ok: true };
   }
 
-  /** A real server's health changed: decide the IPVS table again. */
+  /**
+   * A real server's health changed: decide the IPVS table again (without IPVS the decisions
+   * still feed the VRRP engine's tracked virtual-server checks).
+   */
   healthChanged(): void {
-    if (this.applied && this.reconciler) this.reconciler.setDesired(this.table(this.applied));
+    if (!this.applied) return;
+    const table = this.table(this.applied);
+    this.reconciler?.setDesired(table);
   }
 
   /** Also tells the VRRP engine each virtual server's health (tracked virtual-server checks). */

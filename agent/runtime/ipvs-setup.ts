@@ -1,6 +1,7 @@
 /**
  * @module Opening the IPVS side of the agent: the generic-netlink client and its reconcile loop,
- * or nothing (and a clear log line) on a kernel without IPVS, where the agent runs VRRP only.
+ * or nothing (and a clear log line) on a kernel without IPVS, where the agent runs VRRP and the
+ * health checks and reports each virtual server as an `ipvs-unavailable` condition.
  */
 import type { Logger } from 'pino';
 import { NetlinkIpvsClient } from '../linux/ipvs/netlink-ipvs-client.js';
@@ -28,7 +29,10 @@ export async function openIpvs(
     client = await NetlinkIpvsClient.open();
   } catch (error) {
     if (!(error instanceof IpvsUnavailableError)) throw error;
-    logger.warn({ error: error.message }, 'IPVS unavailable: running VRRP only');
+    logger.warn(
+      { error: error.message },
+      'IPVS unavailable: running VRRP and health checks; virtual servers are reported as ipvs-unavailable',
+    );
     return undefined;
   }
   const reconciler = new IpvsReconciler(

@@ -1,20 +1,28 @@
 /**
  * @module Pushes the agent's status to the control plane (`POST /v1/agent/status`): soon after
- * each apply, and every `intervalMs` in between. Reports coalesce (the latest snapshot wins);
- * VRRP transitions accumulate until a report carrying them is accepted, at most
- * `MAX_TRANSITIONS` (the oldest are dropped and counted). A failed post is retried with
- * exponential backoff and full jitter; nothing here ever blocks the dataplane.
+ * each apply and transition, and every `intervalMs` (5 s) in between, so that a report is
+ * evidence with a known age: each says when it was sent (`sentAt`) and the interval, and the
+ * control plane counts it fresh for twice the interval plus a margin
+ * (control-plane/store/report-evidence.ts). Reports coalesce (the latest snapshot wins); VRRP
+ * transitions accumulate until a report carrying them is accepted, at most `MAX_TRANSITIONS`
+ * (the oldest are dropped and counted). A failed post is retried with exponential backoff and
+ * full jitter; nothing here ever blocks the dataplane. `finalReport` sends a stopping agent's
+ * last report, bounded in time so that shutdown never hangs on an unreachable control plane.
  */
 import type { AgentStatusInput, VrrpTransition } from '../../contract/agent-status.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../core/runtime/backoff.js';
 
 /** The contract's bound on transitions per report. */
 export const MAX_TRANSITIONS = 1000;
+/** How often the agent reports when nothing changes. */
+export const REPORT_INTERVAL_MS = 5_000;
+
+export type StatusSnapshot = Omit<AgentStatusInput, 'transitions' | 'sentAt'>;
 
 export interface StatusReporterOptions {
   url: string;
   token: string;
-  /** Periodic report interval (default 15 s). */
+  /** Periodic report interval (default `REPORT_INTERVAL_MS`), declared in each report. */
   intervalMs?: number;
   backoff?: BackoffPolicy;
   random?: () => number;
@@ -23,8 +31,7 @@ export interface StatusReporterOptions {
 
 export interface StatusReporterEvents {
   /** The snapshot to send, without transitions (the reporter adds them). */
-  snapshot():
-    Omit<AgentStatusInput, 'transitions'> | Promise<Omit<AgentStatusInput, 'transitions'>>;
+  snapshot(): StatusSnapshot | Promise<StatusSnapshot>;
   onError(error: Error, retryInMs: number): void;
 }
 
@@ -75,6 +82,30 @@ export class StatusReporter {
     await this.sending;
   }
 
+  /**
+   * Stops reporting and sends `snapshot` (with the transitions not reported yet) as the last
+   * report, after the report in flight: all within `timeoutMs`. Resolves whether it was
+   * accepted; never rejects.
+   */
+  async finalReport(snapshot: StatusSnapshot, timeoutMs: number): Promise<boolean> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const deadline = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([this.sending, timeout]);
+    clearTimeout(timer);
+    const leftMs = deadline - Date.now();
+    if (leftMs <= 0) return false;
+    try {
+      await this.post(snapshot, leftMs);
+      return true;
+    } catch (error) {
+      this.events.onError(error as Error, 0);
+      return false;
+    }
+  }
+
   private arm(delayMs: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -82,27 +113,42 @@ export class StatusReporter {
     }, delayMs);
   }
 
+  /** Posts `snapshot` with the pending transitions; those are dropped once it is accepted. */
+  private async post(snapshot: StatusSnapshot, timeoutMs: number): Promise<void> {
+    const carried = this.transitions.length;
+    const body: AgentStatusInput = {
+      ...snapshot,
+      sentAt: new Date().toISOString(),
+      agent: { ...snapshot.agent, reportIntervalMs: this.intervalMs },
+      transitions: this.transitions.slice(0, carried),
+    };
+    const response = await fetch(new URL('/v1/agent/status', this.options.url), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${this.options.token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    if (response.status !== 204) {
+      throw new Error(`POST /v1/agent/status: HTTP ${response.status} ${text.slice(0, 200)}`);
+    }
+    this.transitions.splice(0, Math.min(carried, this.transitions.length));
+  }
+
+  private get intervalMs(): number {
+    return this.options.intervalMs ?? REPORT_INTERVAL_MS;
+  }
+
   private async send(): Promise<void> {
     try {
       const snapshot = await this.events.snapshot();
-      const carried = this.transitions.length;
-      const body = { ...snapshot, transitions: this.transitions.slice(0, carried) };
-      const response = await fetch(new URL('/v1/agent/status', this.options.url), {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${this.options.token}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
-      });
-      const text = await response.text();
-      if (response.status !== 204) {
-        throw new Error(`POST /v1/agent/status: HTTP ${response.status} ${text.slice(0, 200)}`);
-      }
-      this.transitions.splice(0, Math.min(carried, this.transitions.length));
+      if (this.stopped) return; // a final report may be on its way: never overtake it
+      await this.post(snapshot, this.options.requestTimeoutMs ?? 10_000);
       this.failures = 0;
-      this.next(this.again ? 0 : (this.options.intervalMs ?? 15_000));
+      this.next(this.again ? 0 : this.intervalMs);
     } catch (error) {
       const policy = this.options.backoff ?? DEFAULT_BACKOFF;
       const delayMs = backoffDelayMs(

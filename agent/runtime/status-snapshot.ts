@@ -1,6 +1,7 @@
 /**
- * @module The VRRP part of a status report, read from the running engine, and one transition in
- * the report's terms (the state machine's `initialize` is the contract's `init`).
+ * @module The VRRP part of a status report, read from the running engine (or resigned, for a
+ * stopping agent's last report), and one transition in the report's terms (the state machine's
+ * `initialize` is the contract's `init`).
  */
 import type { VrrpState, VrrpTransition } from '../../contract/agent-status.js';
 import type { VrrpStateName } from '../core/vrrp/machine.js';
@@ -30,6 +31,11 @@ export function vrrpStatus(
       vipsOwned: state === 'master' ? plan.vips.map((v) => v.address) : [],
     };
   });
+}
+
+/** The instances of a stopped agent: resigned (init), holding no VIP, since `at`. */
+export function resignedStatus<T extends object>(instances: readonly T[], at: string) {
+  return instances.map((i) => ({ ...i, state: 'init' as const, since: at, vipsOwned: [] }));
 }
 
 /** A transition as the status report carries it. */

@@ -12,6 +12,9 @@ export const EXIT = {
   drainTimeout: 5,
   unauthorized: 6,
   unreachable: 7,
+  splitBrain: 8,
+  noMaster: 9,
+  notFresh: 10,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -24,6 +27,10 @@ export const EXIT_CODES_HELP = `Exit codes:
   5  drain --wait timed out before the real servers were drained
   6  unauthorized or forbidden (bad, revoked or under-privileged token)
   7  control plane unreachable
+  8  status: split brain (a VRRP instance has more than one master)
+  9  status: no master (a VRRP instance has none)
+ 10  status: a director is stale (no fresh report), stopped, or of unknown state in an instance
+      (status exits with the first of 8, 9, 10 that applies, 0 when none does)
 `;
 
 /** An error with the exit code the CLI should end with. */

@@ -29,8 +29,6 @@ export interface AppOptions {
   statusBodyLimitBytes: number;
   /** Longest `?wait=` of a long-poll or a drain-and-wait, in seconds. */
   maxWaitS: number;
-  /** A director whose last report is older than this counts as stale in the fleet views. */
-  staleAfterS: number;
   /** VRRP transitions kept per director. */
   transitionHistory: number;
 }
@@ -39,7 +37,6 @@ export const DEFAULT_OPTIONS: AppOptions = {
   bodyLimitBytes: 1 << 20,
   statusBodyLimitBytes: 32 << 20, // ~200 bytes per real server: 100,000 of them fit
   maxWaitS: 60,
-  staleAfterS: 90,
   transitionHistory: 1000,
 };
 

@@ -8,26 +8,49 @@ import {
   VrrpState,
 } from '../../contract/index.js';
 
+const FRESHNESS_RULE =
+  "A report is fresh for twice its agent's report interval (`agent.reportIntervalMs`, 5 s by default; 15 s when the report does not say) plus 2 s";
+
 export const Freshness = {
   reportedAt: z.iso
     .datetime()
     .nullable()
     .meta({ description: 'When the director last reported (null: never)' }),
-  stale: z
-    .boolean()
-    .meta({ description: 'No report, or the last one is older than the stale threshold' }),
+  staleAt: z.iso
+    .datetime()
+    .nullable()
+    .meta({
+      description: `When the last report stops counting (null: never reported, or stopped). ${FRESHNESS_RULE}`,
+    }),
+  stale: z.boolean().meta({
+    description: `No report, or the last one is no longer fresh: its claims are unknown, never a master. ${FRESHNESS_RULE}`,
+  }),
+  stopped: z.boolean().meta({
+    description:
+      'The last report is the final one of an agent that stopped cleanly (masterships resigned, VIPs released); it does not go stale',
+  }),
 };
-export const ViewHeader = { site: Name, revision: z.int(), staleAfterS: z.int() };
+export const ViewHeader = { site: Name, revision: z.int() };
 
 export const VrrpMemberStatus = z.object({
   director: Name,
   configuredPriority: z.int(),
-  state: z
-    .union([VrrpState, z.literal('unknown')])
-    .meta({ description: 'unknown: no report, or the report does not mention the instance' }),
+  state: z.union([VrrpState, z.enum(['unknown', 'stopped'])]).meta({
+    description:
+      'What the evidence supports now. unknown: no report, a stale one, one that does not mention the instance, or a mastership claim superseded by another member that became master after it (its next report tells); stopped: the agent stopped cleanly',
+  }),
+  reportedState: VrrpState.nullable().meta({
+    description: 'What the last report said, however old (null: no report, or no mention)',
+  }),
+  superseded: z.boolean().meta({
+    description:
+      'The mastership claim was made before another member reported becoming master (RFC 9568 §6.4.2: a backup takes over only when it no longer hears the master, or hears it resign)',
+  }),
   priority: z.int().nullable(),
   since: z.iso.datetime().nullable(),
-  vipsOwned: z.array(z.string()),
+  vipsOwned: z
+    .array(z.string())
+    .meta({ description: 'The VIPs of a member whose mastership counts (state master)' }),
   ...Freshness,
 });
 export const VrrpInstanceStatus = z
@@ -35,9 +58,11 @@ export const VrrpInstanceStatus = z
     name: Name,
     vrid: z.int(),
     members: z.array(VrrpMemberStatus),
-    masters: z.array(Name).meta({ description: 'Non-stale members reporting MASTER' }),
-    splitBrain: z.boolean(),
-    noMaster: z.boolean(),
+    masters: z.array(Name).meta({
+      description: 'Members whose mastership counts: fresh, running, not superseded',
+    }),
+    splitBrain: z.boolean().meta({ description: 'More than one master' }),
+    noMaster: z.boolean().meta({ description: 'No master' }),
   })
   .meta({ id: 'VrrpInstanceStatus' });
 
@@ -64,6 +89,10 @@ export const DirectorStatus = z
     rejected: AgentStatus.shape.rejected.unwrap().nullable(),
     agent: AgentStatus.shape.agent.nullable(),
     errors: AgentStatus.shape.errors.unwrap(),
+    conditions: AgentStatus.shape.conditions.unwrap().meta({
+      description:
+        'What the director cannot do of what its document asks, per object (e.g. ipvs-unavailable: a virtual server not programmed on a kernel without IPVS), from its last report',
+    }),
   })
   .meta({ id: 'DirectorStatus' });
 

@@ -1,10 +1,13 @@
 /**
  * @module Fleet views (permission `read`): the site's configuration joined with what its directors
- * last reported. A director counts as stale when it never reported or its latest report is older
- * than `staleAfterS`; stale directors never count as VRRP masters nor in connection totals.
+ * last reported, weighed by store/report-evidence.ts: a director is stale when it never reported
+ * or its report is older than twice its report interval plus a margin, stopped after its agent's
+ * final report; stale and stopped directors never count as VRRP masters nor in connection
+ * totals, and a mastership claim older than another member's takeover does not count either.
  * - `GET /v1/sites/{site}/vrrp-status`: per instance and member the reported state, split brain, no master;
  * - `GET /v1/sites/{site}/vrrp-transitions`: the reported state changes, newest first;
- * - `GET /v1/sites/{site}/directors-status`: applied revision (behind or not), NACKs, agent, errors;
+ * - `GET /v1/sites/{site}/directors-status`: applied revision (behind or not), NACKs, agent, errors,
+ *   conditions (what a director cannot do of its document, per object);
  * - `GET /v1/sites/{site}/real-server-status`: per real server, each carrying director's view.
  */
 import { createRoute, z } from '@hono/zod-openapi';
@@ -16,7 +19,8 @@ import { authorize } from '../http/auth.js';
 import type { AppEnv } from '../http/context.js';
 import { createRouter } from '../http/openapi.js';
 import { notFound } from '../http/problem.js';
-import { carriersOf, isStale, latestReports, type DirectorReport } from '../store/fleet-status.js';
+import { carriersOf, latestReports } from '../store/fleet-status.js';
+import { freshnessOf, weighInstance, type DirectorReport } from '../store/report-evidence.js';
 import { findSite } from '../store/sites.js';
 import { problemResponses, selectorParam } from './common.js';
 import {
@@ -98,7 +102,8 @@ const routes = {
     },
     responses: {
       200: {
-        description: 'Per real server; connection totals count non-stale directors only',
+        description:
+          'Per real server; connection totals count the directors whose reports are fresh (neither stale nor stopped)',
         ...json(
           z.object({
             ...ViewHeader,
@@ -114,24 +119,18 @@ const routes = {
 
 /** The site, its configuration snapshot and its directors' latest reports. */
 async function loadView(c: Context<AppEnv>, siteName: string) {
-  const { database, documents, bus, clock, options } = c.var.deps;
+  const { database, documents, bus, clock } = c.var.deps;
   const site = await findSite(database.db, siteName);
   bus.noteRevision(site.id, site.revision); // so the shared snapshot is at least this new
   const snapshot = await documents.snapshot(site.id);
   if (!snapshot) throw notFound(`site ${siteName}`);
   const reports = await latestReports(database.db, site.id);
   const now = clock.now();
-  const reportOf = (director: string) => reports.get(snapshot.directorIds.get(director) ?? '');
-  const freshness = (latest: DirectorReport | undefined) => ({
-    reportedAt: latest?.reportedAt.toISOString() ?? null,
-    stale: isStale(latest, now, options.staleAfterS),
-  });
-  const header = {
-    site: siteName,
-    revision: snapshot.site.revision,
-    staleAfterS: options.staleAfterS,
-  };
-  return { snapshot, reportOf, freshness, header };
+  const reportOf = (director: string): DirectorReport | undefined =>
+    reports.get(snapshot.directorIds.get(director) ?? '');
+  const freshness = (latest: DirectorReport | undefined) => freshnessOf(latest, now);
+  const header = { site: siteName, revision: snapshot.site.revision };
+  return { snapshot, reportOf, freshness, header, now };
 }
 
 const byName = <T extends { name: string }>(a: T, b: T) =>
@@ -142,32 +141,18 @@ export function fleetRoutes() {
 
   app.openapi(routes.vrrpStatus, async (c) => {
     authorize(c, 'read');
-    const { snapshot, reportOf, freshness, header } = await loadView(c, c.req.valid('param').site);
+    const { snapshot, reportOf, header, now } = await loadView(c, c.req.valid('param').site);
     const instances = [...snapshot.vrrpInstances].sort(byName).map((instance) => {
-      const members = instance.members.map((member) => {
-        const latest = reportOf(member.director);
-        const entry = latest?.report.vrrp.find((v) => v.instance === instance.name);
-        return {
-          director: member.director,
-          configuredPriority: member.priority,
-          state: entry?.state ?? ('unknown' as const),
-          priority: entry?.priority ?? null,
-          since: entry?.since ?? null,
-          vipsOwned: entry?.vipsOwned ?? [],
-          ...freshness(latest),
-        };
-      });
-      const masters = members
-        .filter((m) => !m.stale && m.state === 'master')
-        .map((m) => m.director);
-      return {
-        name: instance.name,
-        vrid: instance.vrid,
-        members,
-        masters,
-        splitBrain: masters.length > 1,
-        noMaster: masters.length === 0,
-      };
+      const weighed = weighInstance(
+        instance.name,
+        instance.members.map((m) => ({ director: m.director, latest: reportOf(m.director) })),
+        now,
+      );
+      const members = weighed.members.map((m, i) => ({
+        ...m,
+        configuredPriority: instance.members[i]!.priority,
+      }));
+      return { name: instance.name, vrid: instance.vrid, ...weighed, members };
     });
     return c.json({ ...header, instances }, 200);
   });
@@ -221,6 +206,7 @@ export function fleetRoutes() {
         rejected: latest?.report.rejected ?? null,
         agent: latest?.report.agent ?? null,
         errors: latest?.report.errors ?? [],
+        conditions: latest?.report.conditions ?? [],
       };
     });
     return c.json({ ...header, directors: list }, 200);
@@ -258,7 +244,7 @@ export function fleetRoutes() {
             };
           });
           const sums = { activeConnections: 0, inactiveConnections: 0 };
-          for (const v of views.filter((view) => !view.stale)) {
+          for (const v of views.filter((view) => !view.stale && !view.stopped)) {
             sums.activeConnections += v.activeConnections ?? 0;
             sums.inactiveConnections += v.inactiveConnections ?? 0;
           }

@@ -1,18 +1,15 @@
 /**
- * @module What the directors of a site last reported (table agent_status), how fresh that is,
- * and which directors carry a virtual server. Read by the fleet views and by drain waits.
+ * @module What the directors of a site last reported (table agent_status) and which directors
+ * carry a virtual server. Read by the fleet views (which weigh the reports with
+ * report-evidence.ts) and by drain waits.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { AgentStatus } from '../../contract/index.js';
 import type { Db } from '../db/database.js';
 import { agentStatus } from '../db/schema.js';
+import type { DirectorReport } from './report-evidence.js';
 
-/** The latest report of one director. */
-export interface DirectorReport {
-  reportedAt: Date;
-  appliedRevision: number | null;
-  report: AgentStatus;
-}
+export type { DirectorReport };
 
 /** The latest report of every director of a site (or of `only` them) that ever reported, by director id. */
 export async function latestReports(
@@ -36,15 +33,6 @@ export async function latestReports(
       },
     ]),
   );
-}
-
-/** True when there is no report or it is older than `staleAfterS` at `now`. */
-export function isStale(
-  report: DirectorReport | undefined,
-  now: Date,
-  staleAfterS: number,
-): boolean {
-  return report === undefined || now.getTime() - report.reportedAt.getTime() > staleAfterS * 1000;
 }
 
 /**

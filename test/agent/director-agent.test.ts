@@ -1,7 +1,8 @@
 /**
  * agent/runtime/director-agent.ts: applying a document updates VRRP, hands the reconcile loop the
- * table that health and admin states decide, decides again at every health change, and refuses
- * virtual servers on a director without IPVS.
+ * table that health and admin states decide, decides again at every health change; without
+ * IPVS it applies the document all the same (VRRP, health decisions for tracked checks) and
+ * reports each virtual server as an `ipvs-unavailable` condition.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,11 +86,31 @@ test('every decision tells VRRP the virtual server health (tracked virtual-serve
   assert.equal(h.vsHealth.get(vs.name)?.allDown, true);
 });
 
-test('without IPVS a document with virtual servers is refused; VRRP is left as it was', async () => {
+test('without IPVS a document with virtual servers is applied: VRRP runs, each virtual server is ipvs-unavailable', async () => {
   const h = harness(false);
-  const result = await h.agent.apply(document);
-  assert.equal(result.ok, false);
-  assert.match(!result.ok ? result.problems[0]! : '', /no IPVS/);
-  assert.deepEqual(h.vrrp, []);
-  assert.deepEqual(await h.agent.apply({ ...document, virtualServers: [] }), { ok: true });
+  assert.deepEqual(await h.agent.apply(document), { ok: true });
+  assert.deepEqual(h.vrrp, [document.vrrpInstances.map((i) => i.name)]);
+  assert.equal(h.agent.applied, document);
+  assert.deepEqual(
+    h.agent.conditions.map((c) => [c.type, c.object.kind, c.object.name]),
+    document.virtualServers.map((vs) => ['ipvs-unavailable', 'VirtualServer', vs.name]),
+  );
+  // Health still decides, for the VRRP engine's tracked virtual-server checks.
+  const vs = document.virtualServers[0]!;
+  for (const rs of vs.realServers) h.down.add(`${vs.name}/${rs.name}`);
+  h.agent.healthChanged();
+  assert.equal(h.vsHealth.get(vs.name)?.allDown, true);
+  // A condition that still holds keeps its since; one whose virtual server is gone goes.
+  const since = h.agent.conditions[0]!.since;
+  await new Promise((r) => setTimeout(r, 5));
+  await h.agent.apply({ ...document, revision: document.revision + 1 });
+  assert.equal(h.agent.conditions[0]!.since, since);
+  await h.agent.apply({ ...document, virtualServers: [] });
+  assert.deepEqual(h.agent.conditions, []);
+});
+
+test('with IPVS there are no conditions', async () => {
+  const h = harness(true);
+  await h.agent.apply(document);
+  assert.deepEqual(h.agent.conditions, []);
 });

@@ -17,6 +17,7 @@ import {
   REAL_SERVER_STATES,
 } from '../../agent/metrics/health-labels.js';
 import { APPLY_STAGES } from '../../agent/metrics/config-metrics.js';
+import { CONDITION_TYPES } from '../../agent/metrics/condition-metrics.js';
 
 const document = DesiredState.parse(
   JSON.parse(
@@ -88,6 +89,7 @@ const CATALOGUE: readonly (readonly [string, string, string])[] = [
     'Time to reconcile kernel state with config',
   ],
   ['fleetlb_agent_ipvs_available', 'gauge', ''],
+  ['fleetlb_virtual_server_condition', 'gauge', ''],
 ];
 
 async function exposition(): Promise<string> {
@@ -96,6 +98,7 @@ async function exposition(): Promise<string> {
   metrics.ipvs.syncDocument(document.virtualServers);
   metrics.health.syncDocument(document.virtualServers, 1_700_000_000_000);
   metrics.config.setIpvsAvailable(true);
+  metrics.conditions.sync(document.virtualServers, []);
   return metrics.registry.metrics();
 }
 
@@ -135,6 +138,7 @@ test('label values come only from config names and closed enums', async () => {
     reason: [...ADVERT_ERROR_REASONS, ...HEALTHCHECK_FAILURE_REASONS],
     stage: APPLY_STAGES,
     check: CHECK_TYPES,
+    condition: CONDITION_TYPES,
   };
   for (const line of text.split('\n')) {
     if (!line.startsWith('fleetlb_') || line.startsWith('fleetlb_agent_build_info')) continue;

@@ -1,7 +1,9 @@
 /**
  * agent/runtime/status-reporter.ts: reports reach a real control plane over HTTP (the applied
  * revision and the transitions are visible in its fleet views); a failing control plane gets
- * retries with backoff, and the transitions are kept until a report carrying them is accepted.
+ * retries with backoff, and the transitions are kept until a report carrying them is accepted;
+ * each report declares its interval (the control plane's freshness); a stopping agent's final
+ * report shows it stopped at once, and gives up within its bound on a silent control plane.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +15,7 @@ import {
   type ServedControlPlane,
 } from '../support/control-plane-http.js';
 import { SITE } from '../support/fleet.js';
+import { STALE_MARGIN_MS } from '../../control-plane/store/report-evidence.js';
 
 const agent = { version: '0.1.0', startedAt: new Date().toISOString(), ipvsAvailable: false };
 const transition = {
@@ -62,6 +65,54 @@ describe('StatusReporter against a control plane over HTTP', () => {
       await reporter.stop();
     }
   });
+
+  test('each report declares its interval (the control plane’s freshness); the final one shows the director stopped', async () => {
+    const token = await cp.token('agent', SITE, 'lb2');
+    const revision = (await cp.request('GET', `/v1/sites/${SITE}`)).body.revision as number;
+    const vrrp = (state: 'master' | 'init') => [
+      {
+        ...{ instance: 'web', vrid: 51, state, priority: 100 },
+        ...{
+          since: new Date().toISOString(),
+          vipsOwned: state === 'master' ? ['192.0.2.100'] : [],
+        },
+      },
+    ];
+    const errors: Error[] = [];
+    const reporter = new StatusReporter(
+      { url, token, intervalMs: 60_000 },
+      {
+        snapshot: () => ({ appliedRevision: revision, agent, vrrp: vrrp('master') }),
+        onError: (e) => errors.push(e),
+      },
+    );
+    const member = async () =>
+      (await cp.request('GET', `/v1/sites/${SITE}/vrrp-status`)).body.instances[0].members.find(
+        (m: { director: string }) => m.director === 'lb2',
+      ) as { state: string; stopped: boolean; staleAt: string | null; reportedAt: string | null };
+    reporter.start();
+    await until(async () => (await member()).state === 'master', 'the master report');
+    const running = await member();
+    // Declared 60 s: fresh for 2 × 60 s + the margin after it arrived.
+    assert.equal(
+      Date.parse(running.staleAt!) - Date.parse(running.reportedAt!),
+      2 * 60_000 + STALE_MARGIN_MS,
+    );
+    reporter.addTransition({ ...transition, from: 'master', to: 'init', reason: 'shutdown' });
+    const sent = await reporter.finalReport(
+      { appliedRevision: revision, agent: { ...agent, state: 'stopped' }, vrrp: vrrp('init') },
+      5_000,
+    );
+    assert.equal(sent, true);
+    const stopped = await member();
+    assert.deepEqual([stopped.state, stopped.stopped, stopped.staleAt], ['stopped', true, null]);
+    const transitions = (await cp.request('GET', `/v1/sites/${SITE}/vrrp-transitions?director=lb2`))
+      .body.items as { reason: string }[];
+    assert.equal(transitions[0]?.reason, 'shutdown');
+    assert.deepEqual(errors, []);
+    reporter.reportSoon(); // stopped: nothing more is sent
+    assert.equal((await member()).state, 'stopped');
+  });
 });
 
 describe('StatusReporter against a failing control plane', () => {
@@ -109,4 +160,20 @@ describe('StatusReporter against a failing control plane', () => {
       await reporter.stop();
     }
   });
+});
+
+test('the final report gives up within its bound when the control plane does not answer', async () => {
+  const silent = await serveFake(() => undefined); // accepts, never answers
+  const errors: Error[] = [];
+  const reporter = new StatusReporter(
+    { url: silent.url, token: 't', intervalMs: 60_000 },
+    { snapshot: () => ({ appliedRevision: 1, agent }), onError: (e) => errors.push(e) },
+  );
+  try {
+    reporter.start(); // a periodic report hangs in flight
+    const sent = await reporter.finalReport({ appliedRevision: 1, agent }, 300);
+    assert.equal(sent, false);
+  } finally {
+    await silent.close();
+  }
 });

@@ -1,4 +1,8 @@
-/** `fleetlb status`: VIP owners, split brain and no master per VRRP instance; stale and behind directors. */
+/**
+ * `fleetlb status`: VIP owners, split brain and no master per VRRP instance; stale, stopped and
+ * behind directors; the exit code says the worst of it (8 split brain, 9 no master, 10 a director
+ * not fresh, 0 all well).
+ */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AgentStatusInput } from '../../contract/index.js';
@@ -12,10 +16,21 @@ after(async () => {
   await lab.close();
 });
 
-function report(revision: number, state: 'master' | 'backup'): AgentStatusInput {
+function report(
+  revision: number,
+  state: 'master' | 'backup' | 'init',
+  agentState: 'running' | 'stopped' = 'running',
+): AgentStatusInput {
   return {
     appliedRevision: revision,
-    agent: { version: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', ipvsAvailable: true },
+    agent: {
+      version: '0.1.0',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      ipvsAvailable: true,
+      state: agentState,
+      // Fresh for the whole test however slow the machine: staleness is the control plane tests' job.
+      reportIntervalMs: 3_600_000,
+    },
     vrrp: [
       {
         instance: 'web',
@@ -29,21 +44,35 @@ function report(revision: number, state: 'master' | 'backup'): AgentStatusInput 
   };
 }
 
-async function reportAs(director: string, state: 'master' | 'backup'): Promise<void> {
+async function reportAs(
+  director: string,
+  state: 'master' | 'backup' | 'init',
+  agentState: 'running' | 'stopped' = 'running',
+): Promise<void> {
   const { cp } = lab.served;
   const revision = (await cp.request('GET', '/v1/sites/ams1')).body.revision as number;
-  await cp.postStatus(await cp.token('agent', 'ams1', director), report(revision, state));
+  await cp.postStatus(
+    await cp.token('agent', 'ams1', director),
+    report(revision, state, agentState),
+  );
 }
 
-test('before any report: no master, every director stale and behind', async () => {
+test('before any report: no master, every director stale and behind; exit 9', async () => {
   const result = await lab.run(['status', '--site', 'ams1']);
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /^site ams1: revision \d+ \(reports older than \d+s are stale\)\n/);
-  assert.match(result.stdout, /\nweb +51 +- +- +lb1:stale,lb2:stale +NO-MASTER\n/);
+  assert.equal(result.code, 9, result.stderr);
+  assert.match(result.stdout, /^site ams1: revision \d+\n/);
+  assert.match(result.stdout, /\nweb +51 +- +- +lb1:unknown,lb2:unknown +NO-MASTER\n/);
   assert.match(result.stdout, /\nlb1 +192\.0\.2\.1 +-\/\d+ +never +STALE,BEHIND\n/);
 });
 
-test('one master owning the VIP, fresh directors: no flags', async () => {
+test('one master, the other director not reporting yet: exit 10', async () => {
+  await reportAs('lb1', 'master');
+  const result = await lab.run(['status', '--site', 'ams1']);
+  assert.equal(result.code, 10, result.stderr);
+  assert.match(result.stdout, /\nweb +51 +lb1 +192\.0\.2\.100 +lb1:master,lb2:unknown +-\n/);
+});
+
+test('one master owning the VIP, fresh directors: no flags, exit 0', async () => {
   await reportAs('lb1', 'master');
   await reportAs('lb2', 'backup');
   const result = await lab.run(['status', '--site', 'ams1']);
@@ -52,10 +81,10 @@ test('one master owning the VIP, fresh directors: no flags', async () => {
   assert.match(result.stdout, /\nlb1 +192\.0\.2\.1 +(\d+)\/\1 +20\d\d-\S+ +-\n/);
 });
 
-test('two masters: split brain; status of every site without --site; JSON', async () => {
+test('two masters: split brain, exit 8; status of every site without --site; JSON', async () => {
   await reportAs('lb2', 'master');
   const result = await lab.run(['status']);
-  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.code, 8, result.stderr);
   assert.match(
     result.stdout,
     /\nweb +51 +lb1,lb2 +192\.0\.2\.100,192\.0\.2\.100 +lb1:master,lb2:master +SPLIT-BRAIN\n/,
@@ -66,5 +95,62 @@ test('two masters: split brain; status of every site without --site; JSON', asyn
   assert.deepEqual(
     asJson[0].directors.map((d: { behind: boolean }) => d.behind),
     [false, false],
+  );
+});
+
+test('a director stopped cleanly: STOPPED at once, the other master alone, exit 10', async () => {
+  await reportAs('lb1', 'init', 'stopped');
+  const result = await lab.run(['status', '--site', 'ams1']);
+  assert.equal(result.code, 10, result.stderr);
+  assert.match(result.stdout, /\nweb +51 +lb2 +192\.0\.2\.100 +lb1:stopped,lb2:master +-\n/);
+  assert.match(result.stdout, /\nlb1 +192\.0\.2\.1 +\d+\/\d+ +20\d\d-\S+ +STOPPED\n/);
+});
+
+test('--help documents the exit codes of status', async () => {
+  const result = await lab.run(['status', '--help']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /\n +8 +status: split brain/);
+  assert.match(result.stdout, /\n +9 +status: no master/);
+  assert.match(result.stdout, /\n +10 +status: a director is stale/);
+});
+
+test('conditions: a director without IPVS lists its virtual servers as ipvs-unavailable; the exit code is unchanged', async () => {
+  const { cp } = lab.served;
+  const revision = (await cp.request('GET', '/v1/sites/ams1')).body.revision as number;
+  await reportAs('lb1', 'master');
+  await cp.postStatus(await cp.token('agent', 'ams1', 'lb2'), {
+    ...report(revision, 'backup'),
+    conditions: [
+      {
+        type: 'ipvs-unavailable',
+        object: { kind: 'VirtualServer', name: 'web-http' },
+        message: 'this kernel has no IPVS',
+        since: '2026-01-01T00:00:02.000Z',
+      },
+    ],
+  });
+  const result = await lab.run(['status', '--site', 'ams1']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /\nlb2 +192\.0\.2\.2 +\d+\/\d+ +20\d\d-\S+ +1-CONDITIONS\n/);
+  assert.match(
+    result.stdout,
+    /\nDIRECTOR +CONDITION +OBJECT\nlb2 +ipvs-unavailable +VirtualServer\/web-http\n/,
+  );
+  const described = json(
+    await lab.run(['describe', 'director', 'lb2', '--site', 'ams1', '-o', 'json']),
+  );
+  assert.deepEqual(
+    described.status.conditions.map((c: { type: string; object: { name: string } }) => [
+      c.type,
+      c.object.name,
+    ]),
+    [['ipvs-unavailable', 'web-http']],
+  );
+  const vs = json(
+    await lab.run(['describe', 'virtual-server', 'web-http', '--site', 'ams1', '-o', 'json']),
+  );
+  assert.deepEqual(
+    vs.status.conditions.map((c: { director: string; type: string }) => [c.director, c.type]),
+    [['lb2', 'ipvs-unavailable']],
   );
 });

@@ -185,10 +185,12 @@ describe('AgentStatus', () => {
     };
     assert.deepEqual(AgentStatus.parse(report), {
       ...report,
+      agent: { ...report.agent, state: 'running' },
       vrrp: [],
       transitions: [],
       realServers: [],
       errors: [],
+      conditions: [],
     });
   });
 

@@ -3,6 +3,10 @@ import { test } from 'node:test';
 import type { AgentStatusInput, VrrpState } from '../../contract/index.js';
 import { forEachDatabase, type TestControlPlane } from '../support/control-plane.js';
 import { seedSite } from '../support/fleet.js';
+import {
+  DEFAULT_REPORT_INTERVAL_MS,
+  STALE_MARGIN_MS,
+} from '../../control-plane/store/report-evidence.js';
 
 const STARTED = '2025-05-01T08:00:00.000Z';
 
@@ -87,19 +91,24 @@ forEachDatabase('fleet views', (get) => {
     assert.equal(web.members[1].stale, false);
   });
 
-  test('a director silent for longer than staleAfterS is stale and its MASTER claim does not count', async () => {
+  test('a director silent for longer than its freshness is stale and its MASTER claim does not count', async () => {
     const cp = get();
     const { lb1, lb2, revision } = await seeded(cp, 'stale1');
     await cp.postStatus(lb1, report(revision, { vrrp: [vrrpEntry('master', 150)] }));
     const deps = cp.controlPlane.deps;
     const realClock = deps.clock;
     deps.clock = {
-      now: () => new Date(realClock.now().getTime() + (deps.options.staleAfterS + 30) * 1000),
+      // A report without a declared interval counts 15 s: stale after 2 × 15 s + the margin.
+      now: () =>
+        new Date(
+          realClock.now().getTime() + 2 * DEFAULT_REPORT_INTERVAL_MS + STALE_MARGIN_MS + 30_000,
+        ),
     };
     try {
       await cp.postStatus(lb2, report(revision, { vrrp: [vrrpEntry('backup', 100)] }));
       const [web] = (await cp.request('GET', '/v1/sites/stale1/vrrp-status')).body.instances;
-      assert.equal(web.members[0].state, 'master');
+      assert.equal(web.members[0].state, 'unknown');
+      assert.equal(web.members[0].reportedState, 'master');
       assert.equal(web.members[0].stale, true);
       assert.equal(web.members[1].stale, false);
       assert.deepEqual(web.masters, []);

@@ -1,7 +1,8 @@
 /**
  * @module `fleetlb describe KIND NAME`: one object with what the fleet reports about it
- * (director: applied revision and errors; VRRP instance: members' states; virtual or real
- * server: health, weight and connections per director).
+ * (director: applied revision, errors and conditions; VRRP instance: members' states; virtual
+ * server: health, weight and connections per director, and the conditions directors report on
+ * it, e.g. ipvs-unavailable; real server: health, weight and connections per director).
  */
 import { stringify } from 'yaml';
 import { SITE_OPTION, type Command, type Invocation } from '../command.js';
@@ -51,7 +52,18 @@ async function statusOf(inv: Invocation, info: KindInfo, object: ApiObject): Pro
       const body = await view<{ realServers: Row[]; totals: Row }>('real-server-status', {
         virtualServer: object.name,
       });
-      return { realServers: body.realServers, totals: body.totals };
+      const directors = await view<{ directors: { name: string; conditions?: Row[] }[] }>(
+        'directors-status',
+      );
+      const conditions = directors.directors.flatMap((d) =>
+        (d.conditions ?? [])
+          .filter((c) => {
+            const target = c.object as { kind: string; name: string };
+            return target.kind === 'VirtualServer' && target.name === object.name;
+          })
+          .map(({ type, message, since }) => ({ director: d.name, type, message, since })),
+      );
+      return { realServers: body.realServers, totals: body.totals, conditions };
     }
     case 'RealServer': {
       const body = await view<{ realServers: Row[] }>('real-server-status', {

@@ -1,17 +1,20 @@
 /**
  * @module `fleetlb status [--site S]`: per site, who owns each VRRP instance's VIPs (split brain
- * and no-master flagged) and which directors are stale (no recent report) or behind (have not
- * applied the current revision), from the API's fleet views.
+ * and no-master flagged) and which directors are stale (no fresh report), stopped or behind (have
+ * not applied the current revision), from the API's fleet views, which count only fresh evidence
+ * (control-plane/store/report-evidence.ts). Its exit code says the worst it shows, so that a
+ * deploy job or a cron can act on it (exit-codes.ts).
  */
 import { SITE_OPTION, stringOption, type Command } from '../command.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 import { serialize } from '../output.js';
 import { renderTable } from '../table.js';
 
 interface VrrpMember {
   director: string;
+  /** What the evidence supports: a VRRP state, unknown or stopped. */
   state: string;
   vipsOwned: string[];
-  stale: boolean;
 }
 interface VrrpInstanceStatus {
   name: string;
@@ -26,14 +29,20 @@ interface DirectorStatus {
   address: string;
   reportedAt: string | null;
   stale: boolean;
+  stopped: boolean;
   appliedRevision: number | null;
   behind: boolean;
   errors: unknown[];
+  conditions: Condition[];
+}
+interface Condition {
+  type: string;
+  object: { kind: string; name: string };
+  message: string;
 }
 interface SiteStatus {
   site: string;
   revision: number;
-  staleAfterS: number;
   instances: VrrpInstanceStatus[];
   directors: DirectorStatus[];
 }
@@ -50,18 +59,10 @@ export function renderSiteStatus(s: SiteStatus): string {
       { header: 'VRRP-INSTANCE', value: (i: VrrpInstanceStatus) => i.name },
       { header: 'VRID', value: (i) => String(i.vrid) },
       { header: 'MASTER', value: (i) => i.masters.join(',') },
-      {
-        header: 'VIPS-OWNED',
-        value: (i) =>
-          i.members
-            .filter((m) => !m.stale)
-            .flatMap((m) => m.vipsOwned)
-            .join(','),
-      },
+      { header: 'VIPS-OWNED', value: (i) => i.members.flatMap((m) => m.vipsOwned).join(',') },
       {
         header: 'MEMBERS',
-        value: (i) =>
-          i.members.map((m) => `${m.director}:${m.stale ? 'stale' : m.state}`).join(','),
+        value: (i) => i.members.map((m) => `${m.director}:${m.state}`).join(','),
       },
       {
         header: 'FLAGS',
@@ -85,22 +86,60 @@ export function renderSiteStatus(s: SiteStatus): string {
         value: (d) =>
           flags([
             [d.stale, 'STALE'],
+            [d.stopped, 'STOPPED'],
             [d.behind, 'BEHIND'],
             [d.errors.length > 0, `${d.errors.length}-ERRORS`],
+            [d.conditions.length > 0, `${d.conditions.length}-CONDITIONS`],
           ]),
       },
     ],
     s.directors,
   );
-  return `site ${s.site}: revision ${s.revision} (reports older than ${s.staleAfterS}s are stale)\n\n${vrrp}\n${directors}`;
+  const conditions = s.directors.flatMap((d) =>
+    d.conditions.map((c) => ({ director: d.name, ...c })),
+  );
+  const conditionTable =
+    conditions.length === 0
+      ? ''
+      : `\n${renderTable(
+          [
+            { header: 'DIRECTOR', value: (c: (typeof conditions)[number]) => c.director },
+            { header: 'CONDITION', value: (c) => c.type },
+            { header: 'OBJECT', value: (c) => `${c.object.kind}/${c.object.name}` },
+          ],
+          conditions,
+        )}`;
+  return `site ${s.site}: revision ${s.revision}\n\n${vrrp}\n${directors}${conditionTable}`;
+}
+
+/** The worst condition the sites show, as an exit code: split brain, no master, a director not fresh. */
+export function statusExitCode(sites: readonly SiteStatus[]): ExitCode {
+  const instances = sites.flatMap((s) => s.instances);
+  if (instances.some((i) => i.splitBrain)) return EXIT.splitBrain;
+  if (instances.some((i) => i.noMaster)) return EXIT.noMaster;
+  const unknownMember = instances.some((i) =>
+    i.members.some((m) => m.state === 'unknown' || m.state === 'stopped'),
+  );
+  const notFresh = sites.some((s) => s.directors.some((d) => d.stale || d.stopped));
+  return unknownMember || notFresh ? EXIT.notFresh : EXIT.ok;
 }
 
 export const statusCommand: Command = {
   words: ['status'],
   summary: 'VIP owners per VRRP instance, split brain, no master, stale or behind directors',
   usage: '[--site SITE]',
-  description:
-    'Without --site, every site. FLAGS: SPLIT-BRAIN (more than one master), NO-MASTER, STALE (no report\nfor staleAfterS), BEHIND (current revision not applied), N-ERRORS (reported errors).',
+  description: [
+    'Without --site, every site. Only fresh evidence counts: a report is fresh for twice its',
+    "agent's report interval (5 s by default) plus 2 s; a member whose report is stale, or who",
+    'claimed MASTER before another member reported taking over, is unknown, never a master.',
+    'FLAGS: SPLIT-BRAIN (more than one master), NO-MASTER, STALE (no fresh report), STOPPED (the',
+    "agent's last report said it stopped cleanly), BEHIND (current revision not applied),",
+    'N-ERRORS (reported errors), N-CONDITIONS (objects of its document the director cannot put in',
+    'force, listed below the directors: e.g. ipvs-unavailable, a virtual server on a kernel without',
+    'IPVS; VRRP and health checks run).',
+    'Exits 8 on a split brain, else 9 on no master, else 10 when a director is stale, stopped or',
+    'unknown in an instance, else 0.',
+  ].join('\n'),
   options: SITE_OPTION,
   args: { min: 0, max: 0 },
   async run(inv) {
@@ -122,5 +161,6 @@ export const statusCommand: Command = {
     if (inv.globals.output !== 'table')
       inv.out(serialize(named !== undefined ? statuses[0] : statuses, inv.globals.output));
     else inv.out(statuses.length === 0 ? 'no sites\n' : statuses.map(renderSiteStatus).join('\n'));
+    return statusExitCode(statuses);
   },
 };
