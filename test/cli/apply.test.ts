@@ -1,7 +1,7 @@
 /** `fleetlb apply` and `delete`: create, no-op, diff on change, --dry-run, optimistic concurrency, deletion. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { executeChange, planChanges } from '../../control-plane/cli/apply-plan.js';
 import { EXIT } from '../../control-plane/cli/exit-codes.js';
@@ -124,7 +124,7 @@ test('an invalid manifest exits 1 naming the document and field; the API refusin
   assert.equal(bad.code, 1);
   assert.match(
     bad.stderr,
-    /\(stdin\)#1 \(RealServer x\): invalid manifest\n {2}address: must be an IPv4 or IPv6 address/,
+    /\(stdin\)#1 \(RealServer x\): invalid manifest\n {2}spec\.address: must be an IPv4 or IPv6 address/,
   );
   const refused = await lab.run(['apply', '-f', '-'], {
     stdin:
@@ -138,6 +138,51 @@ test('an invalid manifest exits 1 naming the document and field; the API refusin
   });
   assert.equal(redacted.code, 1);
   assert.match(redacted.stderr, /authPassword is the API's redaction mark/);
+});
+
+test("a typo'd manifest fails naming the file, the document, the field and what was meant", async () => {
+  const typo = join(lab.dir, 'typo.yaml');
+  await writeFile(
+    typo,
+    `kind: Site
+metadata: {name: typo1}
+---
+kind: RealServer
+metadata: {name: web9, site: typo1, virtualServer: web, lables: {app: web}}
+spec: {address: 198.51.100.9, port: 80}
+---
+kind: RealServer
+metadata: {name: web9, site: typo1, virtualServer: web}
+spec:
+  address: 198.51.100.9
+  port: 80
+  wieght: 10
+  checks: [{type: tcp, intervallMs: 1000}]
+`,
+  );
+  const bad = await lab.run(['apply', '-f', typo]);
+  assert.equal(bad.code, 1);
+  assert.match(
+    bad.stderr,
+    /typo\.yaml#2: invalid manifest\n {2}metadata\.lables: unknown field "lables" \(did you mean "labels"\?\)/,
+  );
+  await writeFile(typo, (await readFile(typo, 'utf8')).replace('lables', 'labels'));
+  const second = await lab.run(['apply', '-f', typo]);
+  assert.equal(second.code, 1);
+  assert.match(second.stderr, /typo\.yaml#3 \(RealServer web9\): invalid manifest\n/);
+  assert.match(
+    second.stderr,
+    /\n {2}spec\.wieght: unknown field "wieght" \(did you mean "weight"\?\)/,
+  );
+  assert.match(
+    second.stderr,
+    /\n {2}spec\.checks\[0\]\.intervallMs: unknown field "intervallMs" \(did you mean "intervalMs"\?\)/,
+  );
+  assert.equal(
+    (await lab.served.cp.request('GET', '/v1/sites/typo1')).status,
+    404,
+    'nothing applied',
+  );
 });
 
 test('a write based on a stale version fails with exit code 4 (If-Match)', async () => {

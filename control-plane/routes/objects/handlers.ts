@@ -7,7 +7,12 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { JSONValue } from 'hono/utils/types';
 import { isDeepStrictEqual } from 'node:util';
-import { matchesSelector, type Issue } from '../../../contract/index.js';
+import {
+  addressIssues,
+  fieldIssues,
+  matchesSelector,
+  type Issue,
+} from '../../../contract/index.js';
 import { can } from '../../auth/roles.js';
 import type { Db, Tx } from '../../db/database.js';
 import { virtualServers } from '../../db/schema.js';
@@ -90,11 +95,7 @@ function present(
 /** Parses a full spec, turning zod issues into a 422 with body paths. */
 function parseSpec(kind: ObjectKind, value: unknown): Spec {
   const result = kind.spec.safeParse(value);
-  if (!result.success)
-    throw invalid(
-      result.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })),
-      ['body'],
-    );
+  if (!result.success) throw invalid(fieldIssues(result.error), ['body']);
   return result.data as Spec;
 }
 
@@ -113,6 +114,7 @@ async function commit(
   after: Spec | undefined,
 ) {
   const before = existing?.spec as Spec | undefined;
+  if (after) rejectIssues(addressIssues(kind.type, after, before));
   const issues = await kind.validate(w.tx, { ...scope, before, after });
   if (!after) {
     if (issues.length > 0) throw conflict(`${kind.type} ${name} is still referenced`, issues);
