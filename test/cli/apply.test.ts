@@ -7,6 +7,7 @@ import { executeChange, planChanges } from '../../control-plane/cli/apply-plan.j
 import { EXIT } from '../../control-plane/cli/exit-codes.js';
 import { ApiClient } from '../../control-plane/cli/http-client.js';
 import { parseManifests } from '../../control-plane/cli/manifest.js';
+import { seedSite } from '../support/fleet.js';
 import { startCliLab, type CliLab } from './cli-lab.js';
 
 let lab: CliLab;
@@ -182,6 +183,32 @@ spec:
     (await lab.served.cp.request('GET', '/v1/sites/typo1')).status,
     404,
     'nothing applied',
+  );
+});
+
+test('delete refuses what others depend on, naming them (exit 4), unless --cascade', async () => {
+  await seedSite(lab.served.cp, 'cas1');
+  const refused = await lab.run(['delete', 'vs', 'web-http', '--site', 'cas1']);
+  assert.equal(refused.code, 4, refused.stderr);
+  assert.match(
+    refused.stderr,
+    /cas1\/virtual-servers\/web-http\/real-servers\/web1: would be deleted/,
+  );
+  assert.match(
+    refused.stderr,
+    /cas1\/virtual-servers\/web-http\/real-servers\/web2: would be deleted/,
+  );
+  assert.match(refused.stderr, /--cascade|cascade=true/);
+  const rs = await lab.served.cp.request(
+    'GET',
+    '/v1/sites/cas1/virtual-servers/web-http/real-servers',
+  );
+  assert.equal(rs.body.items.length, 2, 'nothing deleted');
+  const cascade = await lab.run(['delete', 'vs', 'web-http', '--site', 'cas1', '--cascade']);
+  assert.equal(cascade.code, 0, cascade.stderr);
+  assert.equal(
+    (await lab.served.cp.request('GET', '/v1/sites/cas1/virtual-servers/web-http')).status,
+    404,
   );
 });
 
