@@ -11,7 +11,6 @@ import {
   addressIssues,
   fieldIssues,
   matchesSelector,
-  validateSite,
   type Issue,
 } from '../../../contract/index.js';
 import { can } from '../../auth/roles.js';
@@ -31,8 +30,6 @@ import {
   type ObjectRow,
   type Scope,
 } from '../../store/objects.js';
-import { loadSiteRows, planDelete, type PlannedChange } from '../../store/dependents.js';
-import { loadSiteModel } from '../../store/site-model.js';
 import { writeSite, type SiteWrite } from '../../store/site-write.js';
 import { findSite } from '../../store/sites.js';
 import {
@@ -43,14 +40,9 @@ import {
   etagOf,
   selectorParam,
 } from '../common.js';
-import { KINDS, redact, type ObjectKind, type Spec } from './kinds.js';
-import { collectionPath, objectRoutes } from './routes.js';
-
-interface Params {
-  site: string;
-  virtualServer?: string;
-  name?: string;
-}
+import { deleteWithDependents } from './cascade.js';
+import { redact, type ObjectKind, type Spec } from './kinds.js';
+import { objectRoutes, resourcePath, type ObjectParams as Params } from './routes.js';
 
 /** Resolves the scope of a request: the site and, for real servers, the virtual server. */
 async function resolveScope(
@@ -68,13 +60,6 @@ async function resolveScope(
   );
   if (!vs) throw notFound(`virtual server ${params.site}/${params.virtualServer}`);
   return { siteId, parentId: vs.id };
-}
-
-function resourcePath(kind: ObjectKind, params: Params, name: string): string {
-  return collectionPath(kind)
-    .replace('/v1/sites/{site}', params.site)
-    .replace('{virtualServer}', params.virtualServer ?? '')
-    .concat(`/${name}`);
 }
 
 /** The response body of an object (specs are JSON by construction: they came through zod). */
@@ -138,48 +123,6 @@ async function commit(
   return existing
     ? updateObject(w.tx, kind.table, existing.id, after)
     : insertObject(w.tx, kind.table, scope, name, after);
-}
-
-/**
- * Applies a delete with its dependents: each change audited (a deletion with its full before),
- * then the whole site validated as it will be (a cascade must leave a valid site, or nothing).
- */
-async function applyCascade(
-  w: SiteWrite,
-  kind: ObjectKind,
-  params: Params & { name: string },
-  existing: ObjectRow,
-  dependents: PlannedChange[],
-): Promise<void> {
-  for (const change of dependents) {
-    const changed = KINDS[change.type];
-    const before = change.row.spec as Spec;
-    w.record({
-      action: change.after ? 'update' : 'delete',
-      resourceType: change.type,
-      resource: change.resource,
-      before: redact(changed, before, false),
-      after: change.after && redact(changed, change.after, false),
-    });
-    if (change.after) await updateObject(w.tx, changed.table, change.row.id, change.after);
-    else await deleteObject(w.tx, changed.table, change.row.id);
-  }
-  w.record({
-    action: 'delete',
-    resourceType: kind.type,
-    resource: resourcePath(kind, params, params.name),
-    before: redact(kind, existing.spec as Spec, false),
-    after: undefined,
-  });
-  await deleteObject(w.tx, kind.table, existing.id);
-  const issues = validateSite(await loadSiteModel(w.tx, w.site.id));
-  if (issues.length > 0)
-    throw conflict(
-      `deleting ${kind.type} ${params.name} with its dependents leaves the site invalid`,
-      issues,
-    );
-  if (kind.type === 'director' || dependents.some((d) => d.type === 'director' && !d.after))
-    await publish(w.tx, { type: 'tokens' });
 }
 
 /** Registers the six CRUD routes of `kind` on `app`. */
@@ -316,19 +259,8 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
       const existing = await getObject(w.tx, kind.table, scope, params.name);
       if (!existing) throw notFound(`${kind.type} ${params.name}`);
       checkIfMatch(c.req.valid('header')['if-match'], existing.version);
-      const rows = await loadSiteRows(w.tx, w.site.id);
-      const { dependents } = planDelete(w.site.name, rows, kind.type, existing);
-      if (dependents.length === 0)
-        return commit(kind, w, scope, params, params.name, existing, undefined);
-      if (!cascade)
-        throw conflict(
-          `${kind.type} ${params.name} has ${dependents.length} dependent${dependents.length === 1 ? '' : 's'}: change or delete them first, or pass cascade=true`,
-          dependents.map((d) => ({
-            path: [d.resource],
-            message: `${d.after ? 'would be changed' : 'would be deleted'}: ${d.reason}`,
-          })),
-        );
-      await applyCascade(w, kind, params, existing, dependents);
+      const handled = await deleteWithDependents(w, kind, params, existing, cascade);
+      if (!handled) await commit(kind, w, scope, params, params.name, existing, undefined);
     });
     return c.body(null, 204);
   });

@@ -25,6 +25,21 @@ const DELETE_DESCRIPTION: Record<ObjectKind['type'], string> = {
   'real-server': 'Nothing depends on a real server; cascade changes nothing.',
 };
 
+/** The path parameters of an object route. */
+export interface ObjectParams {
+  site: string;
+  virtualServer?: string;
+  name?: string;
+}
+
+/** `ams1/virtual-servers/web-http/real-servers/web1`: an object's audit resource and Location. */
+export function resourcePath(kind: ObjectKind, params: ObjectParams, name: string): string {
+  return collectionPath(kind)
+    .replace('/v1/sites/{site}', params.site)
+    .replace('{virtualServer}', params.virtualServer ?? '')
+    .concat(`/${name}`);
+}
+
 export function collectionPath(kind: ObjectKind): string {
   return kind.type === 'real-server'
     ? '/v1/sites/{site}/virtual-servers/{virtualServer}/real-servers'
