@@ -2,8 +2,9 @@
  * @module Addresses that can never work where they are written: a multicast, broadcast,
  * unspecified, loopback or link-local address as a VIP, a director, a virtual server, a real
  * server or a sorry server. Checked on write (the API and the CLI), on the addresses a write
- * changes, so a site stored before this rule keeps working; the agent does not re-check
- * documents (it would refuse a whole site for one old address).
+ * changes, so a site stored before this rule keeps working. The agent checks only a document's
+ * unicast peers and source (validate.ts): refusing a whole document for an old VIP or real
+ * server would stop every other change from reaching the director.
  *
  * IPv6 link-local (fe80::/10) depends on the role: VRRPv3 over IPv6 sends from, and elects by,
  * the interface's link-local address (RFC 9568 §5.1.2.1, §6.4.3), and a virtual router's first
