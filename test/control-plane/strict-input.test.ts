@@ -171,6 +171,27 @@ forEachDatabase('strict input', (get) => {
     assert.equal((await cp.request('GET', `${RS}/web1`)).body.weight, 10);
   });
 
+  test('the other bodies an operator writes are strict too: tokens and weight changes', async () => {
+    const cp = get();
+    const token = await cp.request('POST', '/v1/tokens', {
+      body: { name: 'x', role: 'viewer', expiresIn: 60 },
+    });
+    assert.equal(token.status, 422);
+    assert.deepEqual(token.body.errors, [
+      { path: 'body.expiresIn', message: 'unknown field "expiresIn" (did you mean "expiresInS"?)' },
+    ]);
+    const weight = await cp.request('POST', `${S}/real-servers/weight?selector=app=web`, {
+      body: { wieght: 5 },
+    });
+    assert.equal(weight.status, 422);
+    assert.ok(
+      (weight.body.errors as { path: string; message: string }[]).some(
+        (e) => e.path === 'body.wieght' && /did you mean "weight"/.test(e.message),
+      ),
+      weight.text,
+    );
+  });
+
   test('several unknown fields are each named', async () => {
     const cp = get();
     const res = await cp.request('POST', RS, {
