@@ -17,6 +17,7 @@ import {
   fieldIssues,
   formatPath,
   strictObject,
+  suggestField,
 } from '../../contract/index.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { KINDS, type ManifestKind, type ObjectRef } from './kinds.js';
@@ -41,10 +42,19 @@ export interface DesiredObject {
   source: string;
 }
 
+const MANIFEST_KINDS = Object.keys(KINDS) as [ManifestKind, ...ManifestKind[]];
+
 /** The envelope; strict like the specs, so a typo'd `metdata` or `lables` is named, not dropped. */
 const Manifest = strictObject({
   apiVersion: z.literal(API_VERSION).optional(),
-  kind: z.enum(Object.keys(KINDS) as [ManifestKind, ...ManifestKind[]]),
+  kind: z.enum(MANIFEST_KINDS, {
+    error: (issue) => {
+      if (issue.input === undefined) return 'a manifest needs a kind';
+      const guess = suggestField(String(issue.input), MANIFEST_KINDS);
+      const hint = guess === undefined ? '' : ` (did you mean ${guess}?)`;
+      return `unknown kind ${JSON.stringify(issue.input)}${hint}: one of ${MANIFEST_KINDS.join(', ')}`;
+    },
+  }),
   metadata: strictObject({
     name: z.string(),
     site: z.string().optional(),

@@ -167,6 +167,14 @@ spec:
     bad.stderr,
     /typo\.yaml#2: invalid manifest\n {2}metadata\.lables: unknown field "lables" \(did you mean "labels"\?\)/,
   );
+  const kind = await lab.run(['apply', '-f', '-'], {
+    stdin: 'kind: RealSrever\nmetadata: {name: x, site: typo1}\n',
+  });
+  assert.equal(kind.code, 1);
+  assert.match(
+    kind.stderr,
+    /\(stdin\)#1: invalid manifest\n {2}kind: unknown kind "RealSrever" \(did you mean RealServer\?\)/,
+  );
   await writeFile(typo, (await readFile(typo, 'utf8')).replace('lables', 'labels'));
   const second = await lab.run(['apply', '-f', typo]);
   assert.equal(second.code, 1);
