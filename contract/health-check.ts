@@ -3,6 +3,7 @@
  * script probes with keepalived/HAProxy-style rise/fall hysteresis.
  */
 import { z } from 'zod';
+import { strictObject } from './unknown-fields.js';
 import { AbsolutePath, Port, Text } from './common.js';
 
 const intervalMs = z.int().min(100).max(3_600_000).meta({ description: 'Time between probes' });
@@ -23,7 +24,7 @@ const fall = z
   .meta({ description: 'Consecutive failures that take a server down' });
 
 /** Timing shared by every check, with the built-in defaults. */
-export const CheckTiming = z.object({
+export const CheckTiming = strictObject({
   intervalMs: intervalMs.default(5000),
   timeoutMs: timeoutMs.default(3000),
   rise: rise.default(2),
@@ -35,7 +36,7 @@ export type CheckTiming = z.output<typeof CheckTiming>;
  * Timing left unset falls back to the virtual server's `checkDefaults`, then to CheckTiming's
  * defaults; so no defaults here (in zod 4 `.default(x).optional()` still fills in x).
  */
-export const CheckTimingOverrides = z.object({
+export const CheckTimingOverrides = strictObject({
   intervalMs: intervalMs.optional(),
   timeoutMs: timeoutMs.optional(),
   rise: rise.optional(),
@@ -66,55 +67,49 @@ const HttpFields = {
     .meta({ description: 'MD5 of the body, as keepalived HTTP_GET digest' }),
 };
 
-export const HttpCheck = z
-  .object({ type: z.literal('http'), ...HttpFields })
-  .meta({ id: 'HttpCheck' });
-export const HttpsCheck = z
-  .object({ type: z.literal('https'), ...HttpFields, tlsVerify: z.boolean().default(true) })
-  .meta({ id: 'HttpsCheck' });
-export const TcpCheck = z
-  .object({ type: z.literal('tcp'), ...timingShape })
-  .meta({ id: 'TcpCheck' });
-export const UdpCheck = z
-  .object({
-    type: z.literal('udp'),
-    ...timingShape,
-    payloadHex: z
-      .string()
-      .regex(/^([0-9a-f]{2}){0,1024}$/)
-      .default(''),
-    expectHex: z
-      .string()
-      .regex(/^([0-9a-f]{2}){1,1024}$/)
-      .optional()
-      .meta({
-        description:
-          'Require a reply starting with these bytes; without it, no ICMP error is success',
-      }),
-  })
-  .meta({ id: 'UdpCheck' });
-export const DnsCheck = z
-  .object({
-    type: z.literal('dns'),
-    ...timingShape,
-    queryName: Text(253).min(1).default('.'),
-    queryType: z
-      .enum(['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'PTR', 'CNAME'])
-      .default('SOA'),
-  })
-  .meta({ id: 'DnsCheck' });
-export const ScriptCheck = z
-  .object({
-    type: z.literal('script'),
-    ...timingShape,
-    path: AbsolutePath,
-    args: z.array(Text(4096)).max(64).default([]),
-    dynamicWeight: z
-      .boolean()
-      .default(false)
-      .meta({ description: 'keepalived misc_dynamic: exit 2-255 sets the weight to (code - 2)' }),
-  })
-  .meta({ id: 'ScriptCheck' });
+export const HttpCheck = strictObject({ type: z.literal('http'), ...HttpFields }).meta({
+  id: 'HttpCheck',
+});
+export const HttpsCheck = strictObject({
+  type: z.literal('https'),
+  ...HttpFields,
+  tlsVerify: z.boolean().default(true),
+}).meta({ id: 'HttpsCheck' });
+export const TcpCheck = strictObject({ type: z.literal('tcp'), ...timingShape }).meta({
+  id: 'TcpCheck',
+});
+export const UdpCheck = strictObject({
+  type: z.literal('udp'),
+  ...timingShape,
+  payloadHex: z
+    .string()
+    .regex(/^([0-9a-f]{2}){0,1024}$/)
+    .default(''),
+  expectHex: z
+    .string()
+    .regex(/^([0-9a-f]{2}){1,1024}$/)
+    .optional()
+    .meta({
+      description:
+        'Require a reply starting with these bytes; without it, no ICMP error is success',
+    }),
+}).meta({ id: 'UdpCheck' });
+export const DnsCheck = strictObject({
+  type: z.literal('dns'),
+  ...timingShape,
+  queryName: Text(253).min(1).default('.'),
+  queryType: z.enum(['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'PTR', 'CNAME']).default('SOA'),
+}).meta({ id: 'DnsCheck' });
+export const ScriptCheck = strictObject({
+  type: z.literal('script'),
+  ...timingShape,
+  path: AbsolutePath,
+  args: z.array(Text(4096)).max(64).default([]),
+  dynamicWeight: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'keepalived misc_dynamic: exit 2-255 sets the weight to (code - 2)' }),
+}).meta({ id: 'ScriptCheck' });
 
 /** One health check of a real server. */
 export const HealthCheck = z

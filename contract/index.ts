@@ -9,6 +9,8 @@ export * from './desired-state.js';
 export * from './agent-status.js';
 export * from './validate.js';
 export * from './selector.js';
+export * from './unknown-fields.js';
+export * from './address-use.js';
 export * from './keepalived/index.js';
 export * from './vrrp-identity.js';
 export * from './apply.js';

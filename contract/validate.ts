@@ -3,6 +3,7 @@
  * (422 with these issues), the agent on every document it reads (refuse, keep the last good one).
  * Schemas check shapes and ranges; this checks what spans fields and objects.
  */
+import { addressRefusal } from './address-use.js';
 import type { Issue } from './common.js';
 import type { DesiredState } from './desired-state.js';
 import { addressFamily, canonicalAddress } from './ip.js';
@@ -104,7 +105,11 @@ export function validateDesiredState(doc: DesiredState): Issue[] {
     if (inst.unicast && inst.unicastPeers.length === 0)
       issues.push({ path: [...path, 'unicastPeers'], message: 'unicast needs at least one peer' });
     inst.unicastPeers.forEach((peer, j) => {
-      if (addressFamily(peer) !== family)
+      // A peer is another director's address: the same addresses can never work there.
+      const unusable = addressRefusal(peer, 'director');
+      if (unusable !== undefined)
+        issues.push({ path: [...path, 'unicastPeers', j], message: unusable });
+      else if (addressFamily(peer) !== family)
         issues.push({
           path: [...path, 'unicastPeers', j],
           message: `must be ${family} like the instance`,
@@ -123,7 +128,11 @@ export function validateDesiredState(doc: DesiredState): Issue[] {
         'peer',
       ),
     );
-    if (inst.unicastSource !== undefined && addressFamily(inst.unicastSource) !== family)
+    const sourceUnusable =
+      inst.unicastSource === undefined ? undefined : addressRefusal(inst.unicastSource, 'director');
+    if (sourceUnusable !== undefined)
+      issues.push({ path: [...path, 'unicastSource'], message: sourceUnusable });
+    else if (inst.unicastSource !== undefined && addressFamily(inst.unicastSource) !== family)
       issues.push({
         path: [...path, 'unicastSource'],
         message: `must be ${family} like the instance`,

@@ -3,6 +3,7 @@
  * API stores them and as a director's desired-state document carries them.
  */
 import { z } from 'zod';
+import { strictObject } from './unknown-fields.js';
 import { AddressFamily, Description, IpAddress, Labels, Name, Port } from './common.js';
 import { CheckTimingOverrides, HealthCheck } from './health-check.js';
 
@@ -36,54 +37,52 @@ export type Protocol = z.output<typeof Protocol>;
 export const AdminState = z.enum(['enabled', 'draining', 'disabled']);
 export type AdminState = z.output<typeof AdminState>;
 
-export const Persistence = z
-  .object({
-    // The kernel keeps timeout × HZ in 32 bits: 4,294,967 s (49.7 days) is safe at HZ = 1000.
-    timeoutS: z.int().min(1).max(4_294_967),
-    netmask: z
-      .int()
-      .min(0)
-      .max(128)
-      .optional()
-      .meta({ description: 'Client prefix length grouped for persistence (32/128 = per address)' }),
-  })
-  .meta({ id: 'Persistence' });
+export const Persistence = strictObject({
+  // The kernel keeps timeout × HZ in 32 bits: 4,294,967 s (49.7 days) is safe at HZ = 1000.
+  timeoutS: z.int().min(1).max(4_294_967),
+  netmask: z
+    .int()
+    .min(0)
+    .max(128)
+    .optional()
+    .meta({ description: 'Client prefix length grouped for persistence (32/128 = per address)' }),
+}).meta({ id: 'Persistence' });
 
-export const SorryServer = z
-  .object({ address: IpAddress, port: Port, forwarding: Forwarding.optional() })
-  .meta({ id: 'SorryServer', description: 'Installed while the virtual server is below quorum' });
+export const SorryServer = strictObject({
+  address: IpAddress,
+  port: Port,
+  forwarding: Forwarding.optional(),
+}).meta({ id: 'SorryServer', description: 'Installed while the virtual server is below quorum' });
 
 /** A real server (IPVS destination) behind a virtual server. */
-export const RealServerSpec = z
-  .object({
-    name: Name,
-    description: Description.optional(),
-    labels: Labels.default({}),
-    address: IpAddress,
-    port: Port,
-    weight: z.int().min(0).max(65535).default(1),
-    adminState: AdminState.default('enabled'),
-    forwarding: Forwarding.optional().meta({
-      description: "Overrides the virtual server's forwarding",
-    }),
-    upperThreshold: z
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(0)
-      .meta({ description: '0 = no limit' }),
-    lowerThreshold: z
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(0),
-    checks: z
-      .array(HealthCheck)
-      .max(8)
-      .default([])
-      .meta({ description: 'All must pass; none = always up' }),
-  })
-  .meta({ id: 'RealServerSpec' });
+export const RealServerSpec = strictObject({
+  name: Name,
+  description: Description.optional(),
+  labels: Labels.default({}),
+  address: IpAddress,
+  port: Port,
+  weight: z.int().min(0).max(65535).default(1),
+  adminState: AdminState.default('enabled'),
+  forwarding: Forwarding.optional().meta({
+    description: "Overrides the virtual server's forwarding",
+  }),
+  upperThreshold: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0)
+    .meta({ description: '0 = no limit' }),
+  lowerThreshold: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
+  checks: z
+    .array(HealthCheck)
+    .max(8)
+    .default([])
+    .meta({ description: 'All must pass; none = always up' }),
+}).meta({ id: 'RealServerSpec' });
 export type RealServerSpec = z.output<typeof RealServerSpec>;
 export type RealServerSpecInput = z.input<typeof RealServerSpec>;
 
@@ -127,22 +126,18 @@ const virtualServerFields = {
 };
 
 /** A virtual server as stored and served by the API (its real servers are a sub-collection). */
-export const VirtualServerSpec = z
-  .object({
-    ...virtualServerFields,
-    description: Description.optional(),
-    labels: Labels.default({}),
-  })
-  .meta({ id: 'VirtualServerSpec' });
+export const VirtualServerSpec = strictObject({
+  ...virtualServerFields,
+  description: Description.optional(),
+  labels: Labels.default({}),
+}).meta({ id: 'VirtualServerSpec' });
 export type VirtualServerSpec = z.output<typeof VirtualServerSpec>;
 export type VirtualServerSpecInput = z.input<typeof VirtualServerSpec>;
 
 /** A virtual server in a director's document: checks resolved, real servers inline. */
-export const DirectorVirtualServer = z
-  .object({
-    ...virtualServerFields,
-    family: AddressFamily,
-    realServers: z.array(RealServerSpec).max(10_000),
-  })
-  .meta({ id: 'DirectorVirtualServer' });
+export const DirectorVirtualServer = strictObject({
+  ...virtualServerFields,
+  family: AddressFamily,
+  realServers: z.array(RealServerSpec).max(10_000),
+}).meta({ id: 'DirectorVirtualServer' });
 export type DirectorVirtualServer = z.output<typeof DirectorVirtualServer>;

@@ -3,6 +3,7 @@
  * of virtual IPs. RFC 9568 (VRRPv3) and RFC 3768 (VRRPv2); keepalived's tracking semantics.
  */
 import { z } from 'zod';
+import { strictObject } from './unknown-fields.js';
 import {
   AbsolutePath,
   Description,
@@ -15,45 +16,41 @@ import {
 } from './common.js';
 
 /** A virtual IP owned by the MASTER (keepalived `virtual_ipaddress`). */
-export const Vip = z
-  .object({
-    address: IpAddress,
-    prefixLength: z
-      .int()
-      .min(0)
-      .max(128)
-      .optional()
-      .meta({ description: 'Defaults to 32 (IPv4) or 128 (IPv6)' }),
-    device: InterfaceName.optional().meta({
-      description: "Interface to bind on; defaults to the instance's",
-    }),
-    label: Text(15)
-      .regex(
-        new RegExp(`^[^${NO_CONTROL_CHARACTERS}]{1,15}$`),
-        'must be 1-15 printable characters without spaces',
-      )
-      .optional()
-      .meta({ description: 'IFA_LABEL, e.g. eth0:web' }),
-  })
-  .meta({ id: 'Vip' });
+export const Vip = strictObject({
+  address: IpAddress,
+  prefixLength: z
+    .int()
+    .min(0)
+    .max(128)
+    .optional()
+    .meta({ description: 'Defaults to 32 (IPv4) or 128 (IPv6)' }),
+  device: InterfaceName.optional().meta({
+    description: "Interface to bind on; defaults to the instance's",
+  }),
+  label: Text(15)
+    .regex(
+      new RegExp(`^[^${NO_CONTROL_CHARACTERS}]{1,15}$`),
+      'must be 1-15 printable characters without spaces',
+    )
+    .optional()
+    .meta({ description: 'IFA_LABEL, e.g. eth0:web' }),
+}).meta({ id: 'Vip' });
 export type Vip = z.output<typeof Vip>;
 
 /** A director taking part in the election, with its own priority (RFC 9568 §6.1). */
-export const VrrpMember = z
-  .object({
-    director: Name,
-    priority: z.int().min(1).max(255).meta({ description: '255 = address owner; 1-254 backups' }),
-    interface: InterfaceName.optional().meta({
-      description: "Overrides the instance's interface on this director",
-    }),
-  })
-  .meta({ id: 'VrrpMember' });
+export const VrrpMember = strictObject({
+  director: Name,
+  priority: z.int().min(1).max(255).meta({ description: '255 = address owner; 1-254 backups' }),
+  interface: InterfaceName.optional().meta({
+    description: "Overrides the instance's interface on this director",
+  }),
+}).meta({ id: 'VrrpMember' });
 export type VrrpMember = z.output<typeof VrrpMember>;
 
 /** Something whose failure changes this director's priority (keepalived track_*). */
 export const TrackedCheck = z
   .discriminatedUnion('type', [
-    z.object({
+    strictObject({
       type: z.literal('script'),
       name: Name,
       path: AbsolutePath,
@@ -64,13 +61,13 @@ export const TrackedCheck = z
       fall: z.int().min(1).max(100).default(1),
       weight: z.int().min(-254).max(254).default(0),
     }),
-    z.object({
+    strictObject({
       type: z.literal('interface'),
       name: Name,
       interface: InterfaceName,
       weight: z.int().min(-254).max(254).default(0),
     }),
-    z.object({
+    strictObject({
       type: z.literal('virtual-server'),
       name: Name,
       virtualServer: Name,
@@ -89,42 +86,38 @@ export const TrackedCheck = z
 export type TrackedCheck = z.output<typeof TrackedCheck>;
 
 /** Gratuitous ARP / unsolicited NA behaviour after becoming MASTER (keepalived garp_*). */
-export const GarpSettings = z
-  .object({
-    masterDelayS: z
-      .int()
-      .min(0)
-      .max(3600)
-      .default(5)
-      .meta({ description: 'Second burst this long after the transition (0 = none)' }),
-    masterRepeat: z.int().min(1).max(100).default(5).meta({ description: 'Packets per burst' }),
-    masterRefreshS: z
-      .int()
-      .min(0)
-      .max(86400)
-      .default(0)
-      .meta({ description: 'Periodic refresh while MASTER (0 = off)' }),
-    intervalMs: z
-      .int()
-      .min(0)
-      .max(10_000)
-      .default(0)
-      .meta({ description: 'Gap between packets of a burst' }),
-  })
-  .meta({ id: 'GarpSettings' });
+export const GarpSettings = strictObject({
+  masterDelayS: z
+    .int()
+    .min(0)
+    .max(3600)
+    .default(5)
+    .meta({ description: 'Second burst this long after the transition (0 = none)' }),
+  masterRepeat: z.int().min(1).max(100).default(5).meta({ description: 'Packets per burst' }),
+  masterRefreshS: z
+    .int()
+    .min(0)
+    .max(86400)
+    .default(0)
+    .meta({ description: 'Periodic refresh while MASTER (0 = off)' }),
+  intervalMs: z
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(0)
+    .meta({ description: 'Gap between packets of a burst' }),
+}).meta({ id: 'GarpSettings' });
 
 /** keepalived-compatible notify hooks, run with `INSTANCE|GROUP name state priority`. */
-export const NotifyHooks = z
-  .object({
-    master: AbsolutePath.optional(),
-    backup: AbsolutePath.optional(),
-    fault: AbsolutePath.optional(),
-    stop: AbsolutePath.optional(),
-    any: AbsolutePath.optional().meta({
-      description: 'Run on every transition (keepalived `notify`)',
-    }),
-  })
-  .meta({ id: 'NotifyHooks' });
+export const NotifyHooks = strictObject({
+  master: AbsolutePath.optional(),
+  backup: AbsolutePath.optional(),
+  fault: AbsolutePath.optional(),
+  stop: AbsolutePath.optional(),
+  any: AbsolutePath.optional().meta({
+    description: 'Run on every transition (keepalived `notify`)',
+  }),
+}).meta({ id: 'NotifyHooks' });
 
 const vrrpFields = {
   vrid: z.int().min(1).max(255),
@@ -169,28 +162,24 @@ const vrrpFields = {
 };
 
 /** A VRRP instance as stored and served by the API. */
-export const VrrpInstanceSpec = z
-  .object({
-    name: Name,
-    description: Description.optional(),
-    labels: Labels.default({}),
-    ...vrrpFields,
-    members: z.array(VrrpMember).min(1).max(16),
-  })
-  .meta({ id: 'VrrpInstanceSpec' });
+export const VrrpInstanceSpec = strictObject({
+  name: Name,
+  description: Description.optional(),
+  labels: Labels.default({}),
+  ...vrrpFields,
+  members: z.array(VrrpMember).min(1).max(16),
+}).meta({ id: 'VrrpInstanceSpec' });
 export type VrrpInstanceSpec = z.output<typeof VrrpInstanceSpec>;
 export type VrrpInstanceSpecInput = z.input<typeof VrrpInstanceSpec>;
 
 /** A VRRP instance as one director runs it: its own priority, interface and peers resolved. */
-export const DirectorVrrpInstance = z
-  .object({
-    name: Name,
-    ...vrrpFields,
-    priority: VrrpMember.shape.priority,
-    unicastSource: IpAddress.optional().meta({
-      description: "This director's address, when unicast",
-    }),
-    unicastPeers: z.array(IpAddress).max(16).default([]),
-  })
-  .meta({ id: 'DirectorVrrpInstance' });
+export const DirectorVrrpInstance = strictObject({
+  name: Name,
+  ...vrrpFields,
+  priority: VrrpMember.shape.priority,
+  unicastSource: IpAddress.optional().meta({
+    description: "This director's address, when unicast",
+  }),
+  unicastPeers: z.array(IpAddress).max(16).default([]),
+}).meta({ id: 'DirectorVrrpInstance' });
 export type DirectorVrrpInstance = z.output<typeof DirectorVrrpInstance>;

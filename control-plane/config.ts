@@ -11,7 +11,8 @@ export const USAGE = `Usage: fleetlb-control-plane [serve|migrate|create-admin-t
 Commands:
   serve               migrate the database, then serve the API (default)
   migrate             bring the database schema up to date and exit
-  create-admin-token  print a new admin token (recovery; needs database access)
+  create-admin-token  print a new admin token (recovery; needs database access; with PGlite,
+                      refused while a control plane serves the same --data-dir)
 
 Options (environment variable in brackets):
   --listen HOST:PORT     address to listen on [FLEETLB_LISTEN] (default 127.0.0.1:8080)

@@ -3,8 +3,9 @@
  * See `--help`.
  */
 import { serve } from '@hono/node-server';
-import { pino } from 'pino';
-import { parseConfig, USAGE } from './config.js';
+import { pino, type Logger } from 'pino';
+import { parseConfig, USAGE, type Config } from './config.js';
+import { DataDirBusy, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { openDatabase, type DatabaseLocation } from './db/database.js';
 import { createToken } from './routes/tokens.js';
 import { bootstrapAdminToken, startControlPlane } from './server.js';
@@ -25,7 +26,48 @@ async function main(): Promise<number> {
     ? { url: config.databaseUrl }
     : { dataDir: config.dataDir };
   const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
+  // PGlite is one process: whoever opens the directory holds it (see data-dir-lock.ts).
+  let lock: DataDirLock | undefined;
+  if (!config.databaseUrl) {
+    try {
+      lock = lockDataDir(config.dataDir, config.command);
+    } catch (err) {
+      if (!(err instanceof DataDirBusy)) throw err;
+      process.stderr.write(busyMessage(config.command, config.dataDir, err));
+      return 1;
+    }
+  }
+  try {
+    return await run(config, location, where, logger);
+  } finally {
+    lock?.release();
+  }
+}
 
+/** Why a command cannot use a PGlite directory another process holds, and what to do instead. */
+function busyMessage(command: string, dataDir: string, busy: DataDirBusy): string {
+  const { pid, hostname, command: holder, startedAt } = busy.owner;
+  const lines = [
+    `fleetlb-control-plane: ${dataDir} is in use by another fleetlb-control-plane (${holder}, pid ${pid} on ${hostname}, since ${startedAt}).`,
+    'PGlite is a single process: a second one writing to the same directory would have its changes lost.',
+  ];
+  if (command === 'create-admin-token')
+    lines.push(
+      'No token was created. Either stop the running control plane (Ctrl-C or SIGTERM) and run',
+      'create-admin-token again, or create one through it with any admin token you still have:',
+      '  fleetlb token create --name admin2 --role admin   (or POST /v1/tokens)',
+    );
+  else lines.push('Stop it first, or point this one at another --data-dir.');
+  lines.push(`(If no such process is running, remove ${busy.lockPath}.)`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function run(
+  config: Config,
+  location: DatabaseLocation,
+  where: string,
+  logger: Logger,
+): Promise<number> {
   if (config.command !== 'serve') {
     const database = await openDatabase(location);
     if (config.command === 'create-admin-token') {

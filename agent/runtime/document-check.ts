@@ -3,7 +3,7 @@
  * (a file, the last-known-good copy, the control plane): JSON, then the contract's schema, then
  * its semantic rules. Every problem is reported with its path; nothing is used unless all pass.
  */
-import { DesiredState } from '../../contract/desired-state.js';
+import { parseDesiredState, type DesiredState } from '../../contract/desired-state.js';
 import { formatPath, validateDesiredState } from '../../contract/validate.js';
 
 /** Where in the document, and what: what a status report's `rejected.reasons` carries. */
@@ -13,7 +13,8 @@ export interface Reason {
 }
 
 export type DocumentCheck =
-  | { ok: true; document: DesiredState }
+  /** `ignored`: paths of fields this agent does not know (a newer control plane's), skipped. */
+  | { ok: true; document: DesiredState; ignored?: string[] }
   /** `problems` renders `reasons` as `source: path: message` lines for logs and the CLI. */
   | { ok: false; reasons: Reason[]; problems: string[] };
 
@@ -38,7 +39,7 @@ export function checkDocumentText(text: string, source: string): DocumentCheck {
 
 /** Checks a parsed JSON value against the contract. */
 export function checkDocument(json: unknown, source: string): DocumentCheck {
-  const parsed = DesiredState.safeParse(json);
+  const parsed = parseDesiredState(json);
   if (!parsed.success) {
     return refused(
       source,
@@ -55,5 +56,5 @@ export function checkDocument(json: unknown, source: string): DocumentCheck {
       issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
     );
   }
-  return { ok: true, document: parsed.data };
+  return { ok: true, document: parsed.data, ignored: parsed.ignored.map(formatPath) };
 }

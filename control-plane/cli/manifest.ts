@@ -13,6 +13,11 @@ import {
   SiteSpec,
   VirtualServerSpec,
   VrrpInstanceSpec,
+  addressIssues,
+  fieldIssues,
+  formatPath,
+  strictObject,
+  suggestField,
 } from '../../contract/index.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { KINDS, type ManifestKind, type ObjectRef } from './kinds.js';
@@ -42,10 +47,20 @@ export interface DesiredObject {
   source: string;
 }
 
-const Manifest = z.object({
+const MANIFEST_KINDS = Object.keys(KINDS) as [ManifestKind, ...ManifestKind[]];
+
+/** The envelope; strict like the specs, so a typo'd `metdata` or `lables` is named, not dropped. */
+const Manifest = strictObject({
   apiVersion: z.literal(API_VERSION).optional(),
-  kind: z.enum(Object.keys(KINDS) as [ManifestKind, ...ManifestKind[]]),
-  metadata: z.object({
+  kind: z.enum(MANIFEST_KINDS, {
+    error: (issue) => {
+      if (issue.input === undefined) return 'a manifest needs a kind';
+      const guess = suggestField(String(issue.input), MANIFEST_KINDS);
+      const hint = guess === undefined ? '' : ` (did you mean ${guess}?)`;
+      return `unknown kind ${JSON.stringify(issue.input)}${hint}: one of ${MANIFEST_KINDS.join(', ')}`;
+    },
+  }),
+  metadata: strictObject({
     name: z.string(),
     site: z.string().optional(),
     virtualServer: z.string().optional(),
@@ -74,7 +89,7 @@ export function parseManifests(text: string, file: string, defaultSite?: string)
 
 function fromManifest(value: unknown, source: string, defaultSite?: string): DesiredObject {
   const manifest = Manifest.safeParse(value);
-  if (!manifest.success) throw invalidManifest(source, manifest.error);
+  if (!manifest.success) throw invalidManifest(source, manifest.error, []);
   const { kind, metadata, spec } = manifest.data;
   const site = kind === 'Site' ? undefined : (metadata.site ?? defaultSite);
   if (kind !== 'Site' && site === undefined)
@@ -118,16 +133,38 @@ export function desiredObject(
     );
   }
   const parsed = SPECS[ref.kind].safeParse({ ...spec, name: ref.name });
-  if (!parsed.success) throw invalidManifest(`${source} (${ref.kind} ${ref.name})`, parsed.error);
-  return {
-    ref,
-    spec: parsed.data as Record<string, unknown>,
-    written: { ...spec, name: ref.name },
-    source,
-  };
+  if (!parsed.success)
+    throw invalidManifest(`${source} (${ref.kind} ${ref.name})`, parsed.error, ['spec']);
+  const checked = parsed.data as Record<string, unknown>;
+  const unusable = addressIssues(RESOURCE_TYPES[ref.kind], checked);
+  if (unusable.length > 0)
+    throw new CliError(
+      EXIT.error,
+      `${source} (${ref.kind} ${ref.name}): invalid manifest${unusable.map((i) => `\n  ${formatPath(['spec', ...i.path])}: ${i.message}`).join('')}`,
+    );
+  return { ref, spec: checked, written: { ...spec, name: ref.name }, source };
 }
 
-function invalidManifest(source: string, error: z.ZodError): CliError {
-  const lines = error.issues.map((i) => `\n  ${i.path.join('.') || '(document)'}: ${i.message}`);
+/** The API's resource type of each kind (what `addressIssues` takes). */
+const RESOURCE_TYPES: Record<ManifestKind, string> = {
+  Site: 'site',
+  Director: 'director',
+  VrrpInstance: 'vrrp-instance',
+  VirtualServer: 'virtual-server',
+  RealServer: 'real-server',
+};
+
+/** Fields of a spec that a manifest writes in its metadata. */
+const METADATA_FIELDS = new Set(['name', 'labels', 'description']);
+
+/**
+ * `file.yaml#2 (RealServer web1): invalid manifest` and one line per problem, at its path in the
+ * manifest (`spec.checks[0].intervall: unknown field "intervall" (did you mean "intervalMs"?)`).
+ */
+function invalidManifest(source: string, error: z.ZodError, prefix: string[]): CliError {
+  const lines = fieldIssues(error).map(({ path, message }) => {
+    const head = prefix.length > 0 && METADATA_FIELDS.has(String(path[0])) ? ['metadata'] : prefix;
+    return `\n  ${formatPath([...head, ...path]) || '(document)'}: ${message}`;
+  });
   return new CliError(EXIT.error, `${source}: invalid manifest${lines.join('')}`);
 }

@@ -3,6 +3,7 @@
  * 422 problem details with field paths (zod's default would be a 400 with the issues in a string).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { fieldIssues } from '../../contract/unknown-fields.js';
 import type { AppEnv } from './context.js';
 import { Problem } from './problem.js';
 
@@ -20,7 +21,7 @@ const validationHook: Hook = (result) => {
     'validation-failed',
     'Validation failed',
     `invalid ${where}`,
-    result.error.issues.map((issue) => ({
+    fieldIssues(result.error).map((issue) => ({
       path: [where, ...issue.path.map(String)].join('.'),
       message: issue.message,
     })),

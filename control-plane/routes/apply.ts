@@ -29,7 +29,8 @@ import { actorName, authorize } from '../http/auth.js';
 import { createRouter } from '../http/openapi.js';
 import { conflict, Problem } from '../http/problem.js';
 import { problemResponses } from './common.js';
-import { commit, parseSpec, resolveScope, resourcePath, type Params } from './objects/handlers.js';
+import { commit, parseSpec, resolveScope } from './objects/handlers.js';
+import { resourcePath, type ObjectParams as Params } from './objects/routes.js';
 import { KINDS, type ObjectKind, type ResourceType, type Spec } from './objects/kinds.js';
 
 const KIND_OF: Record<ApplyKind, ResourceType> = {

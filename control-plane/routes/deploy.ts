@@ -8,7 +8,7 @@
  * reports no active connection to it, else 202 with what is left when the wait runs out.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { AdminState, Name, type Selector } from '../../contract/index.js';
+import { AdminState, Name, strictObject, type Selector } from '../../contract/index.js';
 import { actorName, authorize } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
 import { createRouter } from '../http/openapi.js';
@@ -138,7 +138,7 @@ const routes = {
       query: z.object({ selector }),
       body: {
         required: true,
-        ...json(z.object({ weight: z.int().min(0).max(65535) }).meta({ id: 'WeightChange' })),
+        ...json(strictObject({ weight: z.int().min(0).max(65535) }).meta({ id: 'WeightChange' })),
       },
     },
     responses: {

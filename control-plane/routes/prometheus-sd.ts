@@ -14,6 +14,7 @@ import { authorize } from '../http/auth.js';
 import { createRouter } from '../http/openapi.js';
 import { findSite } from '../store/sites.js';
 import { problemResponses } from './common.js';
+import { readStoredSpec } from '../store/stored-spec.js';
 
 const TargetGroup = z
   .object({
@@ -65,9 +66,9 @@ export function targetGroups(rows: readonly DirectorRow[]): TargetGroup[] {
     a.site === b.site ? compare(a.director, b.director) : compare(a.site, b.site),
   );
   return sorted.flatMap((row) => {
-    const spec = DirectorSpec.parse(row.spec);
+    const spec = readStoredSpec(DirectorSpec, row.spec);
     if (spec.metricsAddress === undefined) return [];
-    const site = SiteSpec.parse(row.siteSpec);
+    const site = readStoredSpec(SiteSpec, row.siteSpec);
     return [
       {
         targets: [spec.metricsAddress],

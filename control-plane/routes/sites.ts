@@ -12,6 +12,7 @@ import { actorName, authorize } from '../http/auth.js';
 import { createRouter } from '../http/openapi.js';
 import { conflict, invalid } from '../http/problem.js';
 import { bumpRevision, recordAudit, writeSite } from '../store/site-write.js';
+import { loadSiteRows, planSiteDelete } from '../store/dependents.js';
 import { findSite, type SiteRow } from '../store/sites.js';
 import {
   PageQuery,
@@ -22,6 +23,8 @@ import {
   problemResponses,
   selectorParam,
 } from './common.js';
+import { KINDS, redact, type Spec } from './objects/kinds.js';
+import { CascadeQuery } from './objects/routes.js';
 
 const Site = SiteSpec.extend({
   revision: z
@@ -94,10 +97,12 @@ const routes = {
     path: '/v1/sites/{site}',
     tags,
     summary: 'Delete a site (with ?cascade=true if it is not empty)',
+    description:
+      'A site that still holds objects is refused (409, counting them) unless cascade=true, which deletes everything in it and audits each object with its full before.',
     request: {
       params: siteParam,
       headers: ifMatch,
-      query: z.object({ cascade: z.enum(['true', 'false']).default('false') }),
+      query: CascadeQuery,
     },
     responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 409, 412) },
   }),
@@ -214,7 +219,16 @@ export function siteRoutes() {
         );
       }
       await bumpRevision(w.tx, w.site.id); // wakes the site's long-polls: their director is gone
+      // One event per object with its full before, children first, so the site can be rebuilt.
+      const contents = planSiteDelete(name, await loadSiteRows(w.tx, w.site.id));
       await recordAudit(w.tx, actorName(principal), w.site.id, null, [
+        ...contents.map((change) => ({
+          action: 'delete',
+          resourceType: change.type,
+          resource: change.resource,
+          before: redact(KINDS[change.type], change.row.spec as Spec, false),
+          after: null,
+        })),
         {
           action: 'delete',
           resourceType: 'site',

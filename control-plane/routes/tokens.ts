@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { Name, Text } from '../../contract/index.js';
+import { Name, strictObject, Text } from '../../contract/index.js';
 import { ROLES, type Role } from '../auth/roles.js';
 import { generateToken, hashToken } from '../auth/tokens.js';
 import type { Db, Tx } from '../db/database.js';
@@ -30,21 +30,19 @@ const TokenInfo = z
   })
   .meta({ id: 'TokenInfo' });
 
-const CreateToken = z
-  .object({
-    name: Text(128).min(1),
-    role: z.enum(ROLES as [Role, ...Role[]]),
-    site: Name.optional().meta({ description: 'Agent tokens: the site of the director' }),
-    director: Name.optional().meta({
-      description: 'Agent tokens: the director the token speaks for',
-    }),
-    expiresInS: z
-      .int()
-      .min(60)
-      .max(10 * 365 * 86400)
-      .optional(),
-  })
-  .meta({ id: 'CreateToken' });
+const CreateToken = strictObject({
+  name: Text(128).min(1),
+  role: z.enum(ROLES as [Role, ...Role[]]),
+  site: Name.optional().meta({ description: 'Agent tokens: the site of the director' }),
+  director: Name.optional().meta({
+    description: 'Agent tokens: the director the token speaks for',
+  }),
+  expiresInS: z
+    .int()
+    .min(60)
+    .max(10 * 365 * 86400)
+    .optional(),
+}).meta({ id: 'CreateToken' });
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const tags = ['tokens'];

@@ -22,6 +22,7 @@ import { carriersOf, latestReports } from './fleet-status.js';
 import { getObject, listSiteObjects, updateObject } from './objects.js';
 import { loadSiteRealServers } from './site-model.js';
 import { writeSite } from './site-write.js';
+import { readStoredSpec } from './stored-spec.js';
 
 /** Which real servers an operation applies to. */
 export type RealServerTarget =
@@ -143,7 +144,7 @@ async function selectRealServers(
   if (!vs) throw notFound(`virtual server ${siteName}/${target.virtualServer}`);
   const row = await getObject(tx, realServers, { siteId, parentId: vs.id }, target.name);
   if (!row) throw notFound(`real server ${siteName}/${target.virtualServer}/${target.name}`);
-  return [{ row, virtualServer: vs.name, spec: RealServerSpec.parse(row.spec) }];
+  return [{ row, virtualServer: vs.name, spec: readStoredSpec(RealServerSpec, row.spec) }];
 }
 
 /** The directors carrying each affected real server, read in the write's transaction. */

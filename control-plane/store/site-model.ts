@@ -12,6 +12,7 @@ import {
 import type { Tx } from '../db/database.js';
 import { directors, realServers, virtualServers, vrrpInstances } from '../db/schema.js';
 import { listObjects, listSiteObjects } from './objects.js';
+import { readStoredSpec } from './stored-spec.js';
 
 /** Directors, VRRP instances and virtual servers (without real servers) of a site. */
 export async function loadSiteModel(
@@ -25,9 +26,9 @@ export async function loadSiteModel(
     await listObjects(tx, virtualServers, scope),
   ];
   return {
-    directors: d.map((r) => DirectorSpec.parse(r.spec)),
-    vrrpInstances: i.map((r) => VrrpInstanceSpec.parse(r.spec)),
-    virtualServers: v.map((r) => VirtualServerSpec.parse(r.spec)),
+    directors: d.map((r) => readStoredSpec(DirectorSpec, r.spec)),
+    vrrpInstances: i.map((r) => readStoredSpec(VrrpInstanceSpec, r.spec)),
+    virtualServers: v.map((r) => readStoredSpec(VirtualServerSpec, r.spec)),
     virtualServerIds: new Map(v.map((r) => [r.name, r.id])),
   };
 }
@@ -39,7 +40,7 @@ export async function loadRealServers(
   virtualServerId: string,
 ): Promise<RealServerSpec[]> {
   const rows = await listObjects(tx, realServers, { siteId, parentId: virtualServerId });
-  return rows.map((r) => RealServerSpec.parse(r.spec));
+  return rows.map((r) => readStoredSpec(RealServerSpec, r.spec));
 }
 
 /** Every real server of a site with its virtual server's name (for selectors). */
@@ -50,6 +51,6 @@ export async function loadSiteRealServers(tx: Tx, siteId: string) {
   return (await listSiteObjects(tx, realServers, siteId)).map((row) => ({
     row,
     virtualServer: vsNames.get(row.parentId ?? '') ?? '',
-    spec: RealServerSpec.parse(row.spec),
+    spec: readStoredSpec(RealServerSpec, row.spec),
   }));
 }

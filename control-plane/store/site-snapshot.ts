@@ -13,6 +13,7 @@ import type { SiteSnapshot } from '../compile/desired-state.js';
 import type { Db, Tx } from '../db/database.js';
 import { directors, realServers, sites, virtualServers, vrrpInstances } from '../db/schema.js';
 import { listSiteObjects } from './objects.js';
+import { readStoredSpec } from './stored-spec.js';
 
 export interface LoadedSnapshot extends SiteSnapshot {
   siteId: string;
@@ -43,17 +44,17 @@ async function readSnapshot(tx: Tx, siteId: string): Promise<LoadedSnapshot | un
   const rsByParent = new Map<string, RealServerSpec[]>();
   for (const row of rsRows) {
     const list = rsByParent.get(row.parentId ?? '') ?? [];
-    list.push(RealServerSpec.parse(row.spec));
+    list.push(readStoredSpec(RealServerSpec, row.spec));
     rsByParent.set(row.parentId ?? '', list);
   }
   return {
     siteId,
     site: { name: site.name, revision: site.revision },
     directorIds: new Map(directorRows.map((r) => [r.name, r.id])),
-    directors: directorRows.map((r) => DirectorSpec.parse(r.spec)),
-    vrrpInstances: instanceRows.map((r) => VrrpInstanceSpec.parse(r.spec)),
+    directors: directorRows.map((r) => readStoredSpec(DirectorSpec, r.spec)),
+    vrrpInstances: instanceRows.map((r) => readStoredSpec(VrrpInstanceSpec, r.spec)),
     virtualServers: vsRows.map((r) => ({
-      ...VirtualServerSpec.parse(r.spec),
+      ...readStoredSpec(VirtualServerSpec, r.spec),
       realServers: rsByParent.get(r.id) ?? [],
     })),
   };

@@ -1,12 +1,13 @@
 /** `fleetlb apply` and `delete`: create, no-op, diff on change, --dry-run, optimistic concurrency, deletion. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { executeChange, planChanges } from '../../control-plane/cli/apply-plan.js';
 import { EXIT } from '../../control-plane/cli/exit-codes.js';
 import { ApiClient } from '../../control-plane/cli/http-client.js';
 import { parseManifests } from '../../control-plane/cli/manifest.js';
+import { seedSite } from '../support/fleet.js';
 import { startCliLab, type CliLab } from './cli-lab.js';
 
 let lab: CliLab;
@@ -124,7 +125,7 @@ test('an invalid manifest exits 1 naming the document and field; the API refusin
   assert.equal(bad.code, 1);
   assert.match(
     bad.stderr,
-    /\(stdin\)#1 \(RealServer x\): invalid manifest\n {2}address: must be an IPv4 or IPv6 address/,
+    /\(stdin\)#1 \(RealServer x\): invalid manifest\n {2}spec\.address: must be an IPv4 or IPv6 address/,
   );
   const refused = await lab.run(['apply', '-f', '-'], {
     stdin:
@@ -138,6 +139,85 @@ test('an invalid manifest exits 1 naming the document and field; the API refusin
   });
   assert.equal(redacted.code, 1);
   assert.match(redacted.stderr, /authPassword is the API's redaction mark/);
+});
+
+test("a typo'd manifest fails naming the file, the document, the field and what was meant", async () => {
+  const typo = join(lab.dir, 'typo.yaml');
+  await writeFile(
+    typo,
+    `kind: Site
+metadata: {name: typo1}
+---
+kind: RealServer
+metadata: {name: web9, site: typo1, virtualServer: web, lables: {app: web}}
+spec: {address: 198.51.100.9, port: 80}
+---
+kind: RealServer
+metadata: {name: web9, site: typo1, virtualServer: web}
+spec:
+  address: 198.51.100.9
+  port: 80
+  wieght: 10
+  checks: [{type: tcp, intervallMs: 1000}]
+`,
+  );
+  const bad = await lab.run(['apply', '-f', typo]);
+  assert.equal(bad.code, 1);
+  assert.match(
+    bad.stderr,
+    /typo\.yaml#2: invalid manifest\n {2}metadata\.lables: unknown field "lables" \(did you mean "labels"\?\)/,
+  );
+  const kind = await lab.run(['apply', '-f', '-'], {
+    stdin: 'kind: RealSrever\nmetadata: {name: x, site: typo1}\n',
+  });
+  assert.equal(kind.code, 1);
+  assert.match(
+    kind.stderr,
+    /\(stdin\)#1: invalid manifest\n {2}kind: unknown kind "RealSrever" \(did you mean RealServer\?\)/,
+  );
+  await writeFile(typo, (await readFile(typo, 'utf8')).replace('lables', 'labels'));
+  const second = await lab.run(['apply', '-f', typo]);
+  assert.equal(second.code, 1);
+  assert.match(second.stderr, /typo\.yaml#3 \(RealServer web9\): invalid manifest\n/);
+  assert.match(
+    second.stderr,
+    /\n {2}spec\.wieght: unknown field "wieght" \(did you mean "weight"\?\)/,
+  );
+  assert.match(
+    second.stderr,
+    /\n {2}spec\.checks\[0\]\.intervallMs: unknown field "intervallMs" \(did you mean "intervalMs"\?\)/,
+  );
+  assert.equal(
+    (await lab.served.cp.request('GET', '/v1/sites/typo1')).status,
+    404,
+    'nothing applied',
+  );
+});
+
+test('delete refuses what others depend on, naming them (exit 4), unless --cascade', async () => {
+  await seedSite(lab.served.cp, 'cas1');
+  const refused = await lab.run(['delete', 'vs', 'web-http', '--site', 'cas1']);
+  assert.equal(refused.code, 4, refused.stderr);
+  assert.match(
+    refused.stderr,
+    /cas1\/virtual-servers\/web-http\/real-servers\/web1: would be deleted/,
+  );
+  assert.match(
+    refused.stderr,
+    /cas1\/virtual-servers\/web-http\/real-servers\/web2: would be deleted/,
+  );
+  assert.match(refused.stderr, /--cascade|cascade=true/);
+  const rs = await lab.served.cp.request(
+    'GET',
+    '/v1/sites/cas1/virtual-servers/web-http/real-servers',
+  );
+  assert.equal(rs.body.items.length, 2, 'nothing deleted');
+  const cascade = await lab.run(['delete', 'vs', 'web-http', '--site', 'cas1', '--cascade']);
+  assert.equal(cascade.code, 0, cascade.stderr);
+  assert.equal(
+    (await lab.served.cp.request('GET', '/v1/sites/cas1/virtual-servers/web-http')).status,
+    404,
+  );
 });
 
 test('a write based on a stale version fails with exit code 4 (If-Match)', async () => {

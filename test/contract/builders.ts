@@ -96,7 +96,8 @@ export function desiredState({
     site: 'ams1',
     director: { name: 'lb1', address: '192.0.2.2' },
     revision: 1,
-    vrrpInstances: instances.map((i) => ({ priority: 150, ...i })),
+    // The document form has no members: the director's own priority instead.
+    vrrpInstances: instances.map(({ members: _members, ...i }) => ({ priority: 150, ...i })),
     virtualServers: virtualServers.map((vs) => ({
       family: addressFamily(typeof vs.address === 'string' ? vs.address : '') ?? 'ipv4',
       realServers: [],

@@ -2,6 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  parseDesiredState,
   AgentStatus,
   CheckTiming,
   DesiredState,
@@ -13,6 +14,12 @@ import {
   VrrpInstanceSpec,
 } from '../../contract/index.js';
 import { desiredState, instance, realServer, virtualServer, type Json } from './builders.js';
+
+/** A virtual server as the API takes it: its real servers are a sub-collection. */
+const vsSpec = (over: Json = {}): Json => {
+  const { realServers: _realServers, ...spec } = virtualServer(over);
+  return spec;
+};
 
 const vrrp = (over: Json) => ({
   ...instance(),
@@ -49,9 +56,9 @@ describe('health checks (discriminated on type)', () => {
       rise: 2,
       fall: 3,
     });
-    assert.deepEqual(VirtualServerSpec.parse(virtualServer()).checkDefaults, {});
+    assert.deepEqual(VirtualServerSpec.parse(vsSpec()).checkDefaults, {});
     assert.deepEqual(
-      VirtualServerSpec.parse(virtualServer({ checkDefaults: { fall: 5 } })).checkDefaults,
+      VirtualServerSpec.parse(vsSpec({ checkDefaults: { fall: 5 } })).checkDefaults,
       { fall: 5 },
     );
   });
@@ -122,7 +129,7 @@ describe('defaults of instances and virtual servers', () => {
   });
 
   test('a virtual server defaults to wlc, NAT, quorum 1', () => {
-    const parsed = VirtualServerSpec.parse(virtualServer());
+    const parsed = VirtualServerSpec.parse(vsSpec());
     assert.equal(parsed.scheduler, 'wlc');
     assert.equal(parsed.forwarding, 'nat');
     assert.equal(parsed.quorum, 1);
@@ -147,7 +154,7 @@ describe('defaults of instances and virtual servers', () => {
 });
 
 describe('DesiredState compatibility', () => {
-  test('unknown fields are stripped, not rejected, at every level', () => {
+  test('a reader skips unknown fields at every level and lists them; the schema refuses them', () => {
     const doc = desiredState({
       virtualServers: [virtualServer({ realServers: [realServer({ checks: [{ type: 'tcp' }] })] })],
     });
@@ -160,7 +167,24 @@ describe('DesiredState compatibility', () => {
     Object.assign(newer.virtualServers[0]?.realServers[0]?.checks[0] ?? {}, {
       futureProbeOption: 1,
     });
-    assert.deepEqual(DesiredState.parse(newer), doc);
+    const read = parseDesiredState(newer);
+    assert.ok(read.success);
+    assert.deepEqual(read.data, doc);
+    assert.deepEqual(read.ignored.map((p) => p.join('.')).sort(), [
+      'director.zone',
+      'futureTopLevel',
+      'virtualServers.0.realServers.0.checks.0.futureProbeOption',
+      'virtualServers.0.realServers.0.tls',
+      'vrrpInstances.0.bfd',
+    ]);
+    assert.ok(!DesiredState.safeParse(newer).success);
+  });
+
+  test('a tolerant reader still refuses what is wrong, not only unknown', () => {
+    const doc = desiredState();
+    const read = parseDesiredState({ ...doc, revision: -1, extra: 1 });
+    assert.ok(!read.success);
+    assert.deepEqual(read.ignored, [['extra']]);
   });
 
   test('apiVersion and kind are fixed', () => {

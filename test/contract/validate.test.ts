@@ -327,6 +327,28 @@ describe('validateDesiredState: director-side rules', () => {
     ]);
   });
 
+  test('unicast peers and source that can never work are refused, saying why', () => {
+    const inst = instance({
+      unicast: true,
+      unicastSource: '127.0.0.1',
+      unicastPeers: ['224.0.0.18', '192.0.2.3', '0.0.0.0'],
+    });
+    assertIssues(validateDesiredState(desiredState({ instances: [inst] })), [
+      { path: ['vrrpInstances', 0, 'unicastPeers', 0], message: 'multicast' },
+      { path: ['vrrpInstances', 0, 'unicastPeers', 2], message: '0.0.0.0/8' },
+      { path: ['vrrpInstances', 0, 'unicastSource'], message: 'loopback' },
+    ]);
+    const v6 = instance({
+      vips: [{ address: '2001:db8::10' }],
+      unicast: true,
+      unicastSource: 'fe80::2',
+      unicastPeers: ['fe80::3', 'ff02::12'],
+    });
+    assertIssues(validateDesiredState(desiredState({ instances: [v6] })), [
+      { path: ['vrrpInstances', 0, 'unicastPeers', 1], message: 'multicast' },
+    ]);
+  });
+
   test("RFC 9568 §6.1: priority 255 needs the director's address among the VIPs", () => {
     assertIssues(validateDesiredState(desiredState({ instances: [instance({ priority: 255 })] })), [
       { path: ['vrrpInstances', 0, 'priority'], message: 'address owner' },

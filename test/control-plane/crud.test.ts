@@ -226,7 +226,8 @@ forEachDatabase('validation', (get) => {
     const cp = get();
     const director = await cp.request('DELETE', `/v1/sites/${SITE}/directors/lb2`);
     assert.equal(director.status, 409);
-    assert.match(director.body.errors[0].message, /no director lb2/);
+    assert.equal(director.body.errors[0].path, `${SITE}/vrrp-instances/web`);
+    assert.match(director.body.errors[0].message, /member: director lb2 is deleted/);
     const instance = await cp.request('DELETE', `/v1/sites/${SITE}/vrrp-instances/web`);
     assert.equal(instance.status, 409);
     const site = await cp.request('DELETE', `/v1/sites/${SITE}`);

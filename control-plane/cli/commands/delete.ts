@@ -19,12 +19,18 @@ export const deleteCommand: Command = {
   summary: 'Delete an object, or the objects of manifests',
   usage: 'KIND NAME [--site SITE] [--virtual-server VS] [--cascade] | -f FILE|-',
   description: `KIND: ${KIND_NAMES_HELP}. With -f, objects are deleted children first and absent ones are skipped.
-A site that still holds objects is refused (exit 4) unless --cascade.`,
+Deleting what others depend on is refused (exit 4), naming them, unless --cascade: a site with
+objects in it, a virtual server with real servers (or tracked by a VRRP instance's check), a VRRP
+instance that virtual servers name, a director that is a VRRP member. --cascade deletes the real
+servers and virtual servers, and removes tracked checks and memberships; each change is audited.`,
   options: {
     ...FILE_OPTION,
     ...SITE_OPTION,
     ...VIRTUAL_SERVER_OPTION,
-    cascade: { type: 'boolean', description: 'Delete a site with everything in it' },
+    cascade: {
+      type: 'boolean',
+      description: 'Also delete (or edit) what depends on the object, each change audited',
+    },
   },
   args: { min: 0, max: 2 },
   async run(inv) {
@@ -41,7 +47,7 @@ A site that still holds objects is refused (exit 4) unless --cascade.`,
       for (const ref of refs) {
         try {
           await client.request('DELETE', objectPath(ref), {
-            query: ref.kind === 'Site' ? query : {},
+            query,
           });
           inv.out(`${describeRef(ref)} deleted\n`);
         } catch (err) {
@@ -60,7 +66,7 @@ A site that still holds objects is refused (exit 4) unless --cascade.`,
       if (ref.virtualServer === undefined)
         throw usageError('deleting a real server needs --virtual-server VS');
     }
-    await client.request('DELETE', objectPath(ref), { query: info.kind === 'Site' ? query : {} });
+    await client.request('DELETE', objectPath(ref), { query });
     inv.out(`${describeRef(ref)} deleted\n`);
   },
 };

@@ -42,8 +42,10 @@ export const exportKeepalivedCommand: Command = {
         );
       throw err;
     }
-    const { DesiredState: schema } = await import('../../../contract/index.js');
-    const document = schema.parse(body);
+    const { parseDesiredState } = await import('../../../contract/index.js');
+    const parsed = parseDesiredState(body);
+    if (!parsed.success) throw parsed.error;
+    const document = parsed.data;
     if (inv.globals.output !== 'table') {
       inv.out(serialize(document, inv.globals.output));
       return;

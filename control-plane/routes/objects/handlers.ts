@@ -7,7 +7,12 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { JSONValue } from 'hono/utils/types';
 import { isDeepStrictEqual } from 'node:util';
-import { matchesSelector, type Issue } from '../../../contract/index.js';
+import {
+  addressIssues,
+  fieldIssues,
+  matchesSelector,
+  type Issue,
+} from '../../../contract/index.js';
 import { can } from '../../auth/roles.js';
 import type { Db, Tx } from '../../db/database.js';
 import { virtualServers } from '../../db/schema.js';
@@ -35,15 +40,10 @@ import {
   etagOf,
   selectorParam,
 } from '../common.js';
+import { deleteWithDependents } from './cascade.js';
 import { redact, type ObjectKind, type Spec } from './kinds.js';
 import { reelectionWarnings, warningHeader } from './reelection-warnings.js';
-import { collectionPath, objectRoutes } from './routes.js';
-
-export interface Params {
-  site: string;
-  virtualServer?: string;
-  name?: string;
-}
+import { objectRoutes, resourcePath, type ObjectParams as Params } from './routes.js';
 
 /** Resolves the scope of a request: the site and, for real servers, the virtual server. */
 export async function resolveScope(
@@ -61,13 +61,6 @@ export async function resolveScope(
   );
   if (!vs) throw notFound(`virtual server ${params.site}/${params.virtualServer}`);
   return { siteId, parentId: vs.id };
-}
-
-export function resourcePath(kind: ObjectKind, params: Params, name: string): string {
-  return collectionPath(kind)
-    .replace('/v1/sites/{site}', params.site)
-    .replace('{virtualServer}', params.virtualServer ?? '')
-    .concat(`/${name}`);
 }
 
 /** The response body of an object (specs are JSON by construction: they came through zod). */
@@ -91,11 +84,7 @@ function present(
 /** Parses a full spec, turning zod issues into a 422 with body paths. */
 export function parseSpec(kind: ObjectKind, value: unknown): Spec {
   const result = kind.spec.safeParse(value);
-  if (!result.success)
-    throw invalid(
-      result.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })),
-      ['body'],
-    );
+  if (!result.success) throw invalid(fieldIssues(result.error), ['body']);
   return result.data as Spec;
 }
 
@@ -114,6 +103,7 @@ export async function commit(
   after: Spec | undefined,
 ) {
   const before = existing?.spec as Spec | undefined;
+  if (after) rejectIssues(addressIssues(kind.type, after, before));
   const issues = await kind.validate(w.tx, { ...scope, before, after });
   if (!after) {
     if (issues.length > 0) throw conflict(`${kind.type} ${name} is still referenced`, issues);
@@ -270,12 +260,14 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
   app.openapi(routes.delete, async (c) => {
     const principal = authorize(c, 'write');
     const params = c.req.valid('param') as Params & { name: string };
+    const cascade = c.req.valid('query').cascade === 'true';
     await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
       const scope = await resolveScope(w.tx, kind, w.site.id, params);
       const existing = await getObject(w.tx, kind.table, scope, params.name);
       if (!existing) throw notFound(`${kind.type} ${params.name}`);
       checkIfMatch(c.req.valid('header')['if-match'], existing.version);
-      await commit(kind, w, scope, params, params.name, existing, undefined);
+      const handled = await deleteWithDependents(w, kind, params, existing, cascade);
+      if (!handled) await commit(kind, w, scope, params, params.name, existing, undefined);
     });
     return c.body(null, 204);
   });

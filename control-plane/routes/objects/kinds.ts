@@ -24,6 +24,7 @@ import {
   type SpecTable,
 } from '../../db/schema.js';
 import { loadRealServers, loadSiteModel } from '../../store/site-model.js';
+import { readStoredSpec } from '../../store/stored-spec.js';
 
 export type ResourceType = 'director' | 'vrrp-instance' | 'virtual-server' | 'real-server';
 
@@ -108,7 +109,7 @@ async function validateRealServerChange(tx: Tx, change: ObjectChange): Promise<I
     .from(virtualServers)
     .where(eq(virtualServers.id, change.parentId));
   if (!vsRow) return [];
-  const vs = VirtualServerSpec.parse(vsRow.spec);
+  const vs = readStoredSpec(VirtualServerSpec, vsRow.spec);
   const name = change.before?.name ?? change.after?.name;
   const rest = (await loadRealServers(tx, change.siteId, vsRow.id)).filter((r) => r.name !== name);
   const list = [...rest, RealServerSpec.parse(change.after)];

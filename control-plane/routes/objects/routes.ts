@@ -7,6 +7,39 @@ import { Name } from '../../../contract/index.js';
 import { PageQuery, problemResponses } from '../common.js';
 import { resourceSchema, type ObjectKind } from './kinds.js';
 
+/** `?cascade=true`: delete (or edit) what depends on the object too; without it, a 409 names them. */
+export const CascadeQuery = z.object({
+  cascade: z.enum(['true', 'false']).default('false').meta({
+    description:
+      'Also change what depends on the object, each change audited with its full before; without it, a 409 lists them',
+  }),
+});
+
+const DELETE_DESCRIPTION: Record<ObjectKind['type'], string> = {
+  director:
+    'A director that is a member of VRRP instances is refused (409, naming them) unless cascade=true, which removes it from their members (an instance left without members is deleted, with its virtual servers).',
+  'vrrp-instance':
+    'A VRRP instance that virtual servers name is refused (409, naming them) unless cascade=true, which deletes those virtual servers and their real servers.',
+  'virtual-server':
+    "A virtual server with real servers, or tracked by a VRRP instance's virtual-server check, is refused (409, naming them) unless cascade=true, which deletes its real servers and removes those checks.",
+  'real-server': 'Nothing depends on a real server; cascade changes nothing.',
+};
+
+/** The path parameters of an object route. */
+export interface ObjectParams {
+  site: string;
+  virtualServer?: string;
+  name?: string;
+}
+
+/** `ams1/virtual-servers/web-http/real-servers/web1`: an object's audit resource and Location. */
+export function resourcePath(kind: ObjectKind, params: ObjectParams, name: string): string {
+  return collectionPath(kind)
+    .replace('/v1/sites/{site}', params.site)
+    .replace('{virtualServer}', params.virtualServer ?? '')
+    .concat(`/${name}`);
+}
+
 export function collectionPath(kind: ObjectKind): string {
   return kind.type === 'real-server'
     ? '/v1/sites/{site}/virtual-servers/{virtualServer}/real-servers'
@@ -128,7 +161,8 @@ export function objectRoutes(kind: ObjectKind) {
       path: item,
       tags,
       summary: `Delete a ${readable}`,
-      request: { params: itemParams, headers: conditional },
+      description: DELETE_DESCRIPTION[kind.type],
+      request: { params: itemParams, headers: conditional, query: CascadeQuery },
       responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 409, 412) },
     }),
   };
