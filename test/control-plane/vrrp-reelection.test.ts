@@ -40,7 +40,7 @@ forEachDatabase('VRRP instance writes announce re-elections', (get) => {
   test('PUT with one member on another interface: only that director re-elects', async () => {
     const cp = get();
     const current = (await cp.request('GET', WEB)).body;
-    const { resourceVersion: _v, site: _s, ...spec } = current;
+    const { resourceVersion: _v, site: _s, createdAt: _c, updatedAt: _u, ...spec } = current;
     const members = current.members.map((m: { director: string }) =>
       m.director === 'lb2' ? { ...m, interface: 'eth9' } : m,
     );
