@@ -28,6 +28,11 @@ export interface ConfigClientEvents {
    * `receivedAtMs` is the wall-clock time its response arrived (Date.now()).
    */
   onDocument(document: DesiredState, receivedAtMs: number): void | Promise<void>;
+  /**
+   * A document carried fields this agent does not know (a newer control plane's): they were
+   * skipped, the rest applies.
+   */
+  onIgnoredFields?(revision: number, paths: string[]): void;
   /** A document was refused; the last good one stays in force. */
   onRejected(revision: number | undefined, refusal: DocumentCheck & { ok: false }): void;
   /** A poll failed; the next try is in `retryInMs`. */
@@ -103,6 +108,8 @@ export class ConfigClient {
       return;
     }
     this.etag = etag ?? `"${checked.document.revision}"`;
+    if (checked.ignored?.length)
+      this.events.onIgnoredFields?.(checked.document.revision, checked.ignored);
     await this.events.onDocument(checked.document, receivedAtMs);
   }
 }

@@ -64,6 +64,8 @@ export async function runControlPlaneMode(
     {
       onDocument: (document, receivedAtMs) => apply(document, 'control-plane', receivedAtMs),
       onRejected: reject,
+      onIgnoredFields: (revision, paths) =>
+        logger.warn({ revision, fields: paths }, 'document fields unknown to this agent skipped'),
       onError: (error, retryInMs) => {
         deps.onPollFailed?.();
         logger.warn({ error: error.message, retryInMs }, 'control plane unreachable');
