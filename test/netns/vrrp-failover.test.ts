@@ -234,11 +234,15 @@ describe('VRRP failover between fleetlb agents (netns)', { skip }, () => {
     };
     const a = start('d1', web(150, { notify: { master: script('master'), any: script('any') } }));
     await a.waitForState('web', 'master', SETTLE_MS);
+    // Each hook is its own process: the BACKUP hook of the startup may finish after the MASTER
+    // one (keepalived does not order them either), so wait for both.
+    const logged = () => readFileSync(log, { encoding: 'utf8', flag: 'a+' });
     await eventually(
       () =>
-        readFileSync(log, { encoding: 'utf8', flag: 'a+' }).includes('any INSTANCE web MASTER 150'),
+        logged().includes('any INSTANCE web MASTER 150') &&
+        logged().includes('any INSTANCE web BACKUP 150'),
       FAILOVER_MS,
-      'notify any',
+      'notify any, for BACKUP and MASTER',
     );
     const lines = readFileSync(log, 'utf8').trim().split('\n');
     assert.ok(lines.includes('master '), 'notify_master runs without arguments');
