@@ -93,11 +93,12 @@ async function applySite(
   return { reported, result };
 }
 
+/** Applies `objects`, prints what happened; returns the bulk applies' results (one per site). */
 export async function applyObjects(
   inv: Invocation,
   objects: readonly DesiredObject[],
   options: ApplyOptions,
-): Promise<void> {
+): Promise<ApplyResult[]> {
   const client = inv.client();
   const table = inv.globals.output === 'table';
   const { dryRun } = options;
@@ -127,7 +128,7 @@ export async function applyObjects(
     inv.out(
       serialize({ dryRun, changes, revisions, reelections }, inv.globals.output as 'json' | 'yaml'),
     );
-    return;
+    return results;
   }
   for (const r of reported) {
     if (r.diff !== '') inv.out(r.diff);
@@ -149,4 +150,5 @@ export async function applyObjects(
   inv.out(
     `${dryRun ? 'dry run: ' : ''}${summary}${where}${dryRun ? '; nothing was changed' : ''}\n`,
   );
+  return results;
 }

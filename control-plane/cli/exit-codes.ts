@@ -10,11 +10,14 @@ export const EXIT = {
   notFound: 3,
   conflict: 4,
   drainTimeout: 5,
+  /** drain --wait or apply --wait ran out of time. */
+  timeout: 5,
   unauthorized: 6,
   unreachable: 7,
   splitBrain: 8,
   noMaster: 9,
   notFresh: 10,
+  refused: 11,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -24,13 +27,15 @@ export const EXIT_CODES_HELP = `Exit codes:
   2  usage error (unknown command or option, missing argument)
   3  not found
   4  conflict: the object changed since it was read (ETag mismatch), or already exists / still referenced
-  5  drain --wait timed out before the real servers were drained
+  5  drain --wait timed out before the real servers were drained, or apply --wait before every
+     director applied the new revision
   6  unauthorized or forbidden (bad, revoked or under-privileged token)
   7  control plane unreachable
   8  status: split brain (a VRRP instance has more than one master)
   9  status: no master (a VRRP instance has none)
  10  status: a director is stale (no fresh report), stopped, or of unknown state in an instance
       (status exits with the first of 8, 9, 10 that applies, 0 when none does)
+ 11  apply --wait: a director refused the new revision (its reasons are printed)
 `;
 
 /** An error with the exit code the CLI should end with. */
