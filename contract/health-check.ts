@@ -3,7 +3,7 @@
  * script probes with keepalived/HAProxy-style rise/fall hysteresis.
  */
 import { z } from 'zod';
-import { AbsolutePath, Port, Text } from './common.js';
+import { Port, ProgramPath, Text } from './common.js';
 
 const intervalMs = z.int().min(100).max(3_600_000).meta({ description: 'Time between probes' });
 const timeoutMs = z
@@ -107,7 +107,7 @@ export const ScriptCheck = z
   .object({
     type: z.literal('script'),
     ...timingShape,
-    path: AbsolutePath,
+    path: ProgramPath,
     args: z.array(Text(4096)).max(64).default([]),
     dynamicWeight: z
       .boolean()

@@ -55,11 +55,19 @@ export function readKeepalivedConf(
     site: options.site ?? 'standalone',
     director: directorOf(parsed.config),
     revision: options.revision ?? 1,
+    file: path,
   });
   warnings.push(...mapped.warnings.map(formatDiagnostic));
   if (mapped.document === undefined) {
-    const reasons = mapped.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    return { check: refused(path, reasons), warnings };
+    // Every refusal names the keepalived.conf line it comes from, never a JSON path alone.
+    const reasons = mapped.errors.map((d) => ({
+      path: `${d.file}:${d.line}:${d.column}`,
+      message: d.message,
+    }));
+    return {
+      check: { ok: false, reasons, problems: mapped.errors.map(formatDiagnostic) },
+      warnings,
+    };
   }
   return { check: { ok: true, document: mapped.document }, warnings };
 }

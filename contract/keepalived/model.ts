@@ -22,9 +22,12 @@ export interface GlobalDefs {
   lvsSyncDaemon?: string[];
 }
 
+/** A script's program and arguments, split as keepalived splits them (script-words.ts). */
+export type CommandWords = string[];
+
 export interface VrrpScript {
   name: string;
-  script?: string;
+  script?: CommandWords;
   intervalS?: number;
   timeoutS?: number;
   weight?: number;
@@ -51,11 +54,11 @@ export interface WeightedTrack {
 }
 
 export interface NotifyScripts {
-  master?: string;
-  backup?: string;
-  fault?: string;
-  stop?: string;
-  any?: string;
+  master?: CommandWords;
+  backup?: CommandWords;
+  fault?: CommandWords;
+  stop?: CommandWords;
+  any?: CommandWords;
 }
 
 export interface VrrpInstanceConf {
@@ -69,7 +72,8 @@ export interface VrrpInstanceConf {
   version: 2 | 3;
   nopreempt: boolean;
   preemptDelayS?: number;
-  authentication?: { type: 'PASS' | 'AH'; password?: string };
+  /** `NONE`: the block without a valid auth_type (keepalived sends no authentication). */
+  authentication?: { type: 'PASS' | 'AH' | 'NONE'; password?: string };
   virtualIpaddress: VirtualAddress[];
   virtualIpaddressExcluded: VirtualAddress[];
   unicastSrcIp?: string;
@@ -119,7 +123,7 @@ export interface Checker {
   delayLoopS?: number;
   virtualhost?: string;
   urls: HttpUrl[];
-  miscPath?: string;
+  miscPath?: CommandWords;
   miscTimeoutS?: number;
   miscDynamic: boolean;
   dnsType?: string;
@@ -132,8 +136,8 @@ export interface RealServerConf {
   port?: number;
   weight?: number;
   inhibitOnFailure: boolean;
-  notifyUp?: string;
-  notifyDown?: string;
+  notifyUp?: CommandWords;
+  notifyDown?: CommandWords;
   uthreshold?: number;
   lthreshold?: number;
   checkers: Checker[];
@@ -155,8 +159,8 @@ export interface VirtualServerConf {
   persistenceGranularity?: string;
   quorum?: number;
   hysteresis?: number;
-  quorumUp?: string;
-  quorumDown?: string;
+  quorumUp?: CommandWords;
+  quorumDown?: CommandWords;
   sorryServer?: { address: string; port?: number };
   inhibitOnFailure: boolean;
   alpha: boolean;

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { HealthCheck } from '../health-check.js';
 import type { Checker } from './model.js';
-import { lossy, type MapCtx, secondsToMs, splitCommand } from './to-desired-helpers.js';
+import { lossy, type MapCtx, program, secondsToMs } from './to-desired-helpers.js';
 
 type CheckInput = z.input<typeof HealthCheck>;
 
@@ -47,11 +47,12 @@ function http(k: Checker, host: string | undefined, ctx: MapCtx): CheckInput {
 }
 
 function misc(k: Checker, ctx: MapCtx): CheckInput | undefined {
-  const { path, args } = splitCommand(k.miscPath ?? '');
-  if (!path.startsWith('/')) {
-    lossy(ctx, k.at, `MISC_CHECK needs an absolute misc_path; dropped`);
+  const run = program(k.miscPath ?? [], k.at, ctx, 'MISC_CHECK misc_path');
+  if (run === undefined) {
+    lossy(ctx, k.at, `MISC_CHECK without a misc_path checks nothing; dropped`);
     return undefined;
   }
+  const { path, args } = run;
   const timeoutMs =
     k.miscTimeoutS === undefined ? {} : { timeoutMs: secondsToMs(k.miscTimeoutS, 10, 600_000) };
   return { type: 'script', ...timing(k), ...timeoutMs, path, args, dynamicWeight: k.miscDynamic };

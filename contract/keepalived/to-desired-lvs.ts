@@ -45,6 +45,23 @@ function keys(v: VirtualServerConf, k: KeepalivedConfig, ctx: MapCtx): VirtualSe
   return entries;
 }
 
+/**
+ * check_data.c `validate_check_config()`: with DR or TUN the packets keep their destination port,
+ * so a real server's differing port is reset to the virtual server's ("ports don't match -
+ * resetting").
+ */
+function realPort(r: RealServerConf, v: VirtualServerConf, port: number, ctx: MapCtx): number {
+  if (r.port === undefined || v.lbKind === undefined || v.lbKind === 'NAT' || port === 0)
+    return r.port ?? port;
+  if (r.port !== port)
+    lossy(
+      ctx,
+      r.at,
+      `${r.address}: with lb_kind ${v.lbKind} the real server's port ${r.port} cannot differ from the virtual server's: ${port}, as keepalived resets it`,
+    );
+  return port;
+}
+
 function realServer(
   r: RealServerConf,
   port: number,
@@ -130,7 +147,9 @@ export function mapVirtualServer(
       ...shared,
       ...where,
       ...(sorry === undefined ? {} : { sorryServer: sorry }),
-      realServers: v.realServers.map((r) => realServer(r, port, v.virtualhost, ctx)),
+      realServers: v.realServers.map((r) =>
+        realServer({ ...r, port: realPort(r, v, port, ctx) }, port, v.virtualhost, ctx),
+      ),
     };
     return [server];
   });
