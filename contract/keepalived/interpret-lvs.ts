@@ -10,6 +10,7 @@ import {
   type Handler,
   ignored,
   int,
+  lenientUnsigned,
   command,
   seconds,
   set,
@@ -56,6 +57,9 @@ const REAL_SERVER: Record<string, Handler<RealServerConf>> = {
   notify_up: (n, r, c) => set(r, 'notifyUp', command(n, c, 'notify')),
   notify_down: (n, r, c) => set(r, 'notifyDown', command(n, c, 'notify')),
   uthreshold: (n, r, c) => set(r, 'uthreshold', int(n, c, 0, 2 ** 31 - 1)),
+  retry: (n, r, c) => set(r, 'retry', lenientUnsigned(n, c, 0, 2 ** 32 - 1)),
+  delay_before_retry: (n, r, c) => set(r, 'delayBeforeRetryS', seconds(n, c)),
+  delay_loop: (n, r, c) => set(r, 'delayLoopS', seconds(n, c)),
   lthreshold: (n, r, c) => set(r, 'lthreshold', int(n, c, 0, 2 ** 31 - 1)),
   ...Object.fromEntries(
     [...CHECKER_TYPES].map((t) => [
@@ -116,6 +120,8 @@ function sorryServer(n: ConfigNode, v: VirtualServerConf, c: Ctx): void {
 
 const VIRTUAL_SERVER: Record<string, Handler<VirtualServerConf>> = {
   delay_loop: (n, v, c) => set(v, 'delayLoopS', seconds(n, c)),
+  retry: (n, v, c) => set(v, 'retry', lenientUnsigned(n, c, 0, 2 ** 32 - 1)),
+  delay_before_retry: (n, v, c) => set(v, 'delayBeforeRetryS', seconds(n, c)),
   lb_algo: (n, v, c) => set(v, 'lbAlgo', str(n, c)),
   lvs_sched: (n, v, c) => set(v, 'lbAlgo', str(n, c)),
   lb_kind: lbKind,

@@ -140,6 +140,10 @@ export interface RealServerConf {
   notifyDown?: CommandWords;
   uthreshold?: number;
   lthreshold?: number;
+  /** Checker defaults at real-server level (check_parser.c rs_retry_handler() and friends). */
+  retry?: number;
+  delayBeforeRetryS?: number;
+  delayLoopS?: number;
   checkers: Checker[];
   at: SourcePosition;
 }
@@ -152,6 +156,9 @@ export type VirtualServerKey =
 export interface VirtualServerConf {
   key: VirtualServerKey;
   delayLoopS?: number;
+  /** Checker defaults at virtual-server level (check_parser.c vs_retry_handler() and friends). */
+  retry?: number;
+  delayBeforeRetryS?: number;
   lbAlgo?: string;
   lbKind?: 'NAT' | 'DR' | 'TUN';
   protocol?: 'TCP' | 'UDP' | 'SCTP';

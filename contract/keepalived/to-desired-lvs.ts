@@ -62,15 +62,17 @@ function realPort(r: RealServerConf, v: VirtualServerConf, port: number, ctx: Ma
   return port;
 }
 
-function realServer(
-  r: RealServerConf,
-  port: number,
-  host: string | undefined,
-  ctx: MapCtx,
-): RealInput {
+function realServer(r: RealServerConf, v: VirtualServerConf, port: number, ctx: MapCtx): RealInput {
+  const host = v.virtualhost;
+  const inherited = {
+    retry: r.retry ?? v.retry,
+    delayBeforeRetryS: r.delayBeforeRetryS ?? v.delayBeforeRetryS,
+    delayLoopS: r.delayLoopS,
+    serverDelayLoopS: v.delayLoopS,
+  };
   if (r.notifyUp !== undefined || r.notifyDown !== undefined)
     lossy(ctx, r.at, `${r.address}: notify_up/notify_down are not supported; ignored`);
-  const checks = r.checkers.flatMap((c) => mapChecker(c, host, ctx) ?? []);
+  const checks = r.checkers.flatMap((c) => mapChecker(c, inherited, host, ctx) ?? []);
   const rsPort = r.port ?? port;
   return {
     name: toName(`${r.address}-${rsPort}`, 'real-server'),
@@ -128,7 +130,15 @@ export function mapVirtualServer(
 ): ServerInput[] {
   flagUnsupported(v, ctx);
   const shared = common(v, ctx);
-  const protocol = v.protocol === undefined ? 'tcp' : (v.protocol.toLowerCase() as 'tcp');
+  // check_data.c: "no protocol set - defaulting to UDP" (IPVS's own default for protocol 0).
+  const protocol: 'tcp' | 'udp' | 'sctp' =
+    v.protocol === undefined ? 'udp' : (v.protocol.toLowerCase() as 'tcp');
+  if (v.protocol === undefined && v.key.kind !== 'fwmark')
+    lossy(
+      ctx,
+      v.at,
+      'no protocol: UDP, as keepalived 2.2 defaults it (write protocol TCP for a TCP service)',
+    );
   const first = v.realServers[0]?.address ?? v.sorryServer?.address ?? '';
   return keys(v, k, ctx).flatMap((key) => {
     if (key.kind === 'range') return [];
@@ -148,7 +158,7 @@ export function mapVirtualServer(
       ...where,
       ...(sorry === undefined ? {} : { sorryServer: sorry }),
       realServers: v.realServers.map((r) =>
-        realServer({ ...r, port: realPort(r, v, port, ctx) }, port, v.virtualhost, ctx),
+        realServer({ ...r, port: realPort(r, v, port, ctx) }, v, port, ctx),
       ),
     };
     return [server];
