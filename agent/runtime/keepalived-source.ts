@@ -17,12 +17,15 @@ import {
 } from '../../contract/keepalived/index.js';
 import { Name } from '../../contract/common.js';
 import { refused, type DocumentCheck } from './document-check.js';
+import { hostWarnings, thisHost, type HostView } from './keepalived-host-check.js';
 
 export interface KeepalivedSourceOptions {
   /** The site the document names (default `standalone`). */
   site?: string;
   /** Revision stamped on the document; a reload passes the next one. */
   revision?: number;
+  /** The host the interfaces and scripts are looked up on (default: this one). */
+  host?: HostView;
 }
 
 export interface KeepalivedSourceResult {
@@ -58,6 +61,7 @@ export function readKeepalivedConf(
     file: path,
   });
   warnings.push(...mapped.warnings.map(formatDiagnostic));
+  warnings.push(...hostWarnings(parsed.config, options.host ?? thisHost).map(formatDiagnostic));
   if (mapped.document === undefined) {
     // Every refusal names the keepalived.conf line it comes from, never a JSON path alone.
     const reasons = mapped.errors.map((d) => ({

@@ -38,9 +38,17 @@ export function toDesiredState(
       lossy(ctx, group.at, `vrrp_sync_group ${group.name}: group notify scripts are not supported`);
   }
   const sources: SourceMap = { instances: [], servers: [] };
+  const refusals: KeepalivedDiagnostic[] = [];
   const vrrpInstances = config.vrrpInstances.flatMap((v) => {
     const mapped = mapVrrpInstance(v, config, options.director, ctx);
     if (mapped === undefined) return [];
+    if (mapped.vips.length === 0) {
+      // keepalived runs it ("No VIP specified; at least one is sensible"): a notify-only
+      // instance. fleetlb's instances take their address family and advert from their VIPs.
+      const why = `${v.name}: no virtual_ipaddress: keepalived runs this as a notify-only instance, fleetlb cannot (an instance needs a VIP for its address family and adverts); add the address the notify script moves, or run this instance under keepalived`;
+      refusals.push(diagnostic('error', v.at, why));
+      return [];
+    }
     const all = [...v.virtualIpaddress, ...v.virtualIpaddressExcluded];
     const vipAt = mapped.vips.map((m) => all.find((a) => a.address === m.address)?.at ?? v.at);
     sources.instances.push({ at: v.at, children: vipAt });
@@ -68,8 +76,8 @@ export function toDesiredState(
         path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
         message: i.message,
       }));
-  const errors = issues.map((i) => placeIssue(i, sources, options.file ?? ''));
-  return parsed.success && issues.length === 0
+  const errors = [...refusals, ...issues.map((i) => placeIssue(i, sources, options.file ?? ''))];
+  return parsed.success && errors.length === 0
     ? { document: parsed.data, warnings: ctx.warnings, issues, errors }
     : { warnings: ctx.warnings, issues, errors };
 }
