@@ -30,14 +30,15 @@ function isExecutable(path: string): boolean {
   }
 }
 
+/** systemd's PATH for services, which the agent's unit (and so its scripts) runs with. */
+const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 export const thisHost: HostView = {
   interfaceExists: (name) => existsSync(`/sys/class/net/${name}`),
   executable: (program) =>
     program.includes('/')
       ? isExecutable(program)
-      : (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin')
-          .split(delimiter)
-          .some((dir) => dir !== '' && isExecutable(join(dir, program))),
+      : SERVICE_PATH.split(delimiter).some((dir) => dir !== '' && isExecutable(join(dir, program))),
 };
 
 /** Host problems of `config`, as warnings. */
