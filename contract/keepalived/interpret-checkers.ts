@@ -62,7 +62,10 @@ const noop: Handler<Checker> = () => undefined;
  * stays the checker's default.
  */
 function nbGetRetry(n: ConfigNode, k: Checker, c: Ctx): void {
-  if (k.type === 'HTTP_GET' || k.type === 'SSL_GET') return set(k, 'retry', int(n, c, 0, 65535));
+  if (k.type === 'HTTP_GET' || k.type === 'SSL_GET') {
+    warn(c, n.at, "nb_get_retry is deprecated (keepalived 2.2 says so too): read as 'retry'");
+    return set(k, 'retry', int(n, c, 0, 65535));
+  }
   warn(
     c,
     n.at,

@@ -5,7 +5,6 @@ import {
   argAt,
   bool,
   type Ctx,
-  error,
   type Handler,
   ignored,
   int,
@@ -138,7 +137,13 @@ function advertInt(n: ConfigNode, v: VrrpInstanceConf, c: Ctx): void {
   const s = seconds(n, c);
   if (s === undefined) return;
   if (s > 0 && s <= 255) v.advertIntervalCs = Math.round(s * 100);
-  else error(c, argAt(n, 0), `advert_int must be between 0.01 and 255 seconds`);
+  // vrrp_parser.c vrrp_adv_handler(): "Advert interval … not valid! … - ignoring".
+  else
+    warn(
+      c,
+      argAt(n, 0),
+      `advert_int must be between 0.01 and 255 seconds; keepalived ignores it (1 s), so does fleetlb`,
+    );
 }
 
 /**

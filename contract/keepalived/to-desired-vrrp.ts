@@ -167,6 +167,18 @@ function priority(
   return 254;
 }
 
+/** vrrp.c vrrp_complete_instance(): "nopreempt will not work with initial state MASTER - clearing". */
+function preempt(v: VrrpInstanceConf, ctx: MapCtx): boolean {
+  if (!v.nopreempt) return true;
+  if (v.state !== 'MASTER') return false;
+  lossy(
+    ctx,
+    v.at,
+    `${v.name}: nopreempt with state MASTER: keepalived clears nopreempt, so this instance preempts (use state BACKUP for nopreempt)`,
+  );
+  return true;
+}
+
 /** One keepalived instance as a director instance; `undefined` (with a warning) when incomplete. */
 export function mapVrrpInstance(
   v: VrrpInstanceConf,
@@ -189,7 +201,7 @@ export function mapVrrpInstance(
     version: ipv6 ? 3 : v.version,
     interface: v.interface,
     advertIntervalCs: v.advertIntervalCs ?? 100,
-    preempt: !v.nopreempt,
+    preempt: preempt(v, ctx),
     preemptDelayS: Math.round(v.preemptDelayS ?? 0),
     acceptMode: v.accept ?? !k.globalDefs.vrrpStrict,
     unicast: v.unicastPeers.length > 0,
