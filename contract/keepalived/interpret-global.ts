@@ -67,13 +67,45 @@ function wholeSeconds(key: 'intervalS' | 'timeoutS'): Handler<VrrpScript> {
   };
 }
 
+/** vrrp_parser.c vrrp_vscript_weight_handler(): -253..253, then an optional `reverse`. */
+function scriptWeight(n: ConfigNode, s: VrrpScript, c: Ctx): void {
+  const text = n.args[0] ?? '';
+  const value = /^-?\d+$/.test(text) ? Number(text) : NaN;
+  if (value >= -253 && value <= 253) s.weight = value;
+  else if (Number.isInteger(value)) {
+    // keepalived warns but keeps the number; on a 1-254 priority ±254 has the same effect.
+    s.weight = Math.max(-254, Math.min(254, value));
+    warn(
+      c,
+      argAt(n, 0),
+      `vrrp_script weight ${text} is not -253..253; keepalived keeps it, fleetlb uses ${s.weight} (the same effect on a 1-254 priority)`,
+    );
+  } else warn(c, argAt(n, 0), `vrrp_script weight '${text}' is not a number; ignored (0)`);
+  if (n.args[1] === 'reverse') s.weightReverse = true;
+  else if (n.args[1] !== undefined)
+    warn(c, argAt(n, 1), `unknown weight option '${n.args[1]}'; ignored, as keepalived ignores it`);
+}
+
+/** vrrp_parser.c: an invalid rise or fall defaults to 1. */
+function riseFall(key: 'rise' | 'fall'): Handler<VrrpScript> {
+  return (n, s, c) => {
+    const text = n.args[0] ?? '';
+    const value = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (value >= 1 && value <= 65535) s[key] = value;
+    else {
+      warn(c, argAt(n, 0), `vrrp_script ${key} '${text}' is invalid: 1, as keepalived defaults it`);
+      s[key] = 1;
+    }
+  };
+}
+
 const SCRIPT: Record<string, Handler<VrrpScript>> = {
   script: (n, s, c) => set(s, 'script', command(n, c, 'script')),
   interval: wholeSeconds('intervalS'),
   timeout: wholeSeconds('timeoutS'),
-  weight: (n, s, c) => set(s, 'weight', int(n, c, -254, 254)),
-  rise: (n, s, c) => set(s, 'rise', int(n, c, 1, 65535)),
-  fall: (n, s, c) => set(s, 'fall', int(n, c, 1, 65535)),
+  weight: scriptWeight,
+  rise: riseFall('rise'),
+  fall: riseFall('fall'),
   user: (n, s, c) => set(s, 'user', str(n, c)),
 };
 

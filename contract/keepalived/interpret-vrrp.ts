@@ -71,11 +71,16 @@ function addresses(node: ConfigNode, ctx: Ctx): VirtualAddress[] {
 
 /** track_interface / track_script entries: `NAME [weight W]`. */
 function tracks(node: ConfigNode, ctx: Ctx): WeightedTrack[] {
-  return (node.children ?? []).map((child) => {
+  return (node.children ?? []).flatMap((child) => {
     const track: WeightedTrack = { name: child.keyword };
     if (child.args[0] === 'weight') set(track, 'weight', int(child, ctx, -254, 254, 1));
     else if (child.args.length > 0) warn(ctx, child.at, `unexpected '${child.args.join(' ')}'`);
-    return track;
+    if (child.args[2] === 'reverse') {
+      const why = `'${child.keyword} … reverse' has no fleetlb equivalent; dropped (running it unreversed would move the priority the wrong way)`;
+      warn(ctx, argAt(child, 2), why);
+      return [];
+    }
+    return [track];
   });
 }
 

@@ -31,6 +31,8 @@ export interface VrrpScript {
   intervalS?: number;
   timeoutS?: number;
   weight?: number;
+  /** `weight W reverse`: the adjustment applies the other way round. */
+  weightReverse?: boolean;
   rise?: number;
   fall?: number;
   user?: string;

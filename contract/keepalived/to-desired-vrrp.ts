@@ -27,6 +27,14 @@ function tracked(v: VrrpInstanceConf, k: KeepalivedConfig, ctx: MapCtx): TrackIn
       script === undefined
         ? undefined
         : program(script.script ?? [], script.at, ctx, `vrrp_script ${t.name}`);
+    if (script?.weightReverse === true) {
+      lossy(
+        ctx,
+        script.at,
+        `vrrp_script ${t.name}: 'weight … reverse' has no fleetlb equivalent; track_script dropped (running it unreversed would move the priority the wrong way)`,
+      );
+      continue;
+    }
     if (script === undefined || command === undefined) {
       // keepalived: "track_script … not found, ignoring" / a script without a command is disabled.
       const why =
