@@ -59,6 +59,15 @@ export const InterfaceName = Text(15)
 /** An absolute path on the director (scripts, notify hooks). */
 export const AbsolutePath = Text(4096).regex(/^\//, 'must be an absolute path');
 
+/**
+ * A program to run on the director: an absolute path, or a bare command name looked up in the
+ * agent's PATH when it runs (execvp(3), as keepalived's lib/notify.c `find_path()` does for a
+ * script named without a slash). Relative paths with a slash are refused.
+ */
+export const ProgramPath = Text(4096)
+  .regex(/^(\/|[^/]+$)/, 'must be an absolute path or a command name without a slash')
+  .meta({ description: 'Absolute path, or a command name looked up in PATH' });
+
 /** A semantic validation problem: where (path into the object) and what. */
 export interface Issue {
   path: (string | number)[];

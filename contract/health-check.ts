@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { strictObject } from './unknown-fields.js';
-import { AbsolutePath, Port, Text } from './common.js';
+import { Port, ProgramPath, Text } from './common.js';
 
 const intervalMs = z.int().min(100).max(3_600_000).meta({ description: 'Time between probes' });
 const timeoutMs = z
@@ -103,7 +103,7 @@ export const DnsCheck = strictObject({
 export const ScriptCheck = strictObject({
   type: z.literal('script'),
   ...timingShape,
-  path: AbsolutePath,
+  path: ProgramPath,
   args: z.array(Text(4096)).max(64).default([]),
   dynamicWeight: z
     .boolean()

@@ -5,13 +5,13 @@
 import { z } from 'zod';
 import { strictObject } from './unknown-fields.js';
 import {
-  AbsolutePath,
   Description,
   InterfaceName,
   IpAddress,
   Labels,
   Name,
   NO_CONTROL_CHARACTERS,
+  ProgramPath,
   Text,
 } from './common.js';
 
@@ -53,7 +53,7 @@ export const TrackedCheck = z
     strictObject({
       type: z.literal('script'),
       name: Name,
-      path: AbsolutePath,
+      path: ProgramPath,
       args: z.array(Text(4096)).max(64).default([]),
       intervalMs: z.int().min(100).max(3_600_000).default(2000),
       timeoutMs: z.int().min(10).max(600_000).default(2000),
@@ -108,15 +108,32 @@ export const GarpSettings = strictObject({
     .meta({ description: 'Gap between packets of a burst' }),
 }).meta({ id: 'GarpSettings' });
 
-/** keepalived-compatible notify hooks, run with `INSTANCE|GROUP name state priority`. */
+const HookArgs = z.array(Text(4096)).max(64).optional();
+
+/**
+ * keepalived-compatible notify hooks: each state's script runs with its own arguments; `any`
+ * (keepalived `notify`) runs with its arguments followed by `INSTANCE name state priority`.
+ */
 export const NotifyHooks = strictObject({
-  master: AbsolutePath.optional(),
-  backup: AbsolutePath.optional(),
-  fault: AbsolutePath.optional(),
-  stop: AbsolutePath.optional(),
-  any: AbsolutePath.optional().meta({
+  master: ProgramPath.optional(),
+  backup: ProgramPath.optional(),
+  fault: ProgramPath.optional(),
+  stop: ProgramPath.optional(),
+  any: ProgramPath.optional().meta({
     description: 'Run on every transition (keepalived `notify`)',
   }),
+  args: strictObject({
+    master: HookArgs,
+    backup: HookArgs,
+    fault: HookArgs,
+    stop: HookArgs,
+    any: HookArgs,
+  })
+    .optional()
+    .meta({
+      description:
+        'Each hook\'s own arguments (keepalived `notify_master "/etc/keepalived/notify.sh master"`)',
+    }),
 }).meta({ id: 'NotifyHooks' });
 
 const vrrpFields = {

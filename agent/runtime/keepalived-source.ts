@@ -17,12 +17,15 @@ import {
 } from '../../contract/keepalived/index.js';
 import { Name } from '../../contract/common.js';
 import { refused, type DocumentCheck } from './document-check.js';
+import { hostWarnings, thisHost, type HostView } from './keepalived-host-check.js';
 
 export interface KeepalivedSourceOptions {
   /** The site the document names (default `standalone`). */
   site?: string;
   /** Revision stamped on the document; a reload passes the next one. */
   revision?: number;
+  /** The host the interfaces and scripts are looked up on (default: this one). */
+  host?: HostView;
 }
 
 export interface KeepalivedSourceResult {
@@ -55,11 +58,20 @@ export function readKeepalivedConf(
     site: options.site ?? 'standalone',
     director: directorOf(parsed.config),
     revision: options.revision ?? 1,
+    file: path,
   });
   warnings.push(...mapped.warnings.map(formatDiagnostic));
+  warnings.push(...hostWarnings(parsed.config, options.host ?? thisHost).map(formatDiagnostic));
   if (mapped.document === undefined) {
-    const reasons = mapped.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    return { check: refused(path, reasons), warnings };
+    // Every refusal names the keepalived.conf line it comes from, never a JSON path alone.
+    const reasons = mapped.errors.map((d) => ({
+      path: `${d.file}:${d.line}:${d.column}`,
+      message: d.message,
+    }));
+    return {
+      check: { ok: false, reasons, problems: mapped.errors.map(formatDiagnostic) },
+      warnings,
+    };
   }
   return { check: { ok: true, document: mapped.document }, warnings };
 }

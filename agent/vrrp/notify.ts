@@ -1,7 +1,9 @@
 /**
  * @module keepalived-compatible notify hooks (keepalived-vrrp.md §3.3): on each transition the
  * state's own script (`notify_master`, `notify_backup`, `notify_fault`, `notify_stop`) runs with
- * no arguments, then the generic one (`notify`) with `INSTANCE <name> <STATE> <priority>`.
+ * its own arguments, then the generic one (`notify`) with its own arguments followed by
+ * `INSTANCE <name> <STATE> <priority>` (keepalived/vrrp/vrrp_notify.c `notify_script_exec()`).
+ * A hook named without a slash is looked up in PATH, as keepalived's lib/notify.c does.
  * Scripts run without a shell, detached from the engine: a slow or failing hook is logged and
  * killed after `timeoutMs`, and never delays the election.
  */
@@ -19,7 +21,7 @@ const STATE_WORD: Record<VrrpStateName, string> = {
   initialize: 'STOP',
 };
 
-const HOOK_BY_STATE: Record<VrrpStateName, keyof NotifyHooks> = {
+const HOOK_BY_STATE: Record<VrrpStateName, 'master' | 'backup' | 'fault' | 'stop'> = {
   master: 'master',
   backup: 'backup',
   fault: 'fault',
@@ -40,12 +42,13 @@ export function notifyCommands(
   priority: number,
 ): Array<{ script: string; args: string[] }> {
   const commands: Array<{ script: string; args: string[] }> = [];
-  const specific = hooks[HOOK_BY_STATE[state]];
-  if (specific) commands.push({ script: specific, args: [] });
+  const key = HOOK_BY_STATE[state];
+  const specific = hooks[key];
+  if (specific) commands.push({ script: specific, args: [...(hooks.args?.[key] ?? [])] });
   if (hooks.any) {
     commands.push({
       script: hooks.any,
-      args: ['INSTANCE', instance, STATE_WORD[state], String(priority)],
+      args: [...(hooks.args?.any ?? []), 'INSTANCE', instance, STATE_WORD[state], String(priority)],
     });
   }
   return commands;

@@ -1,6 +1,6 @@
-/** @module keepalived.conf pre-processing: `include` splicing, `@id` conditional lines, `$NAME=` definitions. */
+/** @module keepalived.conf pre-processing: `include` splicing, `@id` conditional lines, `$NAME=` definitions and their use. */
 import { diagnostic, type KeepalivedDiagnostic, type SourcePosition } from './diagnostics.js';
-import { lex, type LexedLine, type Token } from './lexer.js';
+import { decomment, lexLine, type Token } from './lexer.js';
 import { dirname, isGlobPattern, resolvePath } from './paths.js';
 
 /** How the parser reads files; the caller owns all I/O (contract/ stays pure). */
@@ -36,6 +36,8 @@ interface Context {
   options: ExpandOptions;
   diagnostics: KeepalivedDiagnostic[];
   stack: string[];
+  /** `$NAME=` definitions seen so far (keepalived's are global: they carry into includes). */
+  defs: Map<string, string[]>;
 }
 
 /** Lexes `text` (from `file`) and splices in included files, returning one token stream. */
@@ -45,35 +47,86 @@ export function expand(
   options: ExpandOptions,
   diagnostics: KeepalivedDiagnostic[],
 ): Token[] {
-  return expandFile(text, file, { options, diagnostics, stack: [file] });
+  return expandFile(text, file, { options, diagnostics, stack: [file], defs: new Map() });
 }
 
 function expandFile(text: string, file: string, ctx: Context): Token[] {
-  const lexed = lex(text, file);
-  ctx.diagnostics.push(...lexed.diagnostics);
   const out: Token[] = [];
-  let continuing = false;
-  for (const line of lexed.lines) {
-    if (continuing) {
-      continuing = endsWithBackslash(line);
+  const physical = text.split('\n');
+  for (let index = 0; index < physical.length; index++) {
+    const line = index + 1;
+    const { text: decommented, continued } = decomment(physical[index] ?? '');
+    const definition = DEFINITION.exec(decommented.trimStart());
+    if (definition !== null) {
+      // lib/parser.c check_definition(): `$NAME=TEXT`; a trailing `\` continues it onto the
+      // next lines, which then expand to several lines.
+      const value = [definition[2] ?? ''];
+      let more = continued;
+      while (more && index + 1 < physical.length) {
+        index++;
+        const next = decomment(physical[index] ?? '');
+        value.push(next.text.trim());
+        more = next.continued;
+      }
+      ctx.defs.set(
+        definition[1] ?? '',
+        value.map((v) => v.trim()).filter((v) => v !== ''),
+      );
       continue;
     }
-    const tokens = applyCondition(line.tokens, ctx.options.configId);
-    const first = tokens[0];
-    if (first === undefined) continue;
-    if (first.kind === 'word' && !first.quoted && /^\$[A-Za-z_]\w*=/.test(first.text)) {
-      const msg = `parameter definition ${first.text.split('=')[0] ?? ''} is not supported; line ignored`;
-      ctx.diagnostics.push(diagnostic('warning', first.at, msg));
-      continuing = endsWithBackslash(line);
-    } else if (first.kind === 'word' && !first.quoted && INCLUDE_KEYWORDS.has(first.text)) {
-      out.push(...expandInclude(tokens, file, ctx));
-    } else out.push(...tokens);
+    const lines = substitute(decommented, ctx.defs, { file, line, column: 1 }, ctx);
+    for (const source of lines) {
+      const tokens = applyCondition(
+        lexLine(source, file, line, ctx.diagnostics),
+        ctx.options.configId,
+      );
+      const first = tokens[0];
+      if (first === undefined) continue;
+      if (first.kind === 'word' && !first.quoted && INCLUDE_KEYWORDS.has(first.text)) {
+        out.push(...expandInclude(tokens, file, ctx));
+      } else out.push(...tokens);
+    }
   }
   return out;
 }
 
-function endsWithBackslash(line: LexedLine): boolean {
-  return line.tokens[line.tokens.length - 1]?.text.endsWith('\\') ?? false;
+const DEFINITION = /^\$([A-Za-z_]\w*)=(.*)$/;
+const REFERENCE = /\$(\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g;
+
+/**
+ * lib/parser.c replace_param(): `$NAME` and `${NAME}` become the definition's text (a multi-line
+ * definition standing alone on its line becomes its lines). The built-ins are keepalived's:
+ * `_PWD` (keepalived chdir()s to each file's directory while reading it), `_INSTANCE` (the config
+ * id), `_HASH` and `_BANG`; an unknown name (a shell variable in a script, say) is left as written, as keepalived leaves it.
+ */
+function substitute(
+  text: string,
+  defs: Map<string, string[]>,
+  at: SourcePosition,
+  ctx: Context,
+): string[] {
+  if (!text.includes('$')) return [text];
+  const builtin = (name: string): string[] | undefined => {
+    if (name === '_PWD') return [dirname(at.file)];
+    if (name === '_INSTANCE')
+      return ctx.options.configId === undefined ? undefined : [ctx.options.configId];
+    if (name === '_HASH') return ['#'];
+    if (name === '_BANG') return ['!'];
+    return undefined;
+  };
+  const whole = /^\s*\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))\s*$/.exec(text);
+  const alone = whole === null ? undefined : defs.get(whole[1] ?? whole[2] ?? '');
+  if (alone !== undefined && alone.length > 1) return alone;
+  const result = text.replace(
+    REFERENCE,
+    (match: string, _b: string, braced?: string, bare?: string) => {
+      const name = braced ?? bare ?? '';
+      const value = defs.get(name) ?? builtin(name);
+      if (value === undefined) return match;
+      return value.join(' ');
+    },
+  );
+  return [result];
 }
 
 /** Drops the line when its `@ID`/`@^ID` prefix does not select it; strips the prefix otherwise. */

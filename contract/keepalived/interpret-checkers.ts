@@ -7,7 +7,7 @@ import {
   error,
   type Handler,
   int,
-  rest,
+  command,
   seconds,
   set,
   str,
@@ -56,18 +56,35 @@ function url(n: ConfigNode, k: Checker, c: Ctx): void {
 
 const noop: Handler<Checker> = () => undefined;
 
+/**
+ * keepalived 2.2 knows the 1.x `nb_get_retry` in HTTP_GET and SSL_GET only (check_http.c,
+ * "deprecated - please use 'retry'"); elsewhere it is an unknown keyword and the retry count
+ * stays the checker's default.
+ */
+function nbGetRetry(n: ConfigNode, k: Checker, c: Ctx): void {
+  if (k.type === 'HTTP_GET' || k.type === 'SSL_GET') {
+    warn(c, n.at, "nb_get_retry is deprecated (keepalived 2.2 says so too): read as 'retry'");
+    return set(k, 'retry', int(n, c, 0, 65535));
+  }
+  warn(
+    c,
+    n.at,
+    `keepalived 2.2 does not know nb_get_retry in ${k.type} (a 1.x keyword): ignored, so the checker keeps its default retry; write 'retry'`,
+  );
+}
+
 const CHECKER: Record<string, Handler<Checker>> = {
   connect_timeout: (n, k, c) => set(k, 'connectTimeoutS', seconds(n, c)),
   connect_port: (n, k, c) => set(k, 'connectPort', int(n, c, 1, 65535)),
   connect_ip: (n, k, c) => set(k, 'connectIp', address(n, c)),
   bindto: (n, k, c) => set(k, 'bindto', address(n, c)),
   retry: (n, k, c) => set(k, 'retry', int(n, c, 0, 65535)),
-  nb_get_retry: (n, k, c) => set(k, 'retry', int(n, c, 0, 65535)),
+  nb_get_retry: nbGetRetry,
   delay_before_retry: (n, k, c) => set(k, 'delayBeforeRetryS', seconds(n, c)),
   delay_loop: (n, k, c) => set(k, 'delayLoopS', seconds(n, c)),
   virtualhost: (n, k, c) => set(k, 'virtualhost', str(n, c)),
   url,
-  misc_path: (n, k, c) => set(k, 'miscPath', rest(n, c)),
+  misc_path: (n, k, c) => set(k, 'miscPath', command(n, c, 'script')),
   misc_timeout: (n, k, c) => set(k, 'miscTimeoutS', seconds(n, c)),
   misc_dynamic: (_n, k) => (k.miscDynamic = true),
   type: (n, k, c) => set(k, 'dnsType', str(n, c)),

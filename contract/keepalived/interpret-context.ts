@@ -2,6 +2,7 @@
 import { addressFamily } from '../ip.js';
 import { diagnostic, type KeepalivedDiagnostic, type SourcePosition } from './diagnostics.js';
 import type { ConfigNode } from './parse-blocks.js';
+import { scriptLine } from './script-words.js';
 
 /** Collects diagnostics while interpreting. */
 export interface Ctx {
@@ -72,6 +73,39 @@ export function int(
   return undefined;
 }
 
+/**
+ * keepalived's lenient unsigned read (lib/parser.c `read_unsigned_func()` with `ignore_error`, as
+ * a running keepalived uses it): strtoul(3) reads the leading digits (none: 0) and trailing text
+ * is only a warning. `undefined` (with a warning) when the value is out of `[min, max]`: the
+ * handler then keeps its default, as keepalived's do.
+ */
+export function lenientUnsigned(
+  node: ConfigNode,
+  ctx: Ctx,
+  min: number,
+  max: number,
+): number | undefined {
+  const text = str(node, ctx);
+  if (text === undefined) return undefined;
+  const digits = /^\s*(\d*)/.exec(text)?.[1] ?? '';
+  const value = digits === '' ? 0 : Number(digits);
+  if (value < min || value > max) {
+    warn(
+      ctx,
+      argAt(node, 0),
+      `'${node.keyword}' ${text} is outside ${min}-${max}; keepalived ignores it, so does fleetlb`,
+    );
+    return undefined;
+  }
+  if (!/^\s*\d+$/.test(text))
+    warn(
+      ctx,
+      argAt(node, 0),
+      `'${node.keyword}' ${text} is not a whole number; keepalived reads it as ${value}, so does fleetlb`,
+    );
+  return value;
+}
+
 /** A non-negative time in (possibly fractional) seconds. */
 export function seconds(node: ConfigNode, ctx: Ctx, index = 0): number | undefined {
   const text = str(node, ctx, index);
@@ -84,13 +118,21 @@ export function seconds(node: ConfigNode, ctx: Ctx, index = 0): number | undefin
 const TRUE = new Set(['on', 'true', 'yes']);
 const FALSE = new Set(['off', 'false', 'no']);
 
-/** keepalived's `<BOOL>`: a bare keyword means true; on|off|true|false|yes|no. */
-export function bool(node: ConfigNode, ctx: Ctx): boolean {
+/**
+ * keepalived's `<BOOL>` (lib/parser.c `check_true_false()`, case-sensitive): a bare keyword means
+ * true; on|off|true|false|yes|no. Anything else is reported and the line ignored, as keepalived's
+ * handlers do: `undefined`.
+ */
+export function bool(node: ConfigNode, ctx: Ctx): boolean | undefined {
   const text = node.args[0];
-  if (text === undefined || TRUE.has(text.toLowerCase())) return true;
-  if (FALSE.has(text.toLowerCase())) return false;
-  error(ctx, argAt(node, 0), `'${node.keyword}' must be on|off|true|false|yes|no, not '${text}'`);
-  return true;
+  if (text === undefined || TRUE.has(text)) return true;
+  if (FALSE.has(text)) return false;
+  warn(
+    ctx,
+    argAt(node, 0),
+    `'${node.keyword}' takes on|off|true|false|yes|no, not '${text}'; keepalived ignores the line, so does fleetlb`,
+  );
+  return undefined;
 }
 
 /** An IPv4 or IPv6 address (keepalived writes no brackets). */
@@ -106,6 +148,44 @@ export function address(node: ConfigNode, ctx: Ctx, index = 0): string | undefin
 export function rest(node: ConfigNode, ctx: Ctx): string | undefined {
   if (node.args.length === 0) return str(node, ctx);
   return node.args.join(' ');
+}
+
+/**
+ * A script keyword's command as keepalived runs it (script-words.ts): `script`, `misc_path` and
+ * `quorum_up`-style keywords ignore words after the command (lib/notify.c
+ * `set_script_params_array()` reads only the first), a notify script reads them as the user and
+ * group to run it as (`notify_script_init()`). A line that does not split is ignored, as keepalived
+ * ignores it.
+ */
+export function command(
+  node: ConfigNode,
+  ctx: Ctx,
+  kind: 'script' | 'notify',
+): string[] | undefined {
+  const line = scriptLine(node.rawArgs);
+  if (line === undefined) {
+    warn(
+      ctx,
+      node.at,
+      `'${node.keyword}': unbalanced quote or trailing backslash; keepalived ignores the line, so does fleetlb`,
+    );
+    return undefined;
+  }
+  if (line.words.length === 0) return void error(ctx, node.at, `'${node.keyword}' needs a value`);
+  const first = line.words.join(' ');
+  if (kind === 'script' && line.extra.length > 0)
+    warn(
+      ctx,
+      argAt(node, 1),
+      `'${node.keyword}': keepalived runs only '${first}' and ignores '${line.extra.join(' ')}' (quote the whole command line to pass arguments); so does fleetlb`,
+    );
+  if (kind === 'notify' && line.extra.length > 0)
+    warn(
+      ctx,
+      argAt(node, 1),
+      `'${node.keyword}': keepalived reads '${line.extra.join(' ')}' after '${first}' as the user and group to run it as (quote the whole command line to pass arguments); fleetlb runs it as the agent's user`,
+    );
+  return line.words;
 }
 
 /** Assigns only defined values (for `exactOptionalPropertyTypes`). */

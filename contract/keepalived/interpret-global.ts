@@ -1,16 +1,18 @@
 /** @module keepalived interpreters for `global_defs`, `vrrp_script` and `vrrp_sync_group`. */
 import type { ConfigNode } from './parse-blocks.js';
 import {
-  bool,
+  argAt,
   type Ctx,
   type Handler,
   ignored,
   int,
-  rest,
+  lenientUnsigned,
+  command,
   seconds,
   set,
   str,
   walk,
+  warn,
 } from './interpret-context.js';
 import type { GlobalDefs, NotifyScripts, VrrpScript, VrrpSyncGroup } from './model.js';
 
@@ -22,8 +24,10 @@ const notSupported = 'is not supported by fleetlb';
 
 const GLOBAL: Record<string, Handler<GlobalDefs>> = {
   router_id: (n, g, c) => set(g, 'routerId', str(n, c)),
-  enable_script_security: (n, g, c) => (g.enableScriptSecurity = bool(n, c)),
-  vrrp_strict: (n, g, c) => (g.vrrpStrict = bool(n, c)),
+  // global_parser.c script_security_handler() reads no value: `enable_script_security 1` is on.
+  enable_script_security: (_n, g) => (g.enableScriptSecurity = true),
+  // global_parser.c vrrp_strict_handler() reads no value either.
+  vrrp_strict: (_n, g) => (g.vrrpStrict = true),
   vrrp_version: (n, g, c) => set(g, 'vrrpVersion', int(n, c, 2, 3) as 2 | 3 | undefined),
   vrrp_garp_master_delay: (n, g, c) => set(g, 'vrrpGarpMasterDelayS', seconds(n, c)),
   vrrp_garp_master_repeat: (n, g, c) => set(g, 'vrrpGarpMasterRepeat', int(n, c, 1, 65535)),
@@ -50,13 +54,58 @@ export function interpretGlobalDefs(node: ConfigNode, g: GlobalDefs, ctx: Ctx): 
   walk(node.children, GLOBAL, g, ctx, 'global_defs');
 }
 
+/**
+ * vrrp_parser.c `vrrp_vscript_interval_handler()` / `…_timeout_handler()`: whole seconds read
+ * leniently (`interval .2` is 0), and 0 becomes 1.
+ */
+function wholeSeconds(key: 'intervalS' | 'timeoutS'): Handler<VrrpScript> {
+  return (n, s, c) => {
+    const value = lenientUnsigned(n, c, 0, 4294);
+    if (value === 0)
+      warn(c, argAt(n, 0), `'${n.keyword}' must be at least 1 second: 1, as keepalived sets it`);
+    set(s, key, value === 0 ? 1 : value);
+  };
+}
+
+/** vrrp_parser.c vrrp_vscript_weight_handler(): -253..253, then an optional `reverse`. */
+function scriptWeight(n: ConfigNode, s: VrrpScript, c: Ctx): void {
+  const text = n.args[0] ?? '';
+  const value = /^-?\d+$/.test(text) ? Number(text) : NaN;
+  if (value >= -253 && value <= 253) s.weight = value;
+  else if (Number.isInteger(value)) {
+    // keepalived warns but keeps the number; on a 1-254 priority ±254 has the same effect.
+    s.weight = Math.max(-254, Math.min(254, value));
+    warn(
+      c,
+      argAt(n, 0),
+      `vrrp_script weight ${text} is not -253..253; keepalived keeps it, fleetlb uses ${s.weight} (the same effect on a 1-254 priority)`,
+    );
+  } else warn(c, argAt(n, 0), `vrrp_script weight '${text}' is not a number; ignored (0)`);
+  if (n.args[1] === 'reverse') s.weightReverse = true;
+  else if (n.args[1] !== undefined)
+    warn(c, argAt(n, 1), `unknown weight option '${n.args[1]}'; ignored, as keepalived ignores it`);
+}
+
+/** vrrp_parser.c: an invalid rise or fall defaults to 1. */
+function riseFall(key: 'rise' | 'fall'): Handler<VrrpScript> {
+  return (n, s, c) => {
+    const text = n.args[0] ?? '';
+    const value = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (value >= 1 && value <= 65535) s[key] = value;
+    else {
+      warn(c, argAt(n, 0), `vrrp_script ${key} '${text}' is invalid: 1, as keepalived defaults it`);
+      s[key] = 1;
+    }
+  };
+}
+
 const SCRIPT: Record<string, Handler<VrrpScript>> = {
-  script: (n, s, c) => set(s, 'script', rest(n, c)),
-  interval: (n, s, c) => set(s, 'intervalS', seconds(n, c)),
-  timeout: (n, s, c) => set(s, 'timeoutS', seconds(n, c)),
-  weight: (n, s, c) => set(s, 'weight', int(n, c, -254, 254)),
-  rise: (n, s, c) => set(s, 'rise', int(n, c, 1, 65535)),
-  fall: (n, s, c) => set(s, 'fall', int(n, c, 1, 65535)),
+  script: (n, s, c) => set(s, 'script', command(n, c, 'script')),
+  interval: wholeSeconds('intervalS'),
+  timeout: wholeSeconds('timeoutS'),
+  weight: scriptWeight,
+  rise: riseFall('rise'),
+  fall: riseFall('fall'),
   user: (n, s, c) => set(s, 'user', str(n, c)),
 };
 
@@ -71,7 +120,7 @@ export function notifyHandlers<T extends { notify: NotifyScripts }>(): Record<st
   const one =
     (key: keyof NotifyScripts): Handler<T> =>
     (n, t, c) =>
-      set(t.notify, key, rest(n, c));
+      set(t.notify, key, command(n, c, 'notify'));
   return {
     notify: one('any'),
     notify_master: one('master'),

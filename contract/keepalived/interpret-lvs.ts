@@ -1,4 +1,5 @@
 /** @module keepalived interpreters for `virtual_server`, `real_server` and `virtual_server_group`. */
+import { addressFamily } from '../ip.js';
 import type { ConfigNode } from './parse-blocks.js';
 import {
   address,
@@ -9,11 +10,13 @@ import {
   type Handler,
   ignored,
   int,
-  rest,
+  lenientUnsigned,
+  command,
   seconds,
   set,
   str,
   walk,
+  warn,
 } from './interpret-context.js';
 import { CHECKER_TYPES, interpretChecker } from './interpret-checkers.js';
 import type {
@@ -24,12 +27,39 @@ import type {
   VirtualServerKey,
 } from './model.js';
 
+/** check_parser.c `rs_inhibit_handler()`: an invalid value is ignored (the setting is unchanged). */
+function realInhibit(n: ConfigNode, r: RealServerConf, c: Ctx): void {
+  const value = n.args[0];
+  if (value === undefined || /^(on|true|yes)$/.test(value)) r.inhibitOnFailure = true;
+  else if (/^(off|false|no)$/.test(value)) r.inhibitOnFailure = false;
+  else
+    warn(
+      c,
+      argAt(n, 0),
+      `invalid inhibit_on_failure value '${value}'; keepalived ignores the line, so does fleetlb`,
+    );
+}
+
+/** check_parser.c `vs_inhibit_handler()` reads no value: the keyword alone turns it on. */
+function virtualInhibit(n: ConfigNode, v: VirtualServerConf, c: Ctx): void {
+  if (n.args.length > 0)
+    warn(
+      c,
+      argAt(n, 0),
+      `keepalived ignores '${n.args.join(' ')}' after inhibit_on_failure here: on`,
+    );
+  v.inhibitOnFailure = true;
+}
+
 const REAL_SERVER: Record<string, Handler<RealServerConf>> = {
   weight: (n, r, c) => set(r, 'weight', int(n, c, 0, 65535)),
-  inhibit_on_failure: (n, r, c) => (r.inhibitOnFailure = bool(n, c)),
-  notify_up: (n, r, c) => set(r, 'notifyUp', rest(n, c)),
-  notify_down: (n, r, c) => set(r, 'notifyDown', rest(n, c)),
+  inhibit_on_failure: realInhibit,
+  notify_up: (n, r, c) => set(r, 'notifyUp', command(n, c, 'notify')),
+  notify_down: (n, r, c) => set(r, 'notifyDown', command(n, c, 'notify')),
   uthreshold: (n, r, c) => set(r, 'uthreshold', int(n, c, 0, 2 ** 31 - 1)),
+  retry: (n, r, c) => set(r, 'retry', lenientUnsigned(n, c, 0, 2 ** 32 - 1)),
+  delay_before_retry: (n, r, c) => set(r, 'delayBeforeRetryS', seconds(n, c)),
+  delay_loop: (n, r, c) => set(r, 'delayLoopS', seconds(n, c)),
   lthreshold: (n, r, c) => set(r, 'lthreshold', int(n, c, 0, 2 ** 31 - 1)),
   ...Object.fromEntries(
     [...CHECKER_TYPES].map((t) => [
@@ -40,18 +70,39 @@ const REAL_SERVER: Record<string, Handler<RealServerConf>> = {
 };
 
 function realServer(n: ConfigNode, v: VirtualServerConf, c: Ctx): void {
-  const addr = address(n, c);
-  if (addr === undefined) return;
+  const addr = n.args[0];
+  if (addr === undefined || addressFamily(addr) === undefined) {
+    // check_data.c alloc_rs(): "Invalid real server ip address/port - skipping".
+    const what =
+      addr === undefined ? 'real_server needs an address' : `'${addr}' is not an IP address`;
+    return void warn(c, argAt(n, 0), `${what}; the real server is skipped, as keepalived skips it`);
+  }
   const r: RealServerConf = { address: addr, inhibitOnFailure: false, checkers: [], at: n.at };
   if (n.args[1] !== undefined) set(r, 'port', int(n, c, 0, 65535, 1));
   walk(n.children, REAL_SERVER, r, c, `real_server ${addr}`);
   v.realServers.push(r);
 }
 
+/**
+ * check_parser.c `forwarding_handler()`: NAT, DR or TUN, case-sensitive; anything else keeps
+ * the default NAT with a warning ("unknown [dr] routing method"). FNAT (a fork's full-NAT) is
+ * refused: running NAT instead would send replies that never return through this director.
+ */
 function lbKind(n: ConfigNode, v: VirtualServerConf, c: Ctx): void {
-  const kind = str(n, c)?.toUpperCase();
+  const kind = str(n, c);
   if (kind === 'NAT' || kind === 'DR' || kind === 'TUN') v.lbKind = kind;
-  else if (kind !== undefined) error(c, argAt(n, 0), `lb_kind must be NAT, DR or TUN`);
+  else if (kind?.toUpperCase() === 'FNAT')
+    error(
+      c,
+      argAt(n, 0),
+      `lb_kind FNAT (full NAT of a keepalived fork) cannot run here: NAT instead would break the traffic path`,
+    );
+  else if (kind !== undefined) {
+    const hint = ['NAT', 'DR', 'TUN'].includes(kind.toUpperCase())
+      ? ` (keepalived is case-sensitive: '${kind}' is not ${kind.toUpperCase()})`
+      : '';
+    warn(c, argAt(n, 0), `unknown lb_kind '${kind}'${hint}: NAT, as keepalived runs it`);
+  }
 }
 
 function protocol(n: ConfigNode, v: VirtualServerConf, c: Ctx): void {
@@ -69,6 +120,8 @@ function sorryServer(n: ConfigNode, v: VirtualServerConf, c: Ctx): void {
 
 const VIRTUAL_SERVER: Record<string, Handler<VirtualServerConf>> = {
   delay_loop: (n, v, c) => set(v, 'delayLoopS', seconds(n, c)),
+  retry: (n, v, c) => set(v, 'retry', lenientUnsigned(n, c, 0, 2 ** 32 - 1)),
+  delay_before_retry: (n, v, c) => set(v, 'delayBeforeRetryS', seconds(n, c)),
   lb_algo: (n, v, c) => set(v, 'lbAlgo', str(n, c)),
   lvs_sched: (n, v, c) => set(v, 'lbAlgo', str(n, c)),
   lb_kind: lbKind,
@@ -78,12 +131,12 @@ const VIRTUAL_SERVER: Record<string, Handler<VirtualServerConf>> = {
   persistence_granularity: (n, v, c) => set(v, 'persistenceGranularity', str(n, c)),
   quorum: (n, v, c) => set(v, 'quorum', int(n, c, 0, 2 ** 31 - 1)),
   hysteresis: (n, v, c) => set(v, 'hysteresis', int(n, c, 0, 2 ** 31 - 1)),
-  quorum_up: (n, v, c) => set(v, 'quorumUp', rest(n, c)),
-  quorum_down: (n, v, c) => set(v, 'quorumDown', rest(n, c)),
+  quorum_up: (n, v, c) => set(v, 'quorumUp', command(n, c, 'notify')),
+  quorum_down: (n, v, c) => set(v, 'quorumDown', command(n, c, 'notify')),
   sorry_server: sorryServer,
-  inhibit_on_failure: (n, v, c) => (v.inhibitOnFailure = bool(n, c)),
-  alpha: (n, v, c) => (v.alpha = bool(n, c)),
-  omega: (n, v, c) => (v.omega = bool(n, c)),
+  inhibit_on_failure: virtualInhibit,
+  alpha: (n, v, c) => set(v, 'alpha', bool(n, c)),
+  omega: (n, v, c) => set(v, 'omega', bool(n, c)),
   virtualhost: (n, v, c) => set(v, 'virtualhost', str(n, c)),
   real_server: realServer,
   smtp_alert: ignored('(e-mail alerts) is not supported by fleetlb'),

@@ -22,12 +22,17 @@ export interface GlobalDefs {
   lvsSyncDaemon?: string[];
 }
 
+/** A script's program and arguments, split as keepalived splits them (script-words.ts). */
+export type CommandWords = string[];
+
 export interface VrrpScript {
   name: string;
-  script?: string;
+  script?: CommandWords;
   intervalS?: number;
   timeoutS?: number;
   weight?: number;
+  /** `weight W reverse`: the adjustment applies the other way round. */
+  weightReverse?: boolean;
   rise?: number;
   fall?: number;
   user?: string;
@@ -51,11 +56,11 @@ export interface WeightedTrack {
 }
 
 export interface NotifyScripts {
-  master?: string;
-  backup?: string;
-  fault?: string;
-  stop?: string;
-  any?: string;
+  master?: CommandWords;
+  backup?: CommandWords;
+  fault?: CommandWords;
+  stop?: CommandWords;
+  any?: CommandWords;
 }
 
 export interface VrrpInstanceConf {
@@ -69,7 +74,8 @@ export interface VrrpInstanceConf {
   version: 2 | 3;
   nopreempt: boolean;
   preemptDelayS?: number;
-  authentication?: { type: 'PASS' | 'AH'; password?: string };
+  /** `NONE`: the block without a valid auth_type (keepalived sends no authentication). */
+  authentication?: { type: 'PASS' | 'AH' | 'NONE'; password?: string };
   virtualIpaddress: VirtualAddress[];
   virtualIpaddressExcluded: VirtualAddress[];
   unicastSrcIp?: string;
@@ -119,7 +125,7 @@ export interface Checker {
   delayLoopS?: number;
   virtualhost?: string;
   urls: HttpUrl[];
-  miscPath?: string;
+  miscPath?: CommandWords;
   miscTimeoutS?: number;
   miscDynamic: boolean;
   dnsType?: string;
@@ -132,10 +138,14 @@ export interface RealServerConf {
   port?: number;
   weight?: number;
   inhibitOnFailure: boolean;
-  notifyUp?: string;
-  notifyDown?: string;
+  notifyUp?: CommandWords;
+  notifyDown?: CommandWords;
   uthreshold?: number;
   lthreshold?: number;
+  /** Checker defaults at real-server level (check_parser.c rs_retry_handler() and friends). */
+  retry?: number;
+  delayBeforeRetryS?: number;
+  delayLoopS?: number;
   checkers: Checker[];
   at: SourcePosition;
 }
@@ -148,6 +158,9 @@ export type VirtualServerKey =
 export interface VirtualServerConf {
   key: VirtualServerKey;
   delayLoopS?: number;
+  /** Checker defaults at virtual-server level (check_parser.c vs_retry_handler() and friends). */
+  retry?: number;
+  delayBeforeRetryS?: number;
   lbAlgo?: string;
   lbKind?: 'NAT' | 'DR' | 'TUN';
   protocol?: 'TCP' | 'UDP' | 'SCTP';
@@ -155,8 +168,8 @@ export interface VirtualServerConf {
   persistenceGranularity?: string;
   quorum?: number;
   hysteresis?: number;
-  quorumUp?: string;
-  quorumDown?: string;
+  quorumUp?: CommandWords;
+  quorumDown?: CommandWords;
   sorryServer?: { address: string; port?: number };
   inhibitOnFailure: boolean;
   alpha: boolean;

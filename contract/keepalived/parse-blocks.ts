@@ -9,6 +9,8 @@ export interface ConfigNode {
   args: string[];
   /** Where each of `args` starts, for value errors with a column. */
   argsAt: SourcePosition[];
+  /** The line as written from the first argument on (decommented), for script commands. */
+  rawArgs: string;
   children?: ConfigNode[];
   at: SourcePosition;
 }
@@ -56,7 +58,11 @@ function buildTree(tokens: Token[], diagnostics: KeepalivedDiagnostic[]): Config
     const top = stack[stack.length - 1] as Frame;
     if (token.kind === 'close') {
       if (stack.length > 1) stack.pop();
-      else diagnostics.push(diagnostic('error', token.at, "unbalanced '}': no block to close"));
+      // lib/parser.c: "Extra '}' found"; keepalived ignores it and reads on.
+      else
+        diagnostics.push(
+          diagnostic('warning', token.at, "extra '}' with no block to close; ignored"),
+        );
       i++;
     } else if (token.kind === 'open') {
       diagnostics.push(diagnostic('error', token.at, "'{' without a keyword before it"));
@@ -77,7 +83,13 @@ function buildTree(tokens: Token[], diagnostics: KeepalivedDiagnostic[]): Config
   }
   for (const frame of stack.slice(1)) {
     if (frame.openAt !== undefined)
-      diagnostics.push(diagnostic('error', frame.openAt, "unbalanced '{': block is never closed"));
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          frame.openAt,
+          "'{' is never closed; the block ends with the file (as keepalived reads it)",
+        ),
+      );
   }
   return root;
 }
@@ -100,6 +112,7 @@ function makeNode(words: Token[]): ConfigNode {
     keyword: keyword.text,
     args: args.map((a) => a.text),
     argsAt: args.map((a) => a.at),
+    rawArgs: args[0]?.rest ?? '',
     at: keyword.at,
   };
 }

@@ -20,6 +20,9 @@ import {
 
 /** fleetlb's interval when neither the check nor the virtual server sets one. */
 export const DEFAULT_CHECK_INTERVAL_MS = 5000;
+/** fleetlb's rise and fall when neither the check nor the virtual server sets them (CheckTiming). */
+const DEFAULT_CHECK_RISE = 2;
+const DEFAULT_CHECK_FALL = 3;
 
 type Defaults = DirectorVirtualServer['checkDefaults'];
 type HttpLike = Extract<HealthCheck, { type: 'http' | 'https' }>;
@@ -39,20 +42,29 @@ function timingLines(c: HealthCheck, d: Defaults, path: DocPath, ctx: RenderCtx)
       `misc_timeout ${wholeSeconds(ctx, [...path, 'timeoutMs'], timeoutMs, 'misc_timeout')}`,
     );
   else if (timeoutMs !== undefined) lines.push(`connect_timeout ${msToSeconds(timeoutMs)}`);
-  const fall = c.fall ?? d.fall;
-  if (fall !== undefined) lines.push(`retry ${fall - 1}`);
-  if (fall !== undefined && fall > 1) {
+  // keepalived: down after retry+1 failures, up after one success (to-desired-checks.ts).
+  const fall = c.fall ?? d.fall ?? DEFAULT_CHECK_FALL;
+  if (c.fall === undefined && d.fall === undefined)
+    warn(
+      ctx,
+      [...path, 'fall'],
+      'normalized',
+      `written as retry ${fall - 1} (fleetlb's default fall ${fall}); keepalived's own default differs`,
+    );
+  lines.push(`retry ${fall - 1}`);
+  if (fall > 1) {
     // fleetlb probes a failing server at its interval; keepalived retries after this delay.
     const intervalMs = c.intervalMs ?? d.intervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
     lines.push(`delay_before_retry ${msToSeconds(intervalMs)}`);
   }
   if (c.intervalMs !== undefined) lines.push(`delay_loop ${msToSeconds(c.intervalMs)}`);
-  if (c.rise !== undefined)
+  const rise = c.rise ?? d.rise ?? DEFAULT_CHECK_RISE;
+  if (rise !== 1)
     warn(
       ctx,
       [...path, 'rise'],
       'unsupported',
-      'keepalived checkers have no rise (one success is enough)',
+      `keepalived checkers have no rise: one success brings a server up (rise ${rise} written as 1)`,
     );
   return lines;
 }

@@ -7,37 +7,49 @@ import {
   block,
   type ConfBlock,
   type DocPath,
-  hasControlCharacter,
   quote,
   type RenderCtx,
   warn,
   wholeSeconds,
 } from './render-text.js';
 
-/** A word that survives both keepalived's and the importer's splitting of a command line. */
-const PLAIN_WORD = /^[^\s"'\\]+$/;
+/** A word keepalived's splitting leaves as it is (printable, no blank, quote or backslash). */
+function plainWord(word: string): boolean {
+  return (
+    /^[^\s"'\\]+$/.test(word) && ![...word].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\x7f')
+  );
+}
+
+/** The escapes of lib/parser.c alloc_strvec_quoted_escaped(): quote, backslash, control characters. */
+function escapeWord(word: string): string {
+  if (plainWord(word)) return word;
+  const body = [...word]
+    .map((ch) => {
+      if (ch === '\\' || ch === "'") return `\\${ch}`;
+      const code = ch.charCodeAt(0);
+      // Octal, always three digits: keepalived's \x reads as many hex digits as follow.
+      if (ch === '"' || code < 0x20 || code === 0x7f)
+        return `\\${code.toString(8).padStart(3, '0')}`;
+      return ch;
+    })
+    .join('');
+  return `'${body}'`;
+}
 
 /**
- * A program and its arguments as the one quoted word keepalived wants (`"/bin/check --fast"`:
- * keepalived takes a second word as the user to run it as). Both keepalived and fleetlb's importer
- * split it at white space, so words with blanks, quotes or backslashes cannot be carried.
+ * A program and its arguments as the one double-quoted word keepalived wants
+ * (`"/bin/check --fast"`: keepalived takes a second word as the user to run it as). keepalived
+ * splits that word twice (script-words.ts), so each word is escaped for the inner split and the
+ * result's backslashes once more for the outer one: any word survives, blanks and quotes included.
  */
 export function scriptCommand(
-  ctx: RenderCtx,
-  path: DocPath,
+  _ctx: RenderCtx,
+  _path: DocPath,
   program: string,
   args: readonly string[],
 ): string {
-  const words = [program, ...args];
-  const bad = words.filter((w) => !PLAIN_WORD.test(w) || hasControlCharacter(w));
-  if (bad.length > 0)
-    warn(
-      ctx,
-      path,
-      'unsupported',
-      `script words with blanks, quotes or backslashes cannot be carried: ${bad.map((w) => JSON.stringify(w)).join(', ')}`,
-    );
-  return quote(words.join(' '));
+  const inner = [program, ...args].map(escapeWord).join(' ');
+  return `"${inner.replace(/\\/g, '\\\\')}"`;
 }
 
 type ScriptCheck = Extract<TrackedCheck, { type: 'script' }>;

@@ -164,7 +164,9 @@ function notifyLines(inst: DirectorVrrpInstance, path: DocPath, ctx: RenderCtx):
     const script = inst.notify[key];
     return script === undefined
       ? []
-      : [`${keyword} ${scriptCommand(ctx, [...path, 'notify', key], script, [])}`];
+      : [
+          `${keyword} ${scriptCommand(ctx, [...path, 'notify', key], script, inst.notify.args?.[key] ?? [])}`,
+        ];
   });
 }
 

@@ -2,19 +2,60 @@
 import type { z } from 'zod';
 import type { HealthCheck } from '../health-check.js';
 import type { Checker } from './model.js';
-import { lossy, type MapCtx, secondsToMs, splitCommand } from './to-desired-helpers.js';
+import { lossy, type MapCtx, program, secondsToMs } from './to-desired-helpers.js';
 
 type CheckInput = z.input<typeof HealthCheck>;
 
 const MAX_STATUS_CODES = 32;
 const DNS_TYPES = new Set(['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'PTR', 'CNAME']);
 
-/** Timing and port: connect_timeout → timeoutMs, delay_loop → intervalMs, retry N → fall N+1. */
-function timing(k: Checker): Record<string, number> {
-  const out: Record<string, number> = {};
+/** Checker settings a real server and its virtual server pass down (keepalived's inheritance). */
+export interface CheckerDefaults {
+  retry?: number | undefined;
+  delayBeforeRetryS?: number | undefined;
+  /** The real server's own delay_loop (the virtual server's is `checkDefaults.intervalMs`). */
+  delayLoopS?: number | undefined;
+  /** The virtual server's delay_loop, for the timing comparison only. */
+  serverDelayLoopS?: number | undefined;
+}
+
+/** check_api.c / check_http.c / check_misc.c / check_dns.c defaults: retry, delay_before_retry. */
+function keepalivedDefaults(type: Checker['type']): { retry: number; delayBeforeRetryS?: number } {
+  if (type === 'MISC_CHECK') return { retry: 0, delayBeforeRetryS: 1 };
+  if (type === 'DNS_CHECK') return { retry: 3 }; // delay_before_retry defaults to delay_loop
+  if (type === 'HTTP_GET' || type === 'SSL_GET') return { retry: 1, delayBeforeRetryS: 3 };
+  return { retry: 1, delayBeforeRetryS: 1 };
+}
+
+/**
+ * keepalived's checker timing (check_tcp.c tcp_epoll_thread() and the other checkers): a probe
+ * every delay_loop; after a failure, up to `retry` more probes `delay_before_retry` apart, and the
+ * server is down when they all fail; one success brings it up. So rise 1, fall retry+1. fleetlb
+ * probes at one interval (delay_loop), so the time to detect a failure changes when
+ * delay_before_retry differs from it: the warning gives both.
+ */
+function timing(k: Checker, inherited: CheckerDefaults, ctx: MapCtx): Record<string, number> {
+  const out: Record<string, number> = { rise: 1 };
   if (k.connectTimeoutS !== undefined) out.timeoutMs = secondsToMs(k.connectTimeoutS, 10, 600_000);
-  if (k.delayLoopS !== undefined) out.intervalMs = secondsToMs(k.delayLoopS, 100, 3_600_000);
-  if (k.retry !== undefined) out.fall = Math.min(100, k.retry + 1);
+  const ownLoop = k.delayLoopS ?? inherited.delayLoopS;
+  if (ownLoop !== undefined) out.intervalMs = secondsToMs(ownLoop, 100, 3_600_000);
+  const defaults = keepalivedDefaults(k.type);
+  const retry = k.retry ?? inherited.retry ?? defaults.retry;
+  out.fall = Math.min(100, retry + 1);
+  if (retry + 1 > 100)
+    lossy(ctx, k.at, `${k.type}: retry ${retry}: fleetlb counts at most 100 failures; 100`);
+  const loopS = ownLoop ?? inherited.serverDelayLoopS ?? 60;
+  const retryDelayS =
+    k.delayBeforeRetryS ?? inherited.delayBeforeRetryS ?? defaults.delayBeforeRetryS ?? loopS;
+  if (retry > 0 && retryDelayS !== loopS) {
+    const keepalivedS = loopS + retry * retryDelayS;
+    const fleetlbS = loopS * (retry + 1);
+    lossy(
+      ctx,
+      k.at,
+      `${k.type}: fleetlb has no delay_before_retry: its ${retry} retries are ${loopS} s apart (delay_loop), not ${retryDelayS} s, so a dead server is taken out after up to ${fleetlbS} s instead of keepalived's ${keepalivedS} s`,
+    );
+  }
   if (k.connectPort !== undefined && k.connectPort > 0) out.port = k.connectPort;
   return out;
 }
@@ -26,7 +67,12 @@ function statusCodes(codes: number[], k: Checker, ctx: MapCtx): number[] {
   return codes.slice(0, MAX_STATUS_CODES);
 }
 
-function http(k: Checker, host: string | undefined, ctx: MapCtx): CheckInput {
+function http(
+  k: Checker,
+  t: Record<string, number>,
+  host: string | undefined,
+  ctx: MapCtx,
+): CheckInput {
   if (k.urls.length > 1)
     lossy(ctx, k.at, `${k.type}: only the first of ${k.urls.length} urls is checked`);
   const url = k.urls[0];
@@ -34,7 +80,7 @@ function http(k: Checker, host: string | undefined, ctx: MapCtx): CheckInput {
   const vhost = k.virtualhost ?? host;
   return {
     type: k.type === 'SSL_GET' ? 'https' : 'http',
-    ...timing(k),
+    ...t,
     ...(url?.path === undefined ? {} : { path: url.path }),
     ...(url === undefined || url.statusCodes.length === 0
       ? {}
@@ -46,23 +92,24 @@ function http(k: Checker, host: string | undefined, ctx: MapCtx): CheckInput {
   };
 }
 
-function misc(k: Checker, ctx: MapCtx): CheckInput | undefined {
-  const { path, args } = splitCommand(k.miscPath ?? '');
-  if (!path.startsWith('/')) {
-    lossy(ctx, k.at, `MISC_CHECK needs an absolute misc_path; dropped`);
+function misc(k: Checker, t: Record<string, number>, ctx: MapCtx): CheckInput | undefined {
+  const run = program(k.miscPath ?? [], k.at, ctx, 'MISC_CHECK misc_path');
+  if (run === undefined) {
+    lossy(ctx, k.at, `MISC_CHECK without a misc_path checks nothing; dropped`);
     return undefined;
   }
+  const { path, args } = run;
   const timeoutMs =
     k.miscTimeoutS === undefined ? {} : { timeoutMs: secondsToMs(k.miscTimeoutS, 10, 600_000) };
-  return { type: 'script', ...timing(k), ...timeoutMs, path, args, dynamicWeight: k.miscDynamic };
+  return { type: 'script', ...t, ...timeoutMs, path, args, dynamicWeight: k.miscDynamic };
 }
 
-function dns(k: Checker, ctx: MapCtx): CheckInput {
+function dns(k: Checker, t: Record<string, number>, ctx: MapCtx): CheckInput {
   const type = k.dnsType?.toUpperCase();
   if (type !== undefined && !DNS_TYPES.has(type)) lossy(ctx, k.at, `DNS_CHECK type ${type} → SOA`);
   return {
     type: 'dns',
-    ...timing(k),
+    ...t,
     ...(k.dnsName === undefined ? {} : { queryName: k.dnsName }),
     ...(type !== undefined && DNS_TYPES.has(type) ? { queryType: type as 'SOA' } : {}),
   };
@@ -71,26 +118,32 @@ function dns(k: Checker, ctx: MapCtx): CheckInput {
 /** One checker as a fleetlb health check; `undefined` (with a warning) when fleetlb has no equivalent. */
 export function mapChecker(
   k: Checker,
+  inherited: CheckerDefaults,
   host: string | undefined,
   ctx: MapCtx,
 ): CheckInput | undefined {
+  if (k.type === 'SMTP_CHECK' || k.type === 'PING_CHECK') {
+    lossy(
+      ctx,
+      k.at,
+      `${k.type} has no fleetlb equivalent; dropped: the real server is never taken out by this check`,
+    );
+    return undefined;
+  }
+  const t = timing(k, inherited, ctx);
   if (k.connectIp !== undefined || k.bindto !== undefined)
     lossy(ctx, k.at, `${k.type}: connect_ip/bindto are not supported; ignored`);
   switch (k.type) {
     case 'HTTP_GET':
     case 'SSL_GET':
-      return http(k, host, ctx);
+      return http(k, t, host, ctx);
     case 'TCP_CHECK':
-      return { type: 'tcp', ...timing(k) };
+      return { type: 'tcp', ...t };
     case 'UDP_CHECK':
-      return { type: 'udp', ...timing(k) };
+      return { type: 'udp', ...t };
     case 'MISC_CHECK':
-      return misc(k, ctx);
+      return misc(k, t, ctx);
     case 'DNS_CHECK':
-      return dns(k, ctx);
-    case 'SMTP_CHECK':
-    case 'PING_CHECK':
-      lossy(ctx, k.at, `${k.type} has no fleetlb equivalent; dropped`);
-      return undefined;
+      return dns(k, t, ctx);
   }
 }

@@ -25,10 +25,58 @@ export function secondsToMs(s: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.round(s * 1000)));
 }
 
-/** A command line split into its program and arguments (keepalived splits on whitespace). */
-export function splitCommand(command: string): { path: string; args: string[] } {
-  const [path = '', ...args] = command.trim().split(/\s+/);
-  return { path, args };
+/**
+ * lib/notify.c `cmd_str_r()`: the words as the one line keepalived hands to system(3), each
+ * single-quoted except a leading redirection.
+ */
+function shellLine(words: readonly string[]): string {
+  return words
+    .map((w, i) => (i === 0 && (w.startsWith('<') || w.startsWith('>')) ? w : `'${w}'`))
+    .join(' ');
+}
+
+/**
+ * A script's words as the program fleetlb runs, the way keepalived runs it (lib/notify.c
+ * `check_script_secure()` and `system_call_script()`): a command starting with `<` and a path (a
+ * test that a file opens, e.g. `</dev/tcp/127.0.0.1/80`) goes through `/bin/sh -c`; a bare name is
+ * looked up in PATH (keepalived does so at start-up and warns "Please specify full path"); a
+ * relative path with a slash resolves against `/`, the daemon's working directory; anything else
+ * is executed directly, without a shell.
+ */
+export function program(
+  words: readonly string[],
+  at: SourcePosition,
+  ctx: MapCtx,
+  what: string,
+): { path: string; args: string[] } | undefined {
+  const [first, ...args] = words;
+  if (first === undefined || first === '') return undefined;
+  if (/^<[ \t]*\//.test(first)) {
+    lossy(
+      ctx,
+      at,
+      `${what}: runs as /bin/sh -c "${shellLine(words)}", as keepalived does (a /dev/tcp/… test needs bash: where /bin/sh is dash it always fails, under keepalived too)`,
+    );
+    return { path: '/bin/sh', args: ['-c', shellLine(words)] };
+  }
+  if (!first.includes('/')) {
+    lossy(
+      ctx,
+      at,
+      `${what}: '${first}' is looked up in the agent's PATH when it runs, as keepalived looks it up in its own (write the full path to be sure which program runs)`,
+    );
+    return { path: first, args };
+  }
+  if (!first.startsWith('/')) {
+    const path = `/${first.replace(/^(\.\/)+/, '')}`;
+    lossy(
+      ctx,
+      at,
+      `${what}: relative path ${first} resolves against / (keepalived's working directory) to ${path}`,
+    );
+    return { path, args };
+  }
+  return { path: first, args };
 }
 
 /** A persistence_granularity netmask (`255.255.255.0`) or prefix length (`64`) as a prefix length. */

@@ -45,15 +45,34 @@ function keys(v: VirtualServerConf, k: KeepalivedConfig, ctx: MapCtx): VirtualSe
   return entries;
 }
 
-function realServer(
-  r: RealServerConf,
-  port: number,
-  host: string | undefined,
-  ctx: MapCtx,
-): RealInput {
+/**
+ * check_data.c `validate_check_config()`: with DR or TUN the packets keep their destination port,
+ * so a real server's differing port is reset to the virtual server's ("ports don't match -
+ * resetting").
+ */
+function realPort(r: RealServerConf, v: VirtualServerConf, port: number, ctx: MapCtx): number {
+  if (r.port === undefined || v.lbKind === undefined || v.lbKind === 'NAT' || port === 0)
+    return r.port ?? port;
+  if (r.port !== port)
+    lossy(
+      ctx,
+      r.at,
+      `${r.address}: with lb_kind ${v.lbKind} the real server's port ${r.port} cannot differ from the virtual server's: ${port}, as keepalived resets it`,
+    );
+  return port;
+}
+
+function realServer(r: RealServerConf, v: VirtualServerConf, port: number, ctx: MapCtx): RealInput {
+  const host = v.virtualhost;
+  const inherited = {
+    retry: r.retry ?? v.retry,
+    delayBeforeRetryS: r.delayBeforeRetryS ?? v.delayBeforeRetryS,
+    delayLoopS: r.delayLoopS,
+    serverDelayLoopS: v.delayLoopS,
+  };
   if (r.notifyUp !== undefined || r.notifyDown !== undefined)
     lossy(ctx, r.at, `${r.address}: notify_up/notify_down are not supported; ignored`);
-  const checks = r.checkers.flatMap((c) => mapChecker(c, host, ctx) ?? []);
+  const checks = r.checkers.flatMap((c) => mapChecker(c, inherited, host, ctx) ?? []);
   const rsPort = r.port ?? port;
   return {
     name: toName(`${r.address}-${rsPort}`, 'real-server'),
@@ -111,7 +130,15 @@ export function mapVirtualServer(
 ): ServerInput[] {
   flagUnsupported(v, ctx);
   const shared = common(v, ctx);
-  const protocol = v.protocol === undefined ? 'tcp' : (v.protocol.toLowerCase() as 'tcp');
+  // check_data.c: "no protocol set - defaulting to UDP" (IPVS's own default for protocol 0).
+  const protocol: 'tcp' | 'udp' | 'sctp' =
+    v.protocol === undefined ? 'udp' : (v.protocol.toLowerCase() as 'tcp');
+  if (v.protocol === undefined && v.key.kind !== 'fwmark')
+    lossy(
+      ctx,
+      v.at,
+      'no protocol: UDP, as keepalived 2.2 defaults it (write protocol TCP for a TCP service)',
+    );
   const first = v.realServers[0]?.address ?? v.sorryServer?.address ?? '';
   return keys(v, k, ctx).flatMap((key) => {
     if (key.kind === 'range') return [];
@@ -130,7 +157,9 @@ export function mapVirtualServer(
       ...shared,
       ...where,
       ...(sorry === undefined ? {} : { sorryServer: sorry }),
-      realServers: v.realServers.map((r) => realServer(r, port, v.virtualhost, ctx)),
+      realServers: v.realServers.map((r) =>
+        realServer({ ...r, port: realPort(r, v, port, ctx) }, v, port, ctx),
+      ),
     };
     return [server];
   });

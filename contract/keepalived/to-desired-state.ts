@@ -2,7 +2,7 @@
 import type { Issue } from '../common.js';
 import { API_VERSION, DesiredState, type DesiredStateInput } from '../desired-state.js';
 import { validateDesiredState } from '../validate.js';
-import type { KeepalivedDiagnostic } from './diagnostics.js';
+import { diagnostic, type KeepalivedDiagnostic, type SourcePosition } from './diagnostics.js';
 import type { KeepalivedConfig } from './model.js';
 import { lossy, type MapCtx } from './to-desired-helpers.js';
 import { mapVirtualServer } from './to-desired-lvs.js';
@@ -12,9 +12,13 @@ export interface ToDesiredStateOptions {
   site: string;
   director: { name: string; address: string };
   revision?: number;
+  /** The configuration file, for problems that belong to no block. */
+  file?: string;
 }
 
 export interface ToDesiredStateResult {
+  /** `issues` placed at the keepalived.conf line each comes from (for keepalived-mode messages). */
+  errors: KeepalivedDiagnostic[];
   /** The validated document; `undefined` when `issues` is not empty. */
   document?: DesiredState;
   /** What fleetlb cannot express (dropped or approximated), with the keepalived position. */
@@ -29,29 +33,95 @@ export function toDesiredState(
   options: ToDesiredStateOptions,
 ): ToDesiredStateResult {
   const ctx: MapCtx = { warnings: [] };
+  // lib/notify.c: scripts run as script_user (default keepalived_script, else root), a
+  // vrrp_script's own `user`, or the notify line's user, and enable_script_security refuses
+  // scripts under non-root-writable paths. fleetlb runs them as the agent's user, unchecked.
+  const gd = config.globalDefs;
+  const at = config.vrrpInstances[0]?.at ?? config.vrrpScripts[0]?.at;
+  if (gd.scriptUser !== undefined && at !== undefined)
+    lossy(ctx, at, `script_user ${gd.scriptUser}: scripts run as the agent's user instead`);
+  if (gd.enableScriptSecurity && at !== undefined)
+    lossy(
+      ctx,
+      at,
+      'enable_script_security: fleetlb does not check that script paths are writable by root only; keep them so',
+    );
+  for (const script of config.vrrpScripts)
+    if (script.user !== undefined)
+      lossy(
+        ctx,
+        script.at,
+        `vrrp_script ${script.name}: user ${script.user} is not applied; it runs as the agent's user`,
+      );
   for (const group of config.vrrpSyncGroups) {
     if (Object.keys(group.notify).length > 0)
       lossy(ctx, group.at, `vrrp_sync_group ${group.name}: group notify scripts are not supported`);
   }
+  const sources: SourceMap = { instances: [], servers: [] };
+  const refusals: KeepalivedDiagnostic[] = [];
+  const vrrpInstances = config.vrrpInstances.flatMap((v) => {
+    const mapped = mapVrrpInstance(v, config, options.director, ctx);
+    if (mapped === undefined) return [];
+    if (mapped.vips.length === 0) {
+      // keepalived runs it ("No VIP specified; at least one is sensible"): a notify-only
+      // instance. fleetlb's instances take their address family and advert from their VIPs.
+      const why = `${v.name}: no virtual_ipaddress: keepalived runs this as a notify-only instance, fleetlb cannot (an instance needs a VIP for its address family and adverts); add the address the notify script moves, or run this instance under keepalived`;
+      refusals.push(diagnostic('error', v.at, why));
+      return [];
+    }
+    const all = [...v.virtualIpaddress, ...v.virtualIpaddressExcluded];
+    const vipAt = mapped.vips.map((m) => all.find((a) => a.address === m.address)?.at ?? v.at);
+    sources.instances.push({ at: v.at, children: vipAt });
+    return [mapped];
+  });
+  const virtualServers = config.virtualServers.flatMap((v) =>
+    mapVirtualServer(v, config, ctx).map((server) => {
+      sources.servers.push({ at: v.at, children: v.realServers.map((r) => r.at) });
+      return server;
+    }),
+  );
   const input: DesiredStateInput = {
     apiVersion: API_VERSION,
     kind: 'DirectorConfig',
     site: options.site,
     director: options.director,
     revision: options.revision ?? 0,
-    vrrpInstances: config.vrrpInstances.flatMap((v) => mapVrrpInstance(v, config, ctx) ?? []),
-    virtualServers: config.virtualServers.flatMap((v) => mapVirtualServer(v, config, ctx)),
+    vrrpInstances,
+    virtualServers,
   };
   const parsed = DesiredState.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({
-      path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-      message: i.message,
-    }));
-    return { warnings: ctx.warnings, issues };
-  }
-  const issues = validateDesiredState(parsed.data);
-  return issues.length > 0
-    ? { warnings: ctx.warnings, issues }
-    : { document: parsed.data, warnings: ctx.warnings, issues };
+  const issues: Issue[] = parsed.success
+    ? validateDesiredState(parsed.data)
+    : parsed.error.issues.map((i) => ({
+        path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+        message: i.message,
+      }));
+  const errors = [...refusals, ...issues.map((i) => placeIssue(i, sources, options.file ?? ''))];
+  return parsed.success && errors.length === 0
+    ? { document: parsed.data, warnings: ctx.warnings, issues, errors }
+    : { warnings: ctx.warnings, issues, errors };
+}
+
+/** Where each mapped instance and server (and its VIPs / real servers) came from. */
+interface SourceMap {
+  instances: { at: SourcePosition; children: SourcePosition[] }[];
+  servers: { at: SourcePosition; children: SourcePosition[] }[];
+}
+
+/** An issue of the mapped document at the line of the keepalived block it comes from. */
+function placeIssue(issue: Issue, sources: SourceMap, file: string): KeepalivedDiagnostic {
+  const [list, index, child, childIndex] = issue.path;
+  const owner =
+    list === 'vrrpInstances'
+      ? sources.instances[Number(index)]
+      : list === 'virtualServers'
+        ? sources.servers[Number(index)]
+        : undefined;
+  const nested =
+    (child === 'vips' || child === 'realServers') && typeof childIndex === 'number'
+      ? owner?.children[childIndex]
+      : undefined;
+  const at = nested ?? owner?.at ?? { file, line: 1, column: 1 };
+  const field = issue.path.slice(owner === undefined ? 0 : 2).join('.');
+  return diagnostic('error', at, field === '' ? issue.message : `${field}: ${issue.message}`);
 }

@@ -9,7 +9,7 @@ import type {
   VirtualAddress,
   VrrpInstanceConf,
 } from './model.js';
-import { lossy, type MapCtx, secondsToMs, splitCommand, toName } from './to-desired-helpers.js';
+import { lossy, type MapCtx, program, secondsToMs, toName } from './to-desired-helpers.js';
 
 type InstanceInput = z.input<typeof DirectorVrrpInstance>;
 type TrackInput = NonNullable<InstanceInput['trackedChecks']>[number];
@@ -23,13 +23,23 @@ function tracked(v: VrrpInstanceConf, k: KeepalivedConfig, ctx: MapCtx): TrackIn
   }));
   for (const t of v.trackScripts) {
     const script = k.vrrpScripts.find((s) => s.name === t.name);
-    const command = splitCommand(script?.script ?? '');
-    if (script === undefined || !command.path.startsWith('/')) {
+    const command =
+      script === undefined
+        ? undefined
+        : program(script.script ?? [], script.at, ctx, `vrrp_script ${t.name}`);
+    if (script?.weightReverse === true) {
       lossy(
         ctx,
-        v.at,
-        `track_script ${t.name}: needs a vrrp_script with an absolute path; dropped`,
+        script.at,
+        `vrrp_script ${t.name}: 'weight … reverse' has no fleetlb equivalent; track_script dropped (running it unreversed would move the priority the wrong way)`,
       );
+      continue;
+    }
+    if (script === undefined || command === undefined) {
+      // keepalived: "track_script … not found, ignoring" / a script without a command is disabled.
+      const why =
+        script === undefined ? 'no vrrp_script of that name' : 'its vrrp_script has no script';
+      lossy(ctx, v.at, `track_script ${t.name}: ${why}; keepalived ignores it, so does fleetlb`);
       continue;
     }
     const intervalMs = secondsToMs(script.intervalS ?? 1, 100, 3_600_000);
@@ -47,21 +57,34 @@ function tracked(v: VrrpInstanceConf, k: KeepalivedConfig, ctx: MapCtx): TrackIn
   return out;
 }
 
-function notify(n: NotifyScripts, v: VrrpInstanceConf, ctx: MapCtx): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, command] of Object.entries(n)) {
-    const { path, args } = splitCommand(command);
-    if (args.length > 0) lossy(ctx, v.at, `notify script arguments are not supported: ${command}`);
-    out[key] = path;
+type HookKey = keyof NotifyScripts;
+
+/** Each notify script with its own arguments (keepalived's `notify` also gets TYPE NAME STATE PRIORITY). */
+function notify(n: NotifyScripts, v: VrrpInstanceConf, ctx: MapCtx): InstanceInput['notify'] {
+  const out: Partial<Record<HookKey, string>> = {};
+  const args: Partial<Record<HookKey, string[]>> = {};
+  for (const key of Object.keys(n) as HookKey[]) {
+    const run = program(n[key] ?? [], v.at, ctx, `${v.name}: notify ${key}`);
+    if (run === undefined) continue;
+    out[key] = run.path;
+    if (run.args.length > 0) args[key] = run.args;
   }
-  return out;
+  return Object.keys(args).length > 0 ? { ...out, args } : out;
 }
 
 function flagUnsupported(v: VrrpInstanceConf, ctx: MapCtx): void {
-  if (v.useVmac) lossy(ctx, v.at, `${v.name}: use_vmac is not supported; ignored`);
-  if (v.authentication?.type === 'AH') lossy(ctx, v.at, `${v.name}: auth_type AH is not supported`);
-  if (v.virtualIpaddressExcluded.length > 0)
-    lossy(ctx, v.at, `${v.name}: virtual_ipaddress_excluded become ordinary VIPs (advertised)`);
+  if (v.useVmac)
+    lossy(
+      ctx,
+      v.at,
+      `${v.name}: use_vmac is not supported: the VIPs go on ${v.interface ?? 'the interface'} itself and the adverts carry its own MAC, not 00:00:5e:00:01:VRID (peers and switches see the real MAC move on failover)`,
+    );
+  if (v.authentication?.type === 'AH')
+    lossy(
+      ctx,
+      v.at,
+      `${v.name}: auth_type AH is not supported: adverts are sent without authentication, and a keepalived peer using AH will not accept them (nor fleetlb its)`,
+    );
   for (const vip of [...v.virtualIpaddress, ...v.virtualIpaddressExcluded]) {
     if (vip.broadcast !== undefined || vip.scope !== undefined)
       lossy(ctx, vip.at, `${vip.address}: brd/scope are not supported; ignored`);
@@ -101,10 +124,74 @@ function vipInput(vip: VirtualAddress): InstanceInput['vips'][number] {
   };
 }
 
+/**
+ * virtual_ipaddress_excluded: keepalived adds them with the VIPs but leaves them out of the
+ * adverts. fleetlb advertises every VIP, so those of the instance's family become ordinary VIPs
+ * (a warning); those of the other family (IPv6 beside IPv4 VIPs, which keepalived allows since
+ * they are not advertised) cannot be carried by the one-family instance and are dropped.
+ */
+function excluded(v: VrrpInstanceConf, ctx: MapCtx): VirtualAddress[] {
+  if (v.virtualIpaddressExcluded.length === 0) return [];
+  const family = addressFamily(
+    v.virtualIpaddress[0]?.address ?? v.virtualIpaddressExcluded[0]?.address ?? '',
+  );
+  const kept = v.virtualIpaddressExcluded.filter((vip) => addressFamily(vip.address) === family);
+  for (const vip of v.virtualIpaddressExcluded)
+    if (!kept.includes(vip))
+      lossy(
+        ctx,
+        vip.at,
+        `${vip.address}: an excluded address of the other family cannot be carried (fleetlb instances hold one family); not configured on this director`,
+      );
+  if (kept.length > 0)
+    lossy(
+      ctx,
+      v.at,
+      `${v.name}: virtual_ipaddress_excluded become ordinary VIPs: fleetlb lists them in its adverts, which keepalived does not (a keepalived peer logs an address-list mismatch unless vrrp_skip_check_adv_addr)`,
+    );
+  return kept;
+}
+
+/**
+ * keepalived: no priority with state MASTER means 255, otherwise 100. keepalived also runs 255 on
+ * a director that does not own a VIP (the address owner of RFC 9568 §6.1, which fleetlb
+ * reserves): fleetlb runs 254 there, still above every 1-254 backup.
+ */
+function priority(
+  v: VrrpInstanceConf,
+  vips: VirtualAddress[],
+  director: { address: string },
+  ctx: MapCtx,
+): number {
+  const wanted = v.priority ?? (v.state === 'MASTER' ? 255 : 100);
+  if (wanted < 255) return wanted;
+  const own = canonicalAddress(director.address);
+  if (vips.some((vip) => canonicalAddress(vip.address) === own)) return 255;
+  lossy(
+    ctx,
+    v.at,
+    `${v.name}: priority 255 is for the owner of the address (RFC 9568 §6.1) and this director (${director.address}) owns no VIP: 254 (it wins against any backup, but a peer at 254 ties and the higher primary address wins)`,
+  );
+  return 254;
+}
+
+/** vrrp.c vrrp_complete_instance(): "nopreempt will not work with initial state MASTER - clearing". */
+function preempt(v: VrrpInstanceConf, ctx: MapCtx): boolean {
+  if (!v.nopreempt) return true;
+  if (v.state !== 'MASTER') return false;
+  lossy(
+    ctx,
+    v.at,
+    `${v.name}: nopreempt with state MASTER: keepalived clears nopreempt, so this instance preempts (use state BACKUP for nopreempt)`,
+  );
+  return true;
+}
+
 /** One keepalived instance as a director instance; `undefined` (with a warning) when incomplete. */
 export function mapVrrpInstance(
   v: VrrpInstanceConf,
   k: KeepalivedConfig,
+  director: { address: string },
   ctx: MapCtx,
 ): InstanceInput | undefined {
   if (v.virtualRouterId === undefined || v.interface === undefined) {
@@ -112,7 +199,7 @@ export function mapVrrpInstance(
     return undefined;
   }
   flagUnsupported(v, ctx);
-  const vips = uniqueVips([...v.virtualIpaddress, ...v.virtualIpaddressExcluded], ctx);
+  const vips = uniqueVips([...v.virtualIpaddress, ...excluded(v, ctx)], ctx);
   const ipv6 = vips.some((vip) => addressFamily(vip.address) === 'ipv6');
   const password = v.authentication?.type === 'PASS' ? v.authentication.password : undefined;
   const syncGroup = k.vrrpSyncGroups.find((s) => s.group.includes(v.name));
@@ -122,7 +209,7 @@ export function mapVrrpInstance(
     version: ipv6 ? 3 : v.version,
     interface: v.interface,
     advertIntervalCs: v.advertIntervalCs ?? 100,
-    preempt: !v.nopreempt,
+    preempt: preempt(v, ctx),
     preemptDelayS: Math.round(v.preemptDelayS ?? 0),
     acceptMode: v.accept ?? !k.globalDefs.vrrpStrict,
     unicast: v.unicastPeers.length > 0,
@@ -132,8 +219,7 @@ export function mapVrrpInstance(
     ...(syncGroup === undefined ? {} : { syncGroup: toName(syncGroup.name, 'sync-group') }),
     garp: garp(v, k.globalDefs),
     notify: notify(v.notify, v, ctx),
-    // keepalived: no priority + state MASTER means 255, otherwise 100.
-    priority: v.priority ?? (v.state === 'MASTER' ? 255 : 100),
+    priority: priority(v, vips, director, ctx),
     ...(v.unicastSrcIp === undefined ? {} : { unicastSource: v.unicastSrcIp }),
     unicastPeers: v.unicastPeers,
   };

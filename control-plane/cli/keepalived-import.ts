@@ -46,16 +46,16 @@ export async function importKeepalived(inv: Invocation): Promise<void> {
     source: diskSource,
     configId: stringOption(inv.options, 'config-id') ?? director,
   });
-  const mapped = toDesiredState(parsed.config, { site, director: { name: director, address } });
-  const diagnostics = [...parsed.diagnostics, ...mapped.warnings];
+  const mapped = toDesiredState(parsed.config, {
+    site,
+    director: { name: director, address },
+    file,
+  });
+  const diagnostics = [...parsed.diagnostics, ...mapped.warnings, ...mapped.errors];
   for (const d of diagnostics) inv.err(formatDiagnostic(d));
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !mapped.document) {
-    const issues = mapped.issues.map((i) => `\n  ${i.path.join('.')}: ${i.message}`).join('');
-    throw new CliError(
-      EXIT.error,
-      `${inv.args[0]} cannot be imported: ${errors.length} error(s)${issues}`,
-    );
+    throw new CliError(EXIT.error, `${inv.args[0]} cannot be imported: ${errors.length} error(s)`);
   }
   let existing;
   try {

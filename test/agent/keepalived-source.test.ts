@@ -103,3 +103,40 @@ test('each successful read of a keepalived.conf gets the next revision', async (
   assert.equal(first.check.document.revision, 1);
   assert.equal(second.check.document.revision, 2);
 });
+
+test('--check-config reports what keepalived -t reports about the host: interfaces, scripts', () => {
+  const dir = tree({
+    'keepalived.conf': `vrrp_script chk {\n  script "/nonexistent/check.sh"\n}\nvrrp_script pid {\n  script "pidof nginx"\n}\n${VRRP.replace('interface eth0', 'interface nosuch0')}`,
+  });
+  const read = readKeepalivedConf(join(dir, 'keepalived.conf'), {
+    host: {
+      interfaceExists: (name) => name === 'eth0',
+      executable: (program) => program === 'pidof',
+    },
+  });
+  assert.ok(read.check.ok, 'host problems are warnings');
+  const file = join(dir, 'keepalived.conf');
+  assert.ok(
+    read.warnings.some((w) => w.startsWith(`${file}:7:`) && w.includes('interface nosuch0')),
+    read.warnings.join('\n'),
+  );
+  assert.ok(
+    read.warnings.some((w) => w.startsWith(`${file}:1:`) && w.includes('/nonexistent/check.sh')),
+    read.warnings.join('\n'),
+  );
+  assert.ok(!read.warnings.some((w) => w.includes('pidof is not')), read.warnings.join('\n'));
+});
+
+test('a refusal from the mapped document names the keepalived.conf line, not a JSON path', () => {
+  const one = (name: string, vip: string) =>
+    `vrrp_instance ${name} {\n  interface eth0\n  virtual_router_id 9\n  virtual_ipaddress {\n    ${vip}\n  }\n}\n`;
+  const text = one('A', '192.0.2.1') + one('B', '192.0.2.2');
+  const dir = tree({ 'keepalived.conf': text });
+  const read = readKeepalivedConf(join(dir, 'keepalived.conf'));
+  assert.ok(!read.check.ok);
+  assert.deepEqual(
+    read.check.reasons.map((r) => r.path),
+    [`${join(dir, 'keepalived.conf')}:8:1`],
+    JSON.stringify(read.check.reasons),
+  );
+});

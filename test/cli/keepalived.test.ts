@@ -223,3 +223,44 @@ describe('export keepalived', () => {
     assert.equal(back.document?.vrrpInstances[0]?.priority, 150);
   });
 });
+
+const CORPUS = (name: string) =>
+  fileURLToPath(new URL(`../contract/fixtures-keepalived/corpus/${name}`, import.meta.url));
+
+test('a file keepalived runs with fallbacks imports, each fallback a warning with file:line', async () => {
+  const file = CORPUS('haproxy-pair-killall.conf');
+  const result = await lab.run([
+    'import',
+    'keepalived',
+    file,
+    '--site',
+    'corp1',
+    '--director',
+    'lb1',
+    '--address',
+    '198.51.100.1',
+    '--dry-run',
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, new RegExp(`${file}:23:\\d+: warning: auth_pass is 13 bytes`));
+  assert.match(result.stdout, /\+ {4}path: killall\n/);
+  assert.match(result.stdout, /\+ {2}args:\n\+ {4}master:\n\+ {6}- master\n/);
+});
+
+test('a refused import names the keepalived.conf line of every error', async () => {
+  const file = CORPUS('fnat-refused.conf');
+  const result = await lab.run([
+    'import',
+    'keepalived',
+    file,
+    '--site',
+    'corp2',
+    '--director',
+    'lb1',
+    '--address',
+    '198.51.100.1',
+  ]);
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, new RegExp(`${file}:3:\\d+: error: lb_kind FNAT`));
+  assert.doesNotMatch(result.stderr, /virtualServers\.\d/);
+});

@@ -33,14 +33,18 @@ function only(ds: KeepalivedDiagnostic[], severity: 'error' | 'warning'): Keepal
 }
 
 const strip = (n: unknown): unknown =>
-  JSON.parse(JSON.stringify(n, (k, v: unknown) => (k === 'at' || k === 'argsAt' ? undefined : v)));
+  JSON.parse(
+    JSON.stringify(n, (k, v: unknown) =>
+      k === 'at' || k === 'argsAt' || k === 'rawArgs' ? undefined : v,
+    ),
+  );
 
 describe('lexer', () => {
-  test('quotes join into one word; "#" and "!" start comments anywhere', () => {
-    const { lines } = lex(`a "b c"d 'e # f' # comment\nx!y\n  script "x" ! z`, 'f');
+  test('only double quotes quote (lib/parser.c alloc_strvec_r); "#" and "!" start comments outside them', () => {
+    const { lines } = lex(`a "b c"d "e # f" # comment\nx!y\n  script "x" ! z\n// don't 'x`, 'f');
     assert.deepEqual(
       lines.map((l) => l.tokens.map((t) => t.text)),
-      [['a', 'b cd', 'e # f'], ['x'], ['script', 'x']],
+      [['a', 'b c', 'd', 'e # f'], ['x'], ['script', 'x'], ['//', "don't", "'x"]],
     );
   });
   test('braces are tokens even without spaces; a quoted brace is a word', () => {
@@ -57,14 +61,23 @@ describe('lexer', () => {
       ],
     );
   });
-  test('backslash escapes inside quotes', () => {
-    assert.equal(lex('"a\\tb\\"c"', 'f').lines[0]?.tokens[0]?.text, 'a\tb"c');
+  test('no escapes at this level, but \\# and \\! are the characters (lib/parser.c decomment)', () => {
+    assert.equal(lex('"a\\tb"', 'f').lines[0]?.tokens[0]?.text, 'a\\tb');
+    assert.deepEqual(
+      lex('x a\\#b', 'f').lines[0]?.tokens.map((t) => t.text),
+      ['x', 'a#b'],
+    );
   });
-  test('an unterminated quote is an error at the quote', () => {
-    const { diagnostics } = lex('vrrp_script x {\n  script "/bin/true\n}', 'k.conf');
-    assert.deepEqual(diagnostics, [
-      { severity: 'error', message: 'unterminated " quote', file: 'k.conf', line: 2, column: 10 },
-    ]);
+  test('an unmatched quote is a warning at the quote; the rest of the line is not read', () => {
+    const { lines, diagnostics } = lex('vrrp_script x {\n  script "/bin/true\n}', 'k.conf');
+    assert.deepEqual(
+      lines[1]?.tokens.map((t) => t.text),
+      ['script'],
+    );
+    assert.deepEqual(
+      diagnostics.map((d) => [d.severity, d.line, d.column]),
+      [['warning', 2, 10]],
+    );
   });
 });
 
@@ -89,17 +102,19 @@ describe('block parser', () => {
     ]);
     assert.deepEqual(nodes[0]?.children?.[0]?.at, { file: 'f', line: 3, column: 2 });
   });
-  test('an unclosed block is an error at its opening brace', () => {
+  test('an unclosed block is a warning at its opening brace (keepalived ends it with the file)', () => {
     const { diagnostics } = parseBlocks('global_defs {\n  router_id a\n', 'k.conf');
+    assert.deepEqual(only(diagnostics, 'error'), []);
     assert.deepEqual(
-      only(diagnostics, 'error').map((d) => [d.line, d.column, d.message]),
-      [[1, 13, "unbalanced '{': block is never closed"]],
+      only(diagnostics, 'warning').map((d) => [d.line, d.column]),
+      [[1, 13]],
     );
   });
-  test('an extra closing brace is an error at that brace', () => {
+  test('an extra closing brace is a warning at that brace ("Extra \'}\' found")', () => {
     const { diagnostics } = parseBlocks('global_defs {\n}\n  }\n', 'k.conf');
+    assert.deepEqual(only(diagnostics, 'error'), []);
     assert.deepEqual(
-      only(diagnostics, 'error').map((d) => [d.line, d.column]),
+      only(diagnostics, 'warning').map((d) => [d.line, d.column]),
       [[3, 3]],
     );
   });
@@ -134,12 +149,25 @@ describe('block parser', () => {
   });
   test('deep nesting does not overflow the stack', () => {
     const r = parseBlocks('a {'.repeat(50_000), 'f');
-    assert.equal(only(r.diagnostics, 'error').length, 50_000);
+    assert.equal(only(r.diagnostics, 'warning').length, 50_000);
   });
-  test('$NAME= parameter definitions are skipped with a warning, continuation lines too', () => {
-    const r = parseBlocks('$VS= \\\n  virtual_server x {\\\n }\nrouter_id a', 'f');
-    assert.deepEqual(strip(r.nodes), [{ keyword: 'router_id', args: ['a'] }]);
-    assert.equal(only(r.diagnostics, 'warning')[0]?.line, 1);
+  test('$NAME= definitions expand where used (lib/parser.c replace_param), multi-line ones too', () => {
+    const text = '$ID=7\n$VS= \\\n  virtual_server x {\\\n }\nrouter_id a${ID} $ID $UNSET\n$VS';
+    const r = parseBlocks(text, 'f');
+    assert.deepEqual(r.diagnostics, []);
+    assert.deepEqual(strip(r.nodes), [
+      { keyword: 'router_id', args: ['a7', '7', '$UNSET'] },
+      { keyword: 'virtual_server', args: ['x'], children: [] },
+    ]);
+  });
+  test('${_PWD} is the directory of the file being read; _INSTANCE the config id', () => {
+    const source = memory({ '/etc/k/sub/a.conf': 'router_id ${_INSTANCE}' });
+    const r = parseBlocks('include ${_PWD}/sub/a.conf', '/etc/k/keepalived.conf', {
+      source,
+      configId: 'lb1',
+    });
+    assert.deepEqual(r.diagnostics, []);
+    assert.deepEqual(strip(r.nodes), [{ keyword: 'router_id', args: ['lb1'] }]);
   });
 });
 
@@ -162,7 +190,7 @@ describe('includes', () => {
     });
     assert.deepEqual(diagnostics, []);
     assert.equal(config.globalDefs.routerId, 'fixture');
-    assert.equal(config.vrrpScripts[0]?.script, '/usr/bin/curl -sf http://127.0.0.1/');
+    assert.deepEqual(config.vrrpScripts[0]?.script, ['/usr/bin/curl', '-sf', 'http://127.0.0.1/']);
     assert.equal(config.vrrpScripts[0]?.at.file, join(FIXTURES, 'common/scripts.conf'));
     const vi = config.vrrpInstances[0];
     assert.deepEqual(vi?.trackScripts, [{ name: 'chk_http', weight: -20 }]);
@@ -229,15 +257,25 @@ describe('interpretation diagnostics', () => {
       [2, 21, "'virtual_router_id' must be an integer 1-255, not '256'"],
     ]);
   });
-  test('a non-number priority is an error', () => {
-    assert.equal(errorsOf('vrrp_instance V {\n priority high\n}')[0]?.[1], 11);
+  const warningsOf = (text: string): [number, number, string][] =>
+    only(parseKeepalivedConf(text, 'k.conf').diagnostics, 'warning').map((d) => [
+      d.line,
+      d.column,
+      d.message,
+    ]);
+  test("a non-number priority is keepalived's default 100, with a warning", () => {
+    const r = parseKeepalivedConf('vrrp_instance V {\n priority 100,xyz\n}', 'k.conf');
+    assert.deepEqual(only(r.diagnostics, 'error'), []);
+    assert.equal(r.config.vrrpInstances[0]?.priority, 100);
+    assert.equal(warningsOf('vrrp_instance V {\n priority high\n}')[0]?.[1], 11);
   });
-  test('a bad address is an error (VIP, real server, unicast peer)', () => {
+  test('a bad address is skipped with a warning (VIP, real server, unicast peer), as keepalived skips it', () => {
     const text =
       'vrrp_instance V {\n virtual_ipaddress {\n  192.0.2.300/24\n }\n unicast_peer {\n  10.0.0.x\n }\n}\n' +
       'virtual_server 192.0.2.1 80 {\n real_server 10.1.1 80 {\n }\n}';
+    assert.deepEqual(errorsOf(text), []);
     assert.deepEqual(
-      errorsOf(text).map(([l, c]) => [l, c]),
+      warningsOf(text).map(([l, c]) => [l, c]),
       [
         [3, 3],
         [6, 3],
@@ -259,7 +297,10 @@ describe('interpretation diagnostics', () => {
       ' real_server 2001:db8::2 443 {\n  SSL_GET {\n   nb_get_retry 4\n   url {\n    path /h\n' +
       '    status_code 200 300-302\n   }\n  }\n }\n}';
     const { config, diagnostics } = parseKeepalivedConf(text, 'k.conf');
-    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.severity, d.line, d.message.slice(0, 26)]),
+      [['warning', 6, 'nb_get_retry is deprecated']],
+    );
     const vs = config.virtualServers[0];
     assert.equal(vs?.lbAlgo, 'wlc');
     assert.equal(vs.lbKind, 'DR');

@@ -108,13 +108,13 @@ describe('Debian keepalived samples', { skip }, () => {
     );
     const misc = checks.filter((c) => c.type === 'MISC_CHECK');
     assert.ok(misc.length > 0);
-    assert.ok(misc.some((c) => c.miscPath === '/usr/local/bin/script.sh'));
+    assert.ok(misc.some((c) => c.miscPath?.join(' ') === '/usr/local/bin/script.sh'));
     assert.ok(misc.every((c) => !c.miscDynamic));
   });
 
   test('keepalived.conf.misc_check_arg: a quoted misc_path keeps its arguments', () => {
     const rs = sample('keepalived.conf.misc_check_arg').config.virtualServers[0]?.realServers;
-    assert.equal(rs?.[0]?.checkers[0]?.miscPath, '/usr/local/bin/script.sh arg1 arg2');
+    assert.deepEqual(rs?.[0]?.checkers[0]?.miscPath, ['/usr/local/bin/script.sh', 'arg1', 'arg2']);
   });
 
   test('keepalived.conf.vrrp.sync: sync groups and quoted notify scripts', () => {
@@ -128,7 +128,11 @@ describe('Debian keepalived samples', { skip }, () => {
       'VI_8',
       'VI_9',
     ]);
-    assert.equal(config.vrrpSyncGroups[0]?.notify.master, '/usr/local/bin/vrrp.mast arg1 arg2');
+    assert.deepEqual(config.vrrpSyncGroups[0]?.notify.master, [
+      '/usr/local/bin/vrrp.mast',
+      'arg1',
+      'arg2',
+    ]);
   });
 
   test('keepalived.conf.track_interface: weighted track_interface', () => {

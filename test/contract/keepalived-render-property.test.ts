@@ -146,11 +146,14 @@ function instanceArb(k: number, ifaces: string[]) {
     });
 }
 
+// keepalived brings a server up after one success and down after retry+1 failures: a document
+// it can carry says rise 1 and its fall.
 const timing = {
   port: opt(fc.integer({ min: 1, max: 65535 })),
   intervalMs: opt(fc.integer({ min: 100, max: 3_600_000 })),
   timeoutMs: opt(fc.integer({ min: 10, max: 600_000 })),
-  fall: opt(fc.integer({ min: 1, max: 100 })),
+  rise: fc.constant(1),
+  fall: fc.integer({ min: 1, max: 100 }),
 };
 const checkArb: fc.Arbitrary<Json> = fc.oneof(
   fc
@@ -178,6 +181,7 @@ const checkArb: fc.Arbitrary<Json> = fc.oneof(
     dynamicWeight: fc.boolean(),
     timeoutMs: opt(fc.integer({ min: 1, max: 600 }).map((s) => s * 1000)),
     intervalMs: timing.intervalMs,
+    rise: timing.rise,
     fall: timing.fall,
   }),
 );

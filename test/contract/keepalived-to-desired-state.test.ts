@@ -92,13 +92,18 @@ describe('mapping rules', () => {
     assert.deepEqual(v.unicastPeers, ['2001:db8::3']);
     assert.deepEqual(v.vips, [{ address: '2001:db8::10', prefixLength: 64 }]);
   });
-  test('state MASTER without priority means 255, which validation ties to the address owner', () => {
-    const r = mapText(
+  test('state MASTER without priority means 255: 254 on a director that owns no VIP, with a warning', () => {
+    const text =
       'vrrp_instance A {\n state MASTER\n interface eth0\n virtual_router_id 1\n' +
-        ' virtual_ipaddress {\n  192.0.2.1\n }\n}',
-    );
-    assert.equal(r.document, undefined);
-    assert.deepEqual(r.issues[0]?.path, ['vrrpInstances', 0, 'priority']);
+      ' virtual_ipaddress {\n  192.0.2.1\n }\n}';
+    const r = mapText(text);
+    assert.equal(r.document?.vrrpInstances[0]?.priority, 254);
+    assert.equal(r.warnings.find((w) => w.message.includes('255'))?.line, 1);
+    const owner = toDesiredState(parseKeepalivedConf(text, 'k.conf').config, {
+      site: 'lab',
+      director: { name: 'lb1', address: '192.0.2.1' },
+    });
+    assert.equal(owner.document?.vrrpInstances[0]?.priority, 255);
   });
   test('an instance without virtual_router_id is dropped with a warning', () => {
     const r = mapText('vrrp_instance A {\n interface eth0\n}');
