@@ -38,6 +38,8 @@ export type DatabaseLocation = { url: string } | { dataDir: string } | { pglite:
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 const MIGRATION_LOCK = 0x666c62; // 'flb': one replica migrates at a time
+const CONNECT_TIMEOUT_S = 5;
+const RECONNECT_MAX_S = 0.5;
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
@@ -49,6 +51,12 @@ async function openPostgres(url: string): Promise<Database> {
     max: 10,
     onnotice: () => {},
     connection: { application_name: 'fleetlb' },
+    // A refused or black-holed server fails a request in seconds (answered 503), not 30 s.
+    connect_timeout: CONNECT_TIMEOUT_S,
+    // postgres.js waits up to 20 s between reconnects after repeated failures; capped at
+    // RECONNECT_MAX_S so a database that comes back is in use again within about a second.
+    backoff: (retries: number) =>
+      Math.min(0.05 * 2 ** retries, RECONNECT_MAX_S) * (0.5 + Math.random() / 2),
   });
   const db = drizzlePostgres({ client, schema });
   const lock = await client.reserve();
