@@ -2,10 +2,10 @@
  * @module The control plane's entry point: `serve` (default), `migrate`, `create-admin-token`.
  * See `--help`.
  */
-import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { parseConfig, USAGE } from './config.js';
 import { openDatabase, type DatabaseLocation } from './db/database.js';
+import { DEFAULT_HTTP_SERVER_OPTIONS, serveHttp } from './http/node-server.js';
 import { createToken } from './routes/tokens.js';
 import { bootstrapAdminToken, startControlPlane } from './server.js';
 
@@ -43,11 +43,18 @@ async function main(): Promise<number> {
   const controlPlane = await startControlPlane({
     location,
     logger,
-    options: { maxWaitS: config.maxWaitS },
+    options: { maxWaitS: config.maxWaitS, bodyTimeoutMs: config.bodyTimeoutS * 1000 },
   });
   const firstToken = await bootstrapAdminToken(controlPlane.deps.database);
-  const server = serve(
-    { fetch: controlPlane.app.fetch, hostname: config.host, port: config.port },
+  const server = serveHttp(
+    controlPlane.app.fetch,
+    {
+      ...DEFAULT_HTTP_SERVER_OPTIONS,
+      hostname: config.host,
+      port: config.port,
+      // Node's own bound on a whole request: the body's bound plus time for the headers.
+      requestTimeoutMs: config.bodyTimeoutS * 1000 + DEFAULT_HTTP_SERVER_OPTIONS.headersTimeoutMs,
+    },
     (info) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       const url = `http://${host}:${info.port}`;

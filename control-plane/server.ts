@@ -8,6 +8,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
 import { TokenCache } from './auth/tokens.js';
 import { createApp } from './app.js';
+import { BodyBudget } from './http/body-guard.js';
 import { openDatabase, type Database, type DatabaseLocation } from './db/database.js';
 import { apiTokens } from './db/schema.js';
 import { EventBus } from './events/bus.js';
@@ -47,6 +48,7 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
   bus.on('resync', () => tokens.clear());
   await bus.start();
   const metrics = createMetrics(database.db, VERSION);
+  const options: AppOptions = { ...DEFAULT_OPTIONS, ...init.options };
   const deps: AppDeps = {
     database,
     bus,
@@ -55,7 +57,11 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
     registry: metrics.registry,
     tokens,
     documents: new DocumentCache(database.db, bus),
-    options: { ...DEFAULT_OPTIONS, ...init.options },
+    bodyBudget: new BodyBudget({
+      perTokenBytes: options.bodyBytesPerToken,
+      totalBytes: options.bodyBytesTotal,
+    }),
+    options,
   };
   return {
     app: createApp(deps, metrics.middleware),
