@@ -46,10 +46,11 @@ export function createApp(
   app.use('/v1/*', (c, next) => (mayHaveBody(c.req.method) ? declaredSize(c, next) : next()));
   app.use('/v1/*', async (c, next) => {
     const method = c.req.method;
-    const hasBody =
+    const hasBody = () =>
       Number(c.req.header('content-length') ?? 0) > 0 ||
-      c.req.header('transfer-encoding') !== undefined;
-    if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && hasBody) {
+      c.req.header('transfer-encoding') !== undefined ||
+      c.req.raw.body !== null;
+    if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && hasBody()) {
       const type = c.req.header('content-type');
       if (type === undefined || !JSON_BODY.test(type)) {
         throw new Problem(

@@ -6,7 +6,8 @@
 import { count } from 'drizzle-orm';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
-import { TokenCache } from './auth/tokens.js';
+import { TokenCache } from './auth/token-cache.js';
+import { findPrincipal } from './auth/tokens.js';
 import { createApp } from './app.js';
 import { BodyBudget } from './http/body-guard.js';
 import { openDatabase, type Database, type DatabaseLocation } from './db/database.js';
@@ -21,6 +22,7 @@ import {
 } from './http/context.js';
 import { createMetrics } from './http/metrics.js';
 import { createToken } from './routes/tokens.js';
+import { ReportParser } from './status/report-parser.js';
 import { DocumentCache } from './store/document-cache.js';
 import { VERSION } from './version.js';
 
@@ -43,7 +45,7 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
   const database =
     'database' in init.location ? init.location.database : await openDatabase(init.location);
   const bus = new EventBus(database, init.logger);
-  const tokens = new TokenCache(database.db);
+  const tokens = new TokenCache((token, now) => findPrincipal(database.db, token, now));
   bus.on('tokens', () => tokens.clear());
   bus.on('resync', () => tokens.clear());
   await bus.start();
@@ -57,6 +59,7 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
     registry: metrics.registry,
     tokens,
     documents: new DocumentCache(database.db, bus),
+    reports: new ReportParser(init.logger),
     bodyBudget: new BodyBudget({
       perTokenBytes: options.bodyBytesPerToken,
       totalBytes: options.bodyBytesTotal,
@@ -67,6 +70,7 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
     app: createApp(deps, metrics.middleware),
     deps,
     async close() {
+      await deps.reports.close();
       await bus.stop();
       if (!('database' in init.location)) await database.close();
     },

@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events/bus.js';
-import type { Principal, TokenCache } from '../auth/tokens.js';
+import type { TokenCache } from '../auth/token-cache.js';
+import type { Principal } from '../auth/tokens.js';
 import type { DocumentCache } from '../store/document-cache.js';
+import type { ReportParser } from '../status/report-parser.js';
 import type { BodyBudget } from './body-guard.js';
 
 /** Wall-clock and monotonic time, injected so tests can steer them. */
@@ -20,6 +22,8 @@ export interface AppDeps {
   registry: Registry;
   tokens: TokenCache;
   documents: DocumentCache;
+  /** Parses agent status reports on a worker thread. */
+  reports: ReportParser;
   /** Request body bytes being received, per token and in total. */
   bodyBudget: BodyBudget;
   options: AppOptions;
