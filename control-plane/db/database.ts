@@ -9,8 +9,11 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import { mkdirSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import postgres from 'postgres';
 import * as schema from './schema.js';
 
@@ -39,6 +42,20 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', impor
 
 const MIGRATION_LOCK = 0x666c62; // 'flb': one replica migrates at a time
 const CONNECT_TIMEOUT_S = 5;
+
+/**
+ * PGlite runs PostgreSQL's defaults inside this process: 128 MB of shared_buffers alone took the
+ * idle control plane past 300 MiB RSS. A control plane's data is small (thousands of rows), so
+ * these fit the zero-setup default on a small machine (README, "Memory"); PostgreSQL proper is
+ * configured by its operator.
+ */
+export const PGLITE_SETTINGS = [
+  'shared_buffers = 16MB',
+  'work_mem = 2MB',
+  'maintenance_work_mem = 16MB',
+  'temp_buffers = 2MB',
+  'wal_buffers = 1MB',
+];
 const RECONNECT_MAX_S = 0.5;
 
 /** Opens the database and brings its schema up to date. */
@@ -83,7 +100,12 @@ async function openPglite(location: { dataDir: string } | { pglite: PGlite }): P
   if ('pglite' in location) pglite = location.pglite;
   else {
     mkdirSync(location.dataDir, { recursive: true });
-    pglite = await PGlite.create(location.dataDir);
+    if (!existsSync(join(location.dataDir, 'PG_VERSION')))
+      await initPgliteDataDir(location.dataDir);
+    // Baseline (Liftoff) code only for PostgreSQL's WebAssembly: optimizing all of it (V8's
+    // TurboFan tier-up) cost about 90 MiB of RSS for queries that take a millisecond anyway.
+    setFlagsFromString('--liftoff-only');
+    pglite = await PGlite.create({ dataDir: location.dataDir, postgresqlconf: PGLITE_SETTINGS });
   }
   const db = drizzlePglite({ client: pglite, schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
@@ -97,4 +119,19 @@ async function openPglite(location: { dataDir: string } | { pglite: PGlite }): P
     },
     close: () => pglite.close(),
   };
+}
+
+/** Runs PGlite's initdb for a new data directory in a short-lived process (pglite-initdb.js). */
+function initPgliteDataDir(dataDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = fork(
+      fileURLToPath(new URL('./pglite-initdb.js', import.meta.url)),
+      [dataDir, JSON.stringify(PGLITE_SETTINGS)],
+      { execArgv: [], stdio: 'inherit' },
+    );
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`PGlite initdb exited with code ${code}`)),
+    );
+  });
 }
