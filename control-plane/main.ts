@@ -9,6 +9,9 @@ import { DEFAULT_HTTP_SERVER_OPTIONS, serveHttp } from './http/node-server.js';
 import { createToken } from './routes/tokens.js';
 import { bootstrapAdminToken, startControlPlane } from './server.js';
 
+/** Largest status report on PGlite: ~20,000 real servers per director (32 MiB on PostgreSQL). */
+const PGLITE_STATUS_LIMIT_BYTES = 4 << 20;
+
 async function main(): Promise<number> {
   const parsed = parseConfig(process.argv.slice(2));
   if (parsed.help) {
@@ -43,7 +46,12 @@ async function main(): Promise<number> {
   const controlPlane = await startControlPlane({
     location,
     logger,
-    options: { maxWaitS: config.maxWaitS, bodyTimeoutMs: config.bodyTimeoutS * 1000 },
+    options: {
+      maxWaitS: config.maxWaitS,
+      bodyTimeoutMs: config.bodyTimeoutS * 1000,
+      // PGlite stores in this process: a 32 MiB report grew its heap past 1 GiB for good.
+      ...(config.databaseUrl ? {} : { statusBodyLimitBytes: PGLITE_STATUS_LIMIT_BYTES }),
+    },
   });
   const firstToken = await bootstrapAdminToken(controlPlane.deps.database);
   const server = serveHttp(

@@ -1,8 +1,9 @@
 /**
  * @module Parses status reports off the event loop: on one worker thread, one report at a time
  * (so four large reports in a row cost four parses in the background, not four stalls of every
- * request), the bytes transferred rather than copied. If the worker cannot run or dies, reports
- * are parsed in-process instead (degrade, don't stop) and the log says so once.
+ * request), the bytes transferred rather than copied. The worker ends after `idleMs` without a
+ * report (its heap is tens of MiB) and starts again with the next one. If the worker cannot run
+ * or dies, reports are parsed in-process instead (degrade, don't stop) and the log says so once.
  */
 import type { Logger } from 'pino';
 import { Worker } from 'node:worker_threads';
@@ -14,12 +15,17 @@ export class ReportParser {
   #restarted = false;
   #nextId = 0;
   readonly #pending = new Map<number, (result: ParsedReport | undefined) => void>();
+  #idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly idleMs = 30_000,
+  ) {}
 
   async parse(bytes: Uint8Array): Promise<ParsedReport> {
     const worker = this.#start();
     if (!worker) return parseReport(bytes);
+    clearTimeout(this.#idleTimer);
     const id = this.#nextId++;
     const result = await new Promise<ParsedReport | undefined>((resolve) => {
       this.#pending.set(id, resolve);
@@ -27,6 +33,14 @@ export class ReportParser {
       const payload = copy ? bytes : bytes.slice();
       worker.postMessage({ id, bytes: payload }, [payload.buffer as ArrayBuffer]);
     });
+    if (this.#pending.size === 0 && this.#worker) {
+      const idle = this.#worker;
+      this.#idleTimer = setTimeout(() => {
+        if (this.#worker !== idle || this.#pending.size > 0) return;
+        this.#worker = undefined;
+        void idle.terminate();
+      }, this.idleMs).unref();
+    }
     // The worker died under this report: parse it here rather than fail the agent.
     return result ?? parseReport(bytes);
   }
@@ -63,6 +77,7 @@ export class ReportParser {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.#idleTimer);
     const worker = this.#worker;
     this.#worker = undefined;
     this.#failed = true;

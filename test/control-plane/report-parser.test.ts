@@ -60,3 +60,15 @@ test('the event loop keeps turning while the largest legal report is parsed', as
   // Parsed in-process, the loop could not turn at all until the parse was done.
   assert.ok(turns > 10, `the event loop turned ${turns} times during the parse`);
 });
+
+test('an idle worker ends and the next report starts a new one', async () => {
+  const idle = new ReportParser(silentLogger, 20);
+  try {
+    const bytes = encode({ appliedRevision: 1, agent });
+    assert.ok((await idle.parse(bytes.slice())).ok);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(await idle.parse(bytes.slice()), parseReport(bytes));
+  } finally {
+    await idle.close();
+  }
+});

@@ -1,9 +1,11 @@
 /**
- * @module The real control plane (`control-plane/main.ts serve`) as a child process on PostgreSQL:
+ * @module The real control plane (`control-plane/main.ts serve`) as a child process, on PostgreSQL
+ * or PGlite:
  * what fault tests and the fault benchmark run, so that a crash is an exit we can see, not an
  * exception a test runner swallows. Also the PostgreSQL-side faults they inject.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
@@ -21,21 +23,40 @@ export interface ReplicaProcess {
   alive(): boolean;
   /** The tail of its stderr (its log at warn level and any crash). */
   readonly stderr: string;
+  /** Its resident set size now, in MiB (Linux /proc). */
+  rssMiB(): number;
   /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code (null when killed). */
   stop(): Promise<number | null>;
 }
 
-/** Starts a replica on `databaseUrl` and waits (at most `timeoutMs`) until it listens. */
+/**
+ * Starts a replica on `database` (a postgres:// URL, or a PGlite data directory) and waits (at
+ * most `timeoutMs`) until it listens.
+ */
 export async function startReplica(
-  databaseUrl: string,
+  database: string,
   env: Record<string, string> = {},
   timeoutMs = 60_000,
 ): Promise<ReplicaProcess> {
+  const where = /^postgres(ql)?:/.test(database)
+    ? { env: { DATABASE_URL: database }, args: [] }
+    : { env: {}, args: ['--data-dir', database] };
+  const { DATABASE_URL: _inherited, ...parentEnv } = process.env;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN, 'serve', '--listen', '127.0.0.1:0', '--log-level', 'warn'],
+    [
+      '--import',
+      'tsx',
+      MAIN,
+      'serve',
+      '--listen',
+      '127.0.0.1:0',
+      '--log-level',
+      'warn',
+      ...where.args,
+    ],
     {
-      env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
+      env: { ...parentEnv, ...where.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -75,6 +96,10 @@ export async function startReplica(
     child,
     alive: () => child.exitCode === null && child.signalCode === null,
     stop: () => stopChild(child),
+    rssMiB: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(status.match(/VmRSS:\s+(\d+) kB/)?.[1] ?? NaN) / 1024;
+    },
     get stderr() {
       return stderr;
     },
