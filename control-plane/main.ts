@@ -2,9 +2,10 @@
  * @module The control plane's entry point: `serve` (default), `migrate`, `create-admin-token`.
  * See `--help`.
  */
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { parseConfig, USAGE } from './config.js';
 import { openDatabase, type DatabaseLocation } from './db/database.js';
+import { isDatabaseUnavailable, unavailableReason } from './db/unavailable.js';
 import { DEFAULT_HTTP_SERVER_OPTIONS, serveHttp } from './http/node-server.js';
 import { createToken } from './routes/tokens.js';
 import { bootstrapAdminToken, startControlPlane } from './server.js';
@@ -43,17 +44,29 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const controlPlane = await startControlPlane({
-    location,
-    logger,
-    options: {
-      maxWaitS: config.maxWaitS,
-      bodyTimeoutMs: config.bodyTimeoutS * 1000,
-      // PGlite stores in this process: a 32 MiB report grew its heap past 1 GiB for good.
-      ...(config.databaseUrl ? {} : { statusBodyLimitBytes: PGLITE_STATUS_LIMIT_BYTES }),
-    },
+  // A database that is not there yet (or refusing, or restarting) is waited for, not a reason
+  // to exit: every replica restarting at once would otherwise turn a flap into a crash loop.
+  const { controlPlane, firstToken } = await untilDatabase(logger, async () => {
+    const started = await startControlPlane({
+      location,
+      logger,
+      options: {
+        maxWaitS: config.maxWaitS,
+        bodyTimeoutMs: config.bodyTimeoutS * 1000,
+        // PGlite stores in this process: a 32 MiB report grew its heap past 1 GiB for good.
+        ...(config.databaseUrl ? {} : { statusBodyLimitBytes: PGLITE_STATUS_LIMIT_BYTES }),
+      },
+    });
+    try {
+      return {
+        controlPlane: started,
+        firstToken: await bootstrapAdminToken(started.deps.database),
+      };
+    } catch (err) {
+      await started.close();
+      throw err;
+    }
   });
-  const firstToken = await bootstrapAdminToken(controlPlane.deps.database);
   const server = serveHttp(
     controlPlane.app.fetch,
     {
@@ -92,6 +105,19 @@ async function main(): Promise<number> {
   });
   await controlPlane.close();
   return 0;
+}
+
+/** Runs `start` until it succeeds, retrying every second while the database is unavailable. */
+async function untilDatabase<T>(logger: Logger, start: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await start();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      logger.warn({ reason: unavailableReason(err) }, 'database unavailable; retrying in 1 s');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 main().then(

@@ -48,7 +48,12 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
   const tokens = new TokenCache((token, now) => findPrincipal(database.db, token, now));
   bus.on('tokens', () => tokens.clear());
   bus.on('resync', () => tokens.clear());
-  await bus.start();
+  try {
+    await bus.start();
+  } catch (err) {
+    if (!('database' in init.location)) await database.close();
+    throw err;
+  }
   const metrics = createMetrics(database.db, VERSION);
   const options: AppOptions = { ...DEFAULT_OPTIONS, ...init.options };
   const deps: AppDeps = {

@@ -76,13 +76,18 @@ async function openPostgres(url: string): Promise<Database> {
       Math.min(0.05 * 2 ** retries, RECONNECT_MAX_S) * (0.5 + Math.random() / 2),
   });
   const db = drizzlePostgres({ client, schema });
-  const lock = await client.reserve();
   try {
-    await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  } finally {
-    await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`;
-    lock.release();
+    const lock = await client.reserve();
+    try {
+      await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    } finally {
+      await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+      lock.release();
+    }
+  } catch (err) {
+    await client.end({ timeout: 1 }); // a caller may try again: leave no connections behind
+    throw err;
   }
   return {
     kind: 'postgres',

@@ -4,7 +4,8 @@
  * - every backend terminated, over and over (the postgres.js 3.4.9 crash of porsager/postgres
  *   #1208, fixed by patches/postgres+3.4.9.patch);
  * - new connections refused (`ALLOW_CONNECTIONS false`) for a while: answers are 503 problem+json
- *   with Retry-After, /readyz says unavailable, no 500, and service resumes unaided;
+ *   with Retry-After, /readyz says unavailable, no 500, and service resumes unaided; a replica
+ *   started meanwhile waits for the database instead of exiting;
  * - the LISTEN connections killed: both replicas listen again and a write reaches every
  *   long-poller on both.
  * No write acknowledged with a 2xx is lost. Times are bounds on waiting, never assertions.
@@ -41,6 +42,7 @@ describe('database faults [postgres]', async () => {
     return;
   }
   let drop = async () => {};
+  let databaseUrl = '';
   let faults: DatabaseFaults;
   let replicas: ReplicaProcess[] = [];
   let admin = '';
@@ -50,6 +52,7 @@ describe('database faults [postgres]', async () => {
 
   before(async () => {
     const database = await newPostgresDatabase();
+    databaseUrl = database.url;
     drop = database.drop;
     faults = DatabaseFaults.forUrl(database.url);
     const a = await startReplica(database.url);
@@ -74,7 +77,7 @@ describe('database faults [postgres]', async () => {
   const ready = async (r: ReplicaProcess) =>
     (await call(r.url, 'GET', '/readyz', { timeoutMs: 5000 })).status === 200;
   const allAlive = () => {
-    for (const r of replicas) assert.ok(r.alive(), `a replica exited:\n${r.stderr}`);
+    for (const r of replicas) assert.ok(r.alive(), `a replica exited:\n${r.stderr}\n${r.stdout}`);
   };
 
   test('terminating every backend again and again kills no replica and loses no write', async () => {
@@ -95,6 +98,9 @@ describe('database faults [postgres]', async () => {
   test('refused connections: 503 with Retry-After, /readyz unavailable, then recovery', async () => {
     log.phase = 'outage';
     await faults.allowConnections(false);
+    // A replica started while the database refuses waits for it instead of exiting.
+    const late = startReplica(databaseUrl, {}, OUTAGE_MS + 90_000);
+    late.then((r) => replicas.push(r)).catch(() => {});
     const deadline = Date.now() + OUTAGE_MS;
     const samples: HttpAnswer[] = [];
     while (Date.now() < deadline) {
@@ -112,6 +118,12 @@ describe('database faults [postgres]', async () => {
     await faults.allowConnections(true);
     log.phase = 'recovery';
     for (const r of replicas) await eventually('ready again', () => ready(r));
+    const third = await late;
+    assert.ok(third.alive(), 'the replica started during the outage came up after it');
+    assert.ok(await ready(third));
+    // It starts in a few seconds; a shortened outage (FLEETLB_TEST_OUTAGE_MS) may end first.
+    if (OUTAGE_MS >= 15_000)
+      assert.match(third.stdout, /database unavailable; retrying/, 'it did wait for the database');
 
     for (const s of samples) log.record(s);
     // Requests that met the refusal first-hand answer 503; /healthz-style liveness stays 200.

@@ -21,8 +21,10 @@ export interface ReplicaProcess {
   child: ChildProcess;
   /** Whether the process is still running. */
   alive(): boolean;
-  /** The tail of its stderr (its log at warn level and any crash). */
+  /** The tail of its stderr (a crash's message). */
   readonly stderr: string;
+  /** The tail of its stdout (its banner and its log at warn level and above). */
+  readonly stdout: string;
   /** Its resident set size now, in MiB (Linux /proc). */
   rssMiB(): number;
   /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code (null when killed). */
@@ -65,6 +67,10 @@ export async function startReplica(
     stderr = (stderr + chunk.toString()).slice(-20_000);
   });
   const lines = createInterface({ input: child.stdout! });
+  let stdout = '';
+  lines.on('line', (line) => {
+    stdout = `${stdout}${line}\n`.slice(-20_000);
+  });
   const started = await new Promise<{ url: string; token: string | undefined }>(
     (resolve, reject) => {
       let url: string | undefined;
@@ -102,6 +108,9 @@ export async function startReplica(
     },
     get stderr() {
       return stderr;
+    },
+    get stdout() {
+      return stdout;
     },
   };
 }
