@@ -6,6 +6,21 @@
 import { connect, type Socket } from 'node:net';
 
 /** A raw HTTP/1.1 exchange: write `head`, then feed the body through the returned socket. */
+// One framed copy per chunk, shared by every client: 40 uploads must not cost the client 40 MiB.
+const frames = new WeakMap<Buffer, Buffer>();
+function chunkFrame(chunk: Buffer): Buffer {
+  let framed = frames.get(chunk);
+  if (!framed) {
+    framed = Buffer.concat([
+      Buffer.from(`${chunk.length.toString(16)}\r\n`),
+      chunk,
+      Buffer.from('\r\n'),
+    ]);
+    frames.set(chunk, framed);
+  }
+  return framed;
+}
+
 export class RawClient {
   readonly socket: Socket;
   response = '';
@@ -47,11 +62,7 @@ export class RawClient {
     let sent = 0;
     let answered = false;
     void this.answered.then(() => (answered = true));
-    const framed = Buffer.concat([
-      Buffer.from(`${chunk.length.toString(16)}\r\n`),
-      chunk,
-      Buffer.from('\r\n'),
-    ]);
+    const framed = chunkFrame(chunk);
     while (!answered && sent + chunk.length <= maxBytes && !this.socket.destroyed) {
       sent += chunk.length;
       if (!this.socket.write(framed)) {
