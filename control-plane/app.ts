@@ -4,8 +4,8 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { authenticate, gate } from './http/auth.js';
+import { declaredSizeLimit, guardedBody } from './http/body-guard.js';
 import type { AppDeps, AppEnv } from './http/context.js';
 import { createRouter } from './http/openapi.js';
 import { errorHandler, notFound, Problem } from './http/problem.js';
@@ -36,32 +36,22 @@ export function createApp(
     await next();
   });
   if (metricsMiddleware) app.use('*', metricsMiddleware);
-  const limit = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new Problem(
-          413,
-          'payload-too-large',
-          'Payload too large',
-          `bodies are limited to ${maxSize} bytes here`,
-        );
-      },
-    });
-  const limitBody = limit(deps.options.bodyLimitBytes);
-  const limitStatus = limit(deps.options.statusBodyLimitBytes);
+  const { bodyLimitBytes, statusBodyLimitBytes } = deps.options;
+  const maxSizeFor = (path: string) =>
+    path === '/v1/agent/status' ? statusBodyLimitBytes : bodyLimitBytes;
+  const declaredSize = declaredSizeLimit(maxSizeFor);
+  const readBody = guardedBody(maxSizeFor);
   // Only requests that may carry a body: reading the body stream of a GET makes the Node adapter
   // build a full Request, a fifth of the CPU of the agents' 304 path.
-  app.use('/v1/*', (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    return c.req.path === '/v1/agent/status' ? limitStatus(c, next) : limitBody(c, next);
-  });
+  const mayHaveBody = (method: string) => method !== 'GET' && method !== 'HEAD';
+  app.use('/v1/*', (c, next) => (mayHaveBody(c.req.method) ? declaredSize(c, next) : next()));
   app.use('/v1/*', async (c, next) => {
     const method = c.req.method;
-    const hasBody =
+    const hasBody = () =>
       Number(c.req.header('content-length') ?? 0) > 0 ||
-      c.req.header('transfer-encoding') !== undefined;
-    if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && hasBody) {
+      c.req.header('transfer-encoding') !== undefined ||
+      c.req.raw.body !== null;
+    if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && hasBody()) {
       const type = c.req.header('content-type');
       if (type === undefined || !JSON_BODY.test(type)) {
         throw new Problem(
@@ -74,7 +64,9 @@ export function createApp(
     }
     await next();
   });
+  // Authentication reads headers only; no body is read for a caller who has not authenticated.
   app.use('/v1/*', authenticate(), gate());
+  app.use('/v1/*', (c, next) => (mayHaveBody(c.req.method) ? readBody(c, next) : next()));
 
   app.route('/', healthRoutes());
   app.route('/', siteRoutes());

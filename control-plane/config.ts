@@ -20,6 +20,8 @@ Options (environment variable in brackets):
   --data-dir DIR         PGlite data directory [FLEETLB_DATA_DIR] (default .fleetlb/data)
   --log-level LEVEL      trace|debug|info|warn|error [FLEETLB_LOG_LEVEL] (default info)
   --max-wait SECONDS     longest long-poll or drain wait [FLEETLB_MAX_WAIT_S] (default 60)
+  --body-timeout SECONDS time a request body has to arrive in full, else 408
+                         [FLEETLB_BODY_TIMEOUT_S] (default 10)
   -h, --help             show this help
 `;
 
@@ -34,6 +36,7 @@ const Config = z.object({
   dataDir: z.string().min(1),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   maxWaitS: z.int().min(1).max(3600),
+  bodyTimeoutS: z.number().min(0.1).max(600),
 });
 export type Config = z.output<typeof Config>;
 
@@ -52,6 +55,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
         'data-dir': { type: 'string' },
         'log-level': { type: 'string' },
         'max-wait': { type: 'string' },
+        'body-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -74,6 +78,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     dataDir: resolve(values['data-dir'] ?? env.FLEETLB_DATA_DIR ?? '.fleetlb/data'),
     logLevel: values['log-level'] ?? env.FLEETLB_LOG_LEVEL ?? 'info',
     maxWaitS: Number(values['max-wait'] ?? env.FLEETLB_MAX_WAIT_S ?? 60),
+    bodyTimeoutS: Number(values['body-timeout'] ?? env.FLEETLB_BODY_TIMEOUT_S ?? 10),
   });
   if (!result.success) {
     return {

@@ -2,13 +2,17 @@
  * @module The control plane's entry point: `serve` (default), `migrate`, `create-admin-token`.
  * See `--help`.
  */
-import { serve } from '@hono/node-server';
 import { pino, type Logger } from 'pino';
 import { parseConfig, USAGE, type Config } from './config.js';
 import { DataDirBusy, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { openDatabase, type DatabaseLocation } from './db/database.js';
+import { isDatabaseUnavailable, unavailableReason } from './db/unavailable.js';
+import { DEFAULT_HTTP_SERVER_OPTIONS, serveHttp } from './http/node-server.js';
 import { createToken } from './routes/tokens.js';
 import { bootstrapAdminToken, startControlPlane } from './server.js';
+
+/** Largest status report on PGlite: ~20,000 real servers per director (32 MiB on PostgreSQL). */
+const PGLITE_STATUS_LIMIT_BYTES = 4 << 20;
 
 async function main(): Promise<number> {
   const parsed = parseConfig(process.argv.slice(2));
@@ -82,14 +86,38 @@ async function run(
     return 0;
   }
 
-  const controlPlane = await startControlPlane({
-    location,
-    logger,
-    options: { maxWaitS: config.maxWaitS },
+  // A database that is not there yet (or refusing, or restarting) is waited for, not a reason
+  // to exit: every replica restarting at once would otherwise turn a flap into a crash loop.
+  const { controlPlane, firstToken } = await untilDatabase(logger, async () => {
+    const started = await startControlPlane({
+      location,
+      logger,
+      options: {
+        maxWaitS: config.maxWaitS,
+        bodyTimeoutMs: config.bodyTimeoutS * 1000,
+        // PGlite stores in this process: a 32 MiB report grew its heap past 1 GiB for good.
+        ...(config.databaseUrl ? {} : { statusBodyLimitBytes: PGLITE_STATUS_LIMIT_BYTES }),
+      },
+    });
+    try {
+      return {
+        controlPlane: started,
+        firstToken: await bootstrapAdminToken(started.deps.database),
+      };
+    } catch (err) {
+      await started.close();
+      throw err;
+    }
   });
-  const firstToken = await bootstrapAdminToken(controlPlane.deps.database);
-  const server = serve(
-    { fetch: controlPlane.app.fetch, hostname: config.host, port: config.port },
+  const server = serveHttp(
+    controlPlane.app.fetch,
+    {
+      ...DEFAULT_HTTP_SERVER_OPTIONS,
+      hostname: config.host,
+      port: config.port,
+      // Node's own bound on a whole request: the body's bound plus time for the headers.
+      requestTimeoutMs: config.bodyTimeoutS * 1000 + DEFAULT_HTTP_SERVER_OPTIONS.headersTimeoutMs,
+    },
     (info) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       const url = `http://${host}:${info.port}`;
@@ -119,6 +147,19 @@ async function run(
   });
   await controlPlane.close();
   return 0;
+}
+
+/** Runs `start` until it succeeds, retrying every second while the database is unavailable. */
+async function untilDatabase<T>(logger: Logger, start: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await start();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      logger.warn({ reason: unavailableReason(err) }, 'database unavailable; retrying in 1 s');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 main().then(

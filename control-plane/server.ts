@@ -6,8 +6,10 @@
 import { count } from 'drizzle-orm';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
-import { TokenCache } from './auth/tokens.js';
+import { TokenCache } from './auth/token-cache.js';
+import { findPrincipal } from './auth/tokens.js';
 import { createApp } from './app.js';
+import { BodyBudget } from './http/body-guard.js';
 import { openDatabase, type Database, type DatabaseLocation } from './db/database.js';
 import { apiTokens } from './db/schema.js';
 import { EventBus } from './events/bus.js';
@@ -20,6 +22,7 @@ import {
 } from './http/context.js';
 import { createMetrics } from './http/metrics.js';
 import { createToken } from './routes/tokens.js';
+import { ReportParser } from './status/report-parser.js';
 import { DocumentCache } from './store/document-cache.js';
 import { VERSION } from './version.js';
 
@@ -42,11 +45,17 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
   const database =
     'database' in init.location ? init.location.database : await openDatabase(init.location);
   const bus = new EventBus(database, init.logger);
-  const tokens = new TokenCache(database.db);
+  const tokens = new TokenCache((token, now) => findPrincipal(database.db, token, now));
   bus.on('tokens', () => tokens.clear());
   bus.on('resync', () => tokens.clear());
-  await bus.start();
+  try {
+    await bus.start();
+  } catch (err) {
+    if (!('database' in init.location)) await database.close();
+    throw err;
+  }
   const metrics = createMetrics(database.db, VERSION);
+  const options: AppOptions = { ...DEFAULT_OPTIONS, ...init.options };
   const deps: AppDeps = {
     database,
     bus,
@@ -55,12 +64,18 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
     registry: metrics.registry,
     tokens,
     documents: new DocumentCache(database.db, bus),
-    options: { ...DEFAULT_OPTIONS, ...init.options },
+    reports: new ReportParser(init.logger),
+    bodyBudget: new BodyBudget({
+      perTokenBytes: options.bodyBytesPerToken,
+      totalBytes: options.bodyBytesTotal,
+    }),
+    options,
   };
   return {
     app: createApp(deps, metrics.middleware),
     deps,
     async close() {
+      await deps.reports.close();
       await bus.stop();
       if (!('database' in init.location)) await database.close();
     },

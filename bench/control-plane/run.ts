@@ -2,7 +2,9 @@
  * @module The control-plane benchmark (`npm run bench:control-plane`; see bench/README.md):
  * 1. 304 throughput of `GET /v1/agent/config` with a current ETag (autocannon, own process);
  * 2. propagation of a PATCH to 100 and 1,000 long-polling agents;
- * 3. on PostgreSQL, the wake-up of an agent on replica B by a write through replica A.
+ * 3. on PostgreSQL, the wake-up of an agent on replica B by a write through replica A;
+ * 4. hostile and heavy clients (hostile.ts), the embedded default's RSS, and on PostgreSQL the
+ *    database faults (faults.ts): recovery time, 503s served, other errors, lost writes.
  * Each database gets a fresh control plane in a child process (server.ts). Progress goes to
  * stderr; the table and, on its last line, the JSON go to stdout (or the JSON to --json FILE).
  */
@@ -12,6 +14,8 @@ import { parseArgs } from 'node:util';
 import { postgresReachable, POSTGRES_URL } from '../../test/support/databases.js';
 import { AdminClient } from './http.js';
 import { ServerProcess, stopAll } from './processes.js';
+import { measureDatabaseFaults } from './faults.js';
+import { measureHostileClients } from './hostile.js';
 import { AgentPool, measurePropagation } from './propagation.js';
 import { distribution, int, ms, rounded, table, type Row } from './report.js';
 import type { DatabaseKind } from './shared.js';
@@ -20,6 +24,7 @@ import { measureThroughput } from './throughput.js';
 
 const USAGE = `usage: npm run bench:control-plane -- [--database both|pglite|postgres] [--json FILE]
         [--agents 100,1000] [--rounds 5] [--duration 8] [--cpu-prof DIR]
+        [--faults also|only|skip] [--outage 30]
 
   --database   where the control plane stores its data (default both; PostgreSQL at
                ${POSTGRES_URL}, set FLEETLB_TEST_DATABASE_URL to change)
@@ -28,13 +33,15 @@ const USAGE = `usage: npm run bench:control-plane -- [--database both|pglite|pos
   --rounds     measured changes per agent count (after one warm-up change)
   --duration   seconds of measured 304 load (after a 2 s warm-up)
   --cpu-prof   run the server under node --cpu-prof, writing its profiles to DIR
+  --faults     the fault and hostile-client figures: also (default), only, or skip
+  --outage     seconds PostgreSQL refuses connections in the fault figures (default 30)
 `;
 
 const TARGET_PER_CORE = 10_000;
 /** p99 targets of the propagation, by agent count (others: none). */
 const PROPAGATION_TARGET_MS: Record<number, number> = { 100: 250, 1000: 1000 };
 /** The whole run is killed after this long, whatever it is doing. */
-const HARD_LIMIT_MS = 10 * 60_000;
+const HARD_LIMIT_MS = 15 * 60_000;
 
 /** A bad command line: reported with the usage, without a stack. */
 class UsageError extends Error {}
@@ -49,6 +56,8 @@ interface Options {
   rounds: number;
   durationS: number;
   cpuProfDir: string | undefined;
+  faults: 'also' | 'only' | 'skip';
+  outageS: number;
 }
 
 const FLAGS = {
@@ -58,6 +67,8 @@ const FLAGS = {
   rounds: { type: 'string', default: '5' },
   duration: { type: 'string', default: '8' },
   'cpu-prof': { type: 'string' },
+  faults: { type: 'string', default: 'also' },
+  outage: { type: 'string', default: '30' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -83,6 +94,11 @@ function options(): Options | undefined {
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 100)
     throw new UsageError('--rounds: an integer from 1 to 100');
   if (!(durationS >= 1 && durationS <= 120)) throw new UsageError('--duration: 1 to 120 seconds');
+  const faults = values.faults;
+  if (faults !== 'also' && faults !== 'only' && faults !== 'skip')
+    throw new UsageError(`--faults: also, only or skip, not ${faults}`);
+  const outageS = Number(values.outage);
+  if (!(outageS >= 1 && outageS <= 300)) throw new UsageError('--outage: 1 to 300 seconds');
   return {
     databases: database === 'both' ? ['pglite', 'postgres'] : [database],
     explicit: database !== 'both',
@@ -91,6 +107,8 @@ function options(): Options | undefined {
     rounds,
     durationS,
     cpuProfDir: values['cpu-prof'],
+    faults,
+    outageS,
   };
 }
 
@@ -197,10 +215,16 @@ async function main(): Promise<number> {
       });
       continue;
     }
-    rows.push(...(await benchDatabase(database, opts)));
-    if (database === 'postgres') {
-      log('postgres: cross-replica wake-up, two replicas on one database, 50 changes');
-      rows.push(await measureCrossReplica(50));
+    if (opts.faults !== 'only') {
+      rows.push(...(await benchDatabase(database, opts)));
+      if (database === 'postgres') {
+        log('postgres: cross-replica wake-up, two replicas on one database, 50 changes');
+        rows.push(await measureCrossReplica(50));
+      }
+    }
+    if (opts.faults !== 'skip') {
+      rows.push(...(await measureHostileClients(database, log)));
+      if (database === 'postgres') rows.push(...(await measureDatabaseFaults(opts.outageS, log)));
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * @module Bearer tokens: `flb_` + 32 random bytes (base64url). Only their SHA-256 is stored (the
- * token has 256 bits of entropy, so a slow hash buys nothing). Verified tokens are cached in
- * memory; any token change anywhere (NOTIFY `tokens`) empties every replica's cache.
+ * token has 256 bits of entropy, so a slow hash buys nothing). The cache in front of the
+ * lookup is token-cache.ts.
  */
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
@@ -68,35 +68,4 @@ export async function findPrincipal(
     };
   }
   return principal;
-}
-
-/** Verified tokens by hash, each kept at most `ttlMs` (expiry is re-checked on refresh). */
-export class TokenCache {
-  readonly #entries = new Map<string, { principal: Principal | undefined; until: number }>();
-
-  constructor(
-    private readonly db: Db,
-    private readonly ttlMs = 30_000,
-    private readonly maxEntries = 100_000,
-  ) {}
-
-  async authenticate(token: string, now: Date): Promise<Principal | undefined> {
-    const key = hashToken(token);
-    const hit = this.#entries.get(key);
-    if (hit && hit.until > now.getTime()) return hit.principal;
-    const principal = await findPrincipal(this.db, token, now);
-    if (this.#entries.size >= this.maxEntries) this.#entries.clear();
-    // A cached token never outlives its expiry.
-    const until = Math.min(
-      now.getTime() + (principal ? this.ttlMs : 1000),
-      principal?.expiresAt?.getTime() ?? Infinity,
-    );
-    this.#entries.set(key, { principal, until });
-    return principal;
-  }
-
-  /** Forgets everything: called on every token change and whenever notifications may be lost. */
-  clear(): void {
-    this.#entries.clear();
-  }
 }

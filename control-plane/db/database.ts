@@ -9,8 +9,11 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import { mkdirSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import postgres from 'postgres';
 import * as schema from './schema.js';
 
@@ -38,6 +41,22 @@ export type DatabaseLocation = { url: string } | { dataDir: string } | { pglite:
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 const MIGRATION_LOCK = 0x666c62; // 'flb': one replica migrates at a time
+const CONNECT_TIMEOUT_S = 5;
+
+/**
+ * PGlite runs PostgreSQL's defaults inside this process: 128 MB of shared_buffers alone took the
+ * idle control plane past 300 MiB RSS. A control plane's data is small (thousands of rows), so
+ * these fit the zero-setup default on a small machine (README, "Memory"); PostgreSQL proper is
+ * configured by its operator.
+ */
+export const PGLITE_SETTINGS = [
+  'shared_buffers = 16MB',
+  'work_mem = 2MB',
+  'maintenance_work_mem = 16MB',
+  'temp_buffers = 2MB',
+  'wal_buffers = 1MB',
+];
+const RECONNECT_MAX_S = 0.5;
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
@@ -49,15 +68,26 @@ async function openPostgres(url: string): Promise<Database> {
     max: 10,
     onnotice: () => {},
     connection: { application_name: 'fleetlb' },
+    // A refused or black-holed server fails a request in seconds (answered 503), not 30 s.
+    connect_timeout: CONNECT_TIMEOUT_S,
+    // postgres.js waits up to 20 s between reconnects after repeated failures; capped at
+    // RECONNECT_MAX_S so a database that comes back is in use again within about a second.
+    backoff: (retries: number) =>
+      Math.min(0.05 * 2 ** retries, RECONNECT_MAX_S) * (0.5 + Math.random() / 2),
   });
   const db = drizzlePostgres({ client, schema });
-  const lock = await client.reserve();
   try {
-    await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  } finally {
-    await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`;
-    lock.release();
+    const lock = await client.reserve();
+    try {
+      await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    } finally {
+      await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+      lock.release();
+    }
+  } catch (err) {
+    await client.end({ timeout: 1 }); // a caller may try again: leave no connections behind
+    throw err;
   }
   return {
     kind: 'postgres',
@@ -75,7 +105,12 @@ async function openPglite(location: { dataDir: string } | { pglite: PGlite }): P
   if ('pglite' in location) pglite = location.pglite;
   else {
     mkdirSync(location.dataDir, { recursive: true });
-    pglite = await PGlite.create(location.dataDir);
+    if (!existsSync(join(location.dataDir, 'PG_VERSION')))
+      await initPgliteDataDir(location.dataDir);
+    // Baseline (Liftoff) code only for PostgreSQL's WebAssembly: optimizing all of it (V8's
+    // TurboFan tier-up) cost about 90 MiB of RSS for queries that take a millisecond anyway.
+    setFlagsFromString('--liftoff-only');
+    pglite = await PGlite.create({ dataDir: location.dataDir, postgresqlconf: PGLITE_SETTINGS });
   }
   const db = drizzlePglite({ client: pglite, schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
@@ -89,4 +124,19 @@ async function openPglite(location: { dataDir: string } | { pglite: PGlite }): P
     },
     close: () => pglite.close(),
   };
+}
+
+/** Runs PGlite's initdb for a new data directory in a short-lived process (pglite-initdb.js). */
+function initPgliteDataDir(dataDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = fork(
+      fileURLToPath(new URL('./pglite-initdb.js', import.meta.url)),
+      [dataDir, JSON.stringify(PGLITE_SETTINGS)],
+      { execArgv: [], stdio: 'inherit' },
+    );
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`PGlite initdb exited with code ${code}`)),
+    );
+  });
 }

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Database, Tx } from '../db/database.js';
+import { DatabaseUnavailable, isDatabaseUnavailable } from '../db/unavailable.js';
 
 export const CHANNEL = 'fleetlb_events';
 
@@ -55,14 +56,27 @@ export class EventBus {
    * Runs a transaction; after it commits, the events it published are delivered on this replica
    * at once, so the next request here sees them (a revoked token, a new revision) without
    * waiting for its own NOTIFY to come back. The NOTIFY still reaches every replica; handling an
-   * event twice is harmless.
+   * event twice is harmless. A database that goes away under it throws `DatabaseUnavailable`,
+   * which says whether the write may have committed.
    */
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const events: FleetEvent[] = [];
-    const result = await this.database.db.transaction(async (tx) => {
-      published.set(tx, events);
-      return fn(tx);
-    });
+    let committing = false;
+    let result: T;
+    try {
+      result = await this.database.db.transaction(async (tx) => {
+        published.set(tx, events);
+        const value = await fn(tx);
+        committing = true;
+        return value;
+      });
+    } catch (err) {
+      // Lost before COMMIT was sent: PostgreSQL rolled it back. Lost during COMMIT: it may have
+      // committed or not, and only a read after recovery can tell.
+      if (isDatabaseUnavailable(err) && !(err instanceof DatabaseUnavailable))
+        throw new DatabaseUnavailable(committing ? 'unknown' : 'not-applied', err);
+      throw err;
+    }
     for (const event of events) this.#deliver(event);
     return result;
   }

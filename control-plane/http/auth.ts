@@ -1,7 +1,9 @@
 /**
  * @module Bearer-token authentication for every /v1 route, and the permission check handlers
- * call. A missing or unknown token is a 401; a known token without the permission, a 403.
+ * call. A missing or unknown token is a 401; a known token without the permission, a 403; a
+ * source that sends too many unknown tokens, a 429 (token-cache.ts). Only headers are read.
  */
+import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
 import { can, type Permission } from '../auth/roles.js';
 import type { Principal } from '../auth/tokens.js';
@@ -16,8 +18,19 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
     if (!match?.[1]) throw unauthorized('send Authorization: Bearer <token>');
     const { tokens, clock } = c.var.deps;
-    const principal = await tokens.authenticate(match[1], clock.now());
-    if (!principal) throw unauthorized('the token is unknown, revoked or expired');
+    const source = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress;
+    const principal = await tokens.authenticate(match[1], clock.now(), source);
+    if (principal === 'throttled') {
+      throw new Problem(
+        429,
+        'too-many-requests',
+        'Too many requests',
+        'too many unknown tokens from this address; retry later',
+        undefined,
+        { 'retry-after': '1' },
+      );
+    }
+    if (principal === 'unknown') throw unauthorized('the token is unknown, revoked or expired');
     c.set('principal', principal);
     await next();
   };

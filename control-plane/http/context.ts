@@ -3,8 +3,11 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events/bus.js';
-import type { Principal, TokenCache } from '../auth/tokens.js';
+import type { TokenCache } from '../auth/token-cache.js';
+import type { Principal } from '../auth/tokens.js';
 import type { DocumentCache } from '../store/document-cache.js';
+import type { ReportParser } from '../status/report-parser.js';
+import type { BodyBudget } from './body-guard.js';
 
 /** Wall-clock and monotonic time, injected so tests can steer them. */
 export interface Clock {
@@ -19,6 +22,10 @@ export interface AppDeps {
   registry: Registry;
   tokens: TokenCache;
   documents: DocumentCache;
+  /** Parses agent status reports on a worker thread. */
+  reports: ReportParser;
+  /** Request body bytes being received, per token and in total. */
+  bodyBudget: BodyBudget;
   options: AppOptions;
 }
 
@@ -27,6 +34,12 @@ export interface AppOptions {
   bodyLimitBytes: number;
   /** Largest agent status report: one entry per real server, so it grows with the director. */
   statusBodyLimitBytes: number;
+  /** Time a request body has to arrive in full, once its headers are in. */
+  bodyTimeoutMs: number;
+  /** Body bytes one token may be sending at once (its requests together). */
+  bodyBytesPerToken: number;
+  /** Body bytes the process receives at once, all callers together. */
+  bodyBytesTotal: number;
   /** Longest `?wait=` of a long-poll or a drain-and-wait, in seconds. */
   maxWaitS: number;
   /** VRRP transitions kept per director. */
@@ -36,6 +49,9 @@ export interface AppOptions {
 export const DEFAULT_OPTIONS: AppOptions = {
   bodyLimitBytes: 1 << 20,
   statusBodyLimitBytes: 32 << 20, // ~200 bytes per real server: 100,000 of them fit
+  bodyTimeoutMs: 10_000,
+  bodyBytesPerToken: 33 << 20, // one largest status report and a small request beside it
+  bodyBytesTotal: 96 << 20,
   maxWaitS: 60,
   transitionHistory: 1000,
 };

@@ -44,12 +44,14 @@ export function createMetrics(db: Db, version: string): ControlPlaneMetrics {
     labelNames: ['site'],
     registers: [registry],
     async collect() {
-      this.reset();
-      for (const row of await db
+      // Without a database the other metrics still matter most: keep the last values.
+      const rows = await db
         .select({ name: sites.name, revision: sites.revision })
-        .from(sites)) {
-        this.set({ site: row.name }, row.revision);
-      }
+        .from(sites)
+        .catch(() => undefined);
+      if (!rows) return;
+      this.reset();
+      for (const row of rows) this.set({ site: row.name }, row.revision);
     },
   });
 

@@ -1,13 +1,19 @@
 /**
  * @module RFC 9457 problem details: the one error shape of the API. Handlers throw `Problem`;
- * `onError` turns it (and Hono's own HTTPExceptions) into `application/problem+json`, and any
- * other error into a 500 that carries no stack trace.
+ * `onError` turns it (and Hono's own HTTPExceptions) into `application/problem+json`, an
+ * unavailable database into a 503 with Retry-After, and any other error into a 500 that carries
+ * no stack trace.
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import { formatPath, type Issue } from '../../contract/index.js';
+import {
+  DatabaseUnavailable,
+  isDatabaseUnavailable,
+  unavailableReason,
+} from '../db/unavailable.js';
 
 export interface FieldError {
   path: string;
@@ -22,6 +28,8 @@ export class Problem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],
+    /** Extra response headers, such as Retry-After on a 503. */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail ?? title);
   }
@@ -54,6 +62,27 @@ export function invalid(issues: Issue[], prefix: (string | number)[] = []): Prob
   );
 }
 
+/** Seconds a client should wait before retrying while the database is unavailable. */
+export const DATABASE_RETRY_AFTER_S = 1;
+
+/**
+ * 503 for a request the database could not serve. For a write, the detail says whether it was
+ * applied: not applied when the connection was lost before COMMIT, unknown when lost during it
+ * (or outside a transaction), so a client reads back before retrying a non-idempotent write.
+ */
+export function databaseUnavailable(method: string, err: unknown): Problem {
+  const write = method !== 'GET' && method !== 'HEAD';
+  const outcome = err instanceof DatabaseUnavailable ? err.outcome : 'unknown';
+  const detail = !write
+    ? 'the database is unavailable; retry later'
+    : outcome === 'not-applied'
+      ? 'the database is unavailable; the write was not applied, retry later'
+      : 'the database became unavailable during the write: its outcome is unknown (it may have been committed); read the object back before retrying';
+  return new Problem(503, 'database-unavailable', 'Service unavailable', detail, undefined, {
+    'retry-after': String(DATABASE_RETRY_AFTER_S),
+  });
+}
+
 export function problemResponse(c: Context, problem: Problem): Response {
   const body = {
     type: `urn:fleetlb:problem:${problem.slug}`,
@@ -63,7 +92,10 @@ export function problemResponse(c: Context, problem: Problem): Response {
     instance: new URL(c.req.url).pathname,
     ...(problem.errors ? { errors: problem.errors } : {}),
   };
-  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  const headers: Record<string, string> = {
+    ...problem.headers,
+    'content-type': 'application/problem+json',
+  };
   if (problem.status === 401) headers['www-authenticate'] = 'Bearer realm="fleetlb"';
   return c.body(JSON.stringify(body), problem.status, headers);
 }
@@ -102,6 +134,13 @@ export function errorHandler(logger: Logger) {
         c,
         new Problem(err.status as ContentfulStatusCode, slug, title, err.message || title),
       );
+    }
+    if (isDatabaseUnavailable(err)) {
+      logger.warn(
+        { method: c.req.method, path: new URL(c.req.url).pathname, reason: unavailableReason(err) },
+        'database unavailable',
+      );
+      return problemResponse(c, databaseUnavailable(c.req.method, err));
     }
     const unstorable = unstorableInput(err);
     if (unstorable) return problemResponse(c, badRequest(unstorable));

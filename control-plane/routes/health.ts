@@ -1,7 +1,9 @@
 /** @module Liveness, readiness (the database answers) and Prometheus metrics; no auth. */
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { isDatabaseUnavailable, unavailableReason } from '../db/unavailable.js';
 import type { AppEnv } from '../http/context.js';
+import { DATABASE_RETRY_AFTER_S } from '../http/problem.js';
 
 export function healthRoutes() {
   const app = new Hono<AppEnv>();
@@ -11,8 +13,13 @@ export function healthRoutes() {
       await c.var.deps.database.db.execute(sql`select 1`);
       return c.json({ status: 'ready' });
     } catch (err) {
-      c.var.deps.logger.warn({ err }, 'readiness check failed');
-      return c.json({ status: 'unavailable', reason: 'database unreachable' }, 503);
+      const reason = isDatabaseUnavailable(err)
+        ? `database unavailable (${unavailableReason(err)})`
+        : 'database check failed';
+      c.var.deps.logger.warn({ reason }, 'readiness check failed');
+      return c.json({ status: 'unavailable', reason }, 503, {
+        'retry-after': String(DATABASE_RETRY_AFTER_S),
+      });
     }
   });
   app.get('/metrics', async (c) => {

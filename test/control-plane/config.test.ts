@@ -11,6 +11,16 @@ test('defaults: serve on 127.0.0.1:8080 with PGlite in .fleetlb/data', () => {
   assert.equal(parsed.config.port, 8080);
   assert.equal(parsed.config.databaseUrl, undefined);
   assert.match(parsed.config.dataDir, /\.fleetlb\/data$/);
+  assert.equal(parsed.config.bodyTimeoutS, 10);
+});
+
+test('the body timeout: flag over FLEETLB_BODY_TIMEOUT_S', () => {
+  const fromEnv = parseConfig([], { FLEETLB_BODY_TIMEOUT_S: '2.5' });
+  assert.ok('config' in fromEnv);
+  assert.equal(fromEnv.config.bodyTimeoutS, 2.5);
+  const fromFlag = parseConfig(['--body-timeout', '30'], { FLEETLB_BODY_TIMEOUT_S: '2.5' });
+  assert.ok('config' in fromFlag);
+  assert.equal(fromFlag.config.bodyTimeoutS, 30);
 });
 
 test('flags win over the environment', () => {
@@ -34,6 +44,7 @@ test('bad input is an error message, not an exit', () => {
     [['serve', 'extra'], {}, /unexpected arguments/],
     [[], { DATABASE_URL: 'mysql://x' }, /postgres:\/\//],
     [['--max-wait', '0'], {}, /maxWaitS/],
+    [['--body-timeout', 'soon'], {}, /bodyTimeoutS/],
     [['frobnicate'], {}, /command/],
   ] as const) {
     const parsed = parseConfig([...argv], { ...env });

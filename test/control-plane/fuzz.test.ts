@@ -1005,7 +1005,9 @@ forEachDatabase('fuzz', (get) => {
           body: big,
           contentType: 'application/json',
         });
-        assert.equal(answer.status, 413, `${caller}: ${answer.status} ${short(answer.text)}`);
+        // Without a Content-Length, nothing is read for a caller without a token: 401 first.
+        const want = caller === 'none' ? 401 : 413;
+        assert.equal(answer.status, want, `${caller}: ${answer.status} ${short(answer.text)}`);
       }
       // Streamed, without a Content-Length to trust.
       const chunk = new TextEncoder().encode(`"${'y'.repeat(64 * 1024)}",`);

@@ -1,0 +1,148 @@
+/**
+ * @module Request bodies, read only for callers who have authenticated (this runs after
+ * `authenticate`), and never without bounds:
+ * - size: a Content-Length over the route's limit is refused before anything is read (even
+ *   before authentication: it costs nothing); a streamed body is counted as it arrives and cut at
+ *   the limit (413);
+ * - time: the whole body must arrive within `bodyTimeoutMs` (408, RFC 9110 §15.5.9), so a slow
+ *   sender cannot hold a connection and its buffers;
+ * - memory: bytes being received are bounded per token and overall; a caller over its share
+ *   gets 429, everyone over the total 503, both with Retry-After (RFC 9110 §10.2.3).
+ * The body is read here and handed on as a fresh Request, so the validators downstream read it
+ * from memory.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './context.js';
+import { Problem } from './problem.js';
+
+export interface BodyBudgetOptions {
+  /** Body bytes being received at once by one token. */
+  perTokenBytes: number;
+  /** Body bytes being received at once by the whole process. */
+  totalBytes: number;
+}
+
+/** In-flight body bytes, per token and in total. */
+export class BodyBudget {
+  #total = 0;
+  readonly #perToken = new Map<string, number>();
+
+  constructor(readonly options: BodyBudgetOptions) {}
+
+  /** Takes `bytes` for `token`; returns the refusal when that would exceed a bound. */
+  take(token: string, bytes: number): 'token' | 'total' | undefined {
+    const mine = this.#perToken.get(token) ?? 0;
+    if (mine + bytes > this.options.perTokenBytes) return 'token';
+    if (this.#total + bytes > this.options.totalBytes) return 'total';
+    this.#perToken.set(token, mine + bytes);
+    this.#total += bytes;
+    return undefined;
+  }
+
+  give(token: string, bytes: number): void {
+    const left = (this.#perToken.get(token) ?? 0) - bytes;
+    if (left > 0) this.#perToken.set(token, left);
+    else this.#perToken.delete(token);
+    this.#total -= bytes;
+  }
+
+  /** Bytes being received now (for metrics and tests). */
+  inFlightBytes(): number {
+    return this.#total;
+  }
+}
+
+export const tooLarge = (maxSize: number) =>
+  new Problem(
+    413,
+    'payload-too-large',
+    'Payload too large',
+    `bodies are limited to ${maxSize} bytes here`,
+  );
+
+const tooSlow = (timeoutMs: number) =>
+  new Problem(
+    408,
+    'request-timeout',
+    'Request timeout',
+    `the body must arrive within ${timeoutMs / 1000} s`,
+    undefined,
+    { connection: 'close' },
+  );
+
+const overBudget = (which: 'token' | 'total') =>
+  which === 'token'
+    ? new Problem(
+        429,
+        'too-many-requests',
+        'Too many requests',
+        'this token is already sending as many body bytes as it may at once; retry later',
+        undefined,
+        { 'retry-after': '1' },
+      )
+    : new Problem(
+        503,
+        'overloaded',
+        'Service unavailable',
+        'the server is receiving as many body bytes as it may at once; retry later',
+        undefined,
+        { 'retry-after': '1' },
+      );
+
+/** Refuses a declared Content-Length over `maxSize` at once, whoever asks (header only). */
+export function declaredSizeLimit(maxSizeFor: (path: string) => number): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const declared = c.req.header('content-length');
+    const max = maxSizeFor(c.req.path);
+    if (declared !== undefined && Number(declared) > max) throw tooLarge(max);
+    await next();
+  };
+}
+
+/**
+ * Reads the body of an authenticated request within the bounds above and replaces the request
+ * with one carrying the bytes read. Runs after `authenticate` (it needs the caller's token id).
+ */
+export function guardedBody(maxSizeFor: (path: string) => number): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const body = c.req.raw.body;
+    if (!body) return next();
+    const { options, bodyBudget } = c.var.deps;
+    const max = maxSizeFor(c.req.path);
+    const token = c.var.principal.tokenId;
+    const chunks: Uint8Array[] = [];
+    let held = 0; // bytes taken from the budget, given back when the request is done
+    const reader = body.getReader();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), options.bodyTimeoutMs);
+    });
+    try {
+      try {
+        for (;;) {
+          const read = await Promise.race([reader.read(), timedOut]);
+          if (read === 'timeout') throw tooSlow(options.bodyTimeoutMs);
+          if (read.done) break;
+          if (held + read.value.byteLength > max) throw tooLarge(max);
+          const refused = bodyBudget.take(token, read.value.byteLength);
+          if (refused) throw overBudget(refused);
+          held += read.value.byteLength;
+          chunks.push(read.value);
+        }
+      } catch (err) {
+        reader.cancel().catch(() => {});
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+      c.req.raw = new Request(c.req.raw, {
+        body: Buffer.concat(chunks),
+        duplex: 'half',
+      } as RequestInit);
+      chunks.length = 0;
+      await next();
+    } finally {
+      bodyBudget.give(token, held);
+    }
+  };
+}
