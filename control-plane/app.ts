@@ -2,6 +2,7 @@
  * @module `createApp(deps)`: the whole HTTP API as a Hono app, with no module singletons and no
  * `listen` (tests drive it through `app.request`; main.ts serves it).
  */
+import type { HttpBindings } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { authenticate, gate } from './http/auth.js';
@@ -47,10 +48,17 @@ export function createApp(
   app.use('/v1/*', (c, next) => (mayHaveBody(c.req.method) ? declaredSize(c, next) : next()));
   app.use('/v1/*', async (c, next) => {
     const method = c.req.method;
-    const hasBody = () =>
-      Number(c.req.header('content-length') ?? 0) > 0 ||
-      c.req.header('transfer-encoding') !== undefined ||
-      c.req.raw.body !== null;
+    // Over HTTP/1.1 the headers say whether a body follows (RFC 9112 §6.3): a POST without
+    // Content-Length or Transfer-Encoding, or with Content-Length: 0, has none, although the
+    // Node adapter still gives it a (empty) stream. In-process requests (tests) have no socket
+    // and may carry a body without those headers.
+    const hasBody = () => {
+      const length = c.req.header('content-length');
+      if (length !== undefined) return Number(length) > 0;
+      if (c.req.header('transfer-encoding') !== undefined) return true;
+      const overSocket = (c.env as Partial<HttpBindings> | undefined)?.incoming !== undefined;
+      return !overSocket && c.req.raw.body !== null;
+    };
     if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && hasBody()) {
       const type = c.req.header('content-type');
       if (type === undefined || !JSON_BODY.test(type)) {
