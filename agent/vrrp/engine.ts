@@ -183,7 +183,9 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
     }
     if (edits.size > 0) this.armGuard();
     for (const plan of ready.filter((p) => fresh.includes(p))) {
-      this.running.set(plan.spec.name, await RunningInstance.start(plan, links, this.context));
+      const instance = await RunningInstance.create(plan, this.context);
+      this.running.set(plan.spec.name, instance);
+      instance.start(links);
     }
   }
 

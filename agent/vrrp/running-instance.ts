@@ -55,12 +55,12 @@ export class RunningInstance {
     this.checks = this.trackedChecks();
   }
 
-  /** Starts `plan` in Initialize → Backup (or Master as the address owner). */
-  static async start(
-    plan: PlannedInstance,
-    links: readonly Link[],
-    ctx: InstanceContext,
-  ): Promise<RunningInstance> {
+  /**
+   * Prepares `plan`: its VIPs removed (RFC 9568 §6.4.1: not master yet, so it holds none). The
+   * caller registers the instance, then calls `start`: the first transition is reported during
+   * `start`, and whoever handles it (notify hooks, sync groups) must find the instance.
+   */
+  static async create(plan: PlannedInstance, ctx: InstanceContext): Promise<RunningInstance> {
     const { spec } = plan;
     const leases = new VipLeases(
       ctx.rtnetlink,
@@ -70,21 +70,25 @@ export class RunningInstance {
         ctx.logError(spec.name, `VIP ${operation} failed`, error, { vip: vip.address }),
       ctx.clock,
     );
-    await leases.removeAll(); // RFC 9568 §6.4.1: not master yet, so hold none of its VIPs.
-    const instance = new RunningInstance(plan, leases, ctx);
-    const { runner } = instance;
+    await leases.removeAll();
+    return new RunningInstance(plan, leases, ctx);
+  }
+
+  /** Starts in Initialize → Backup (or Master as the address owner). */
+  start(links: readonly Link[]): void {
+    const { plan, runner, ctx } = this;
+    const { spec } = plan;
     ctx.sockets.attach(plan, {
       instance: spec.name,
       onAdvert: (advert) => runner.dispatch({ type: 'advert', now: ctx.clock.now(), advert }),
     });
-    instance.feedChecks(links);
+    this.feedChecks(links);
     const now = ctx.clock.now();
-    const initial = effectivePriority(spec.priority, instance.checks.results());
+    const initial = effectivePriority(spec.priority, this.checks.results());
     runner.dispatch({ type: 'priority', now, ...initial });
     if (!plan.interface.up) runner.dispatch({ type: 'interface', now, up: false });
-    instance.checks.start();
+    this.checks.start();
     runner.start();
-    return instance;
   }
 
   /**

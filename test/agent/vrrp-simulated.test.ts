@@ -6,6 +6,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { masterDownIntervalMs, skewTimeMs } from '../../agent/core/vrrp/timing.js';
 import { SimFleet, type SimDirector, type SimInstance } from '../support/sim/sim-fleet.js';
 
@@ -147,5 +150,26 @@ describe('in-place edits on the simulated LAN: no gap, no overlap, no transition
     assert.equal(more.length, 0);
     assert.ok(gap);
     assert.equal(gap.toMs - gap.fromMs, masterDownIntervalMs(3, 150, 100), 'one election');
+  });
+});
+
+describe('hooks of the first transitions', () => {
+  test('notify hooks run for the startup transition too (the instance is registered first)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetlb-sim-notify-'));
+    const log = join(dir, 'notify.log');
+    const script = join(dir, 'any.sh');
+    writeFileSync(script, `#!/bin/sh\necho "$*" >> ${log}\n`);
+    chmodSync(script, 0o755);
+    const fleet = new SimFleet();
+    const d1 = fleet.add('d1', '192.0.2.11');
+    await d1.run([{ ...base, notify: { any: script } }]);
+    await fleet.time.advance(10_000);
+    const logged = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+    for (let waited = 0; !/BACKUP/.test(logged()) || !/MASTER/.test(logged()); waited += 20) {
+      if (waited > 20_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.match(logged(), /^INSTANCE web BACKUP 150$/m);
+    assert.match(logged(), /^INSTANCE web MASTER 150$/m);
   });
 });
