@@ -200,18 +200,18 @@ export function agents(): Dashboard {
         unit: 'bytes',
       }),
       table({
-        title: 'Virtual servers not in force',
+        title: 'Virtual servers by condition',
         description:
-          'fleetlb_virtual_server_condition: the virtual servers a director cannot program, by condition (ipvs-unavailable: the kernel has no IPVS; VRRP and health checks run on)',
+          'fleetlb_virtual_server_condition per director and virtual server: 1 = the director cannot program it, by condition (ipvs-unavailable: the kernel has no IPVS; VRRP and health checks run on); 0 = in force. Sort by the value to see the ones not in force first',
         queries: [
           {
-            expr: `max by (${BY}, virtual_server, condition) (${sel('fleetlb_virtual_server_condition')}) == 1`,
+            expr: `max by (${BY}, virtual_server, condition) (${sel('fleetlb_virtual_server_condition')})`,
             instant: true,
           },
         ],
         width: 24,
         height: 8,
-        rename: { Value: 'holds' },
+        rename: { Value: 'not in force' },
       }),
     ])
     .build();

@@ -239,11 +239,17 @@ describe('fleetlb end to end: control plane, two agents, real IPVS and traffic',
     await sh(`ip -n ${CLIENT} neigh flush all`);
     const report = await runClient(CLIENT, `http://${VIP}:${HTTP_PORT}/`, 20);
     assert.deepEqual(Object.keys(report.answers).sort(), ['r1', 'r2']);
-    await msUntil(async () => {
-      const { body } = await api('GET', `/v1/sites/${SITE}/directors-status`);
-      const directors = (body as { directors: { name: string; behind: boolean }[] }).directors;
-      return directors.length === 2 && directors.every((d) => !d.behind);
-    }, 'both directors report the current revision');
+    await msUntil(
+      async () => {
+        const { body } = await api('GET', `/v1/sites/${SITE}/directors-status`);
+        const directors = (body as { directors: { name: string; behind: boolean }[] }).directors;
+        return directors.length === 2 && directors.every((d) => !d.behind);
+        // The control plane's first reports start its parsing worker thread, which under emulation
+        // takes tens of seconds to load: a start-up bound, not a latency.
+      },
+      'both directors report the current revision',
+      120_000,
+    );
   });
 
   /**
