@@ -70,6 +70,8 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
   private readonly virtualServers = new Map<string, VirtualServerHealth>();
   private readonly sockets: VrrpSockets;
   private readonly clock: Clock;
+  /** What each running instance needs of the engine. */
+  private readonly context: InstanceContext;
   private readonly filters: PacketFilters;
 
   constructor(private readonly deps: EngineDeps) {
@@ -87,12 +89,7 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
       },
       deps.openSocket,
     );
-  }
-
-  /** What each running instance needs of the engine. */
-  private get context(): InstanceContext {
-    const { deps } = this;
-    return {
+    this.context = {
       rtnetlink: deps.rtnetlink,
       sockets: this.sockets,
       clock: this.clock,

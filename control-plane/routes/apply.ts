@@ -97,10 +97,9 @@ async function withOperationalFields(
   w: SiteWrite,
   resource: string,
   submitted: Record<string, unknown>,
-  current: Spec | undefined,
+  current: Spec,
   force: boolean,
 ): Promise<Record<string, unknown>> {
-  if (current === undefined) return submitted;
   const merged = { ...submitted };
   const contested: string[] = [];
   const owners = await deployOwnedFields(w.tx, w.site.id, resource);
@@ -135,14 +134,24 @@ async function applyOne(
     ...(object.virtualServer ? { virtualServer: object.virtualServer } : {}),
   };
   const scope = await resolveScope(w.tx, kind, w.site.id, params);
-  const name = parseSpec(kind, object.spec).name;
+  const parsed = parseSpec(kind, object.spec);
+  const { name } = parsed;
   const existing = await getObject(w.tx, kind.table, scope, name);
   const before = existing?.spec as Spec | undefined;
-  const submitted =
-    kind.type === 'real-server'
-      ? await withOperationalFields(w, resourcePath(kind, params, name), object.spec, before, force)
-      : object.spec;
-  const spec = parseSpec(kind, submitted);
+  // Only an existing real server's operational fields can differ from what was submitted.
+  const spec =
+    kind.type === 'real-server' && before
+      ? parseSpec(
+          kind,
+          await withOperationalFields(
+            w,
+            resourcePath(kind, params, name),
+            object.spec,
+            before,
+            force,
+          ),
+        )
+      : parsed;
   const entry: AppliedObject = {
     kind: object.kind,
     name,
