@@ -5,8 +5,9 @@
  * - viewer: read everything but secrets;
  * - agent: one per director: read its own desired state, write its own status.
  */
-export type Role = 'admin' | 'operator' | 'viewer' | 'agent';
-export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer', 'agent'];
+import { ROLES, type Role } from '../../contract/token.js';
+
+export { ROLES, type Role };
 
 export type Permission = 'read' | 'write' | 'operate' | 'secrets' | 'agent';
 

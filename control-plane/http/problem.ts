@@ -8,17 +8,19 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
-import { formatPath, type Issue } from '../../contract/index.js';
+import {
+  formatPath,
+  type FieldError,
+  type Issue,
+  type ProblemDetails,
+} from '../../contract/index.js';
 import {
   DatabaseUnavailable,
   isDatabaseUnavailable,
   unavailableReason,
 } from '../db/unavailable.js';
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
+export type { FieldError };
 
 /** An error the client can act on. `slug` names the problem type (`urn:fleetlb:problem:<slug>`). */
 export class Problem extends Error {
@@ -84,7 +86,7 @@ export function databaseUnavailable(method: string, err: unknown): Problem {
 }
 
 export function problemResponse(c: Context, problem: Problem): Response {
-  const body = {
+  const body: ProblemDetails = {
     type: `urn:fleetlb:problem:${problem.slug}`,
     title: problem.title,
     status: problem.status,

@@ -2,26 +2,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { JSONValue } from 'hono/utils/types';
-import { Name } from '../../contract/index.js';
+import { AUDIT_RESOURCE_TYPES, AuditPage, Name } from '../../contract/index.js';
 import { auditEvents } from '../db/schema.js';
 import { authorize } from '../http/auth.js';
 import { createRouter } from '../http/openapi.js';
 import { findSite } from '../store/sites.js';
 import { problemResponses } from './common.js';
-
-const AuditEvent = z
-  .object({
-    id: z.int(),
-    at: z.iso.datetime(),
-    actor: z.string(),
-    action: z.string(),
-    resourceType: z.string(),
-    resource: z.string(),
-    revision: z.int().nullable(),
-    before: z.unknown(),
-    after: z.unknown(),
-  })
-  .meta({ id: 'AuditEvent' });
 
 const route = createRoute({
   method: 'get',
@@ -31,9 +17,7 @@ const route = createRoute({
   request: {
     query: z.object({
       site: Name.optional(),
-      resourceType: z
-        .enum(['site', 'director', 'vrrp-instance', 'virtual-server', 'real-server', 'token'])
-        .optional(),
+      resourceType: z.enum(AUDIT_RESOURCE_TYPES).optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(100),
       before: z.coerce.number().int().min(1).optional().meta({
         description: 'Only events with a smaller id (the nextBefore of the previous page)',
@@ -43,11 +27,7 @@ const route = createRoute({
   responses: {
     200: {
       description: 'A page of events',
-      content: {
-        'application/json': {
-          schema: z.object({ items: z.array(AuditEvent), nextBefore: z.int().nullable() }),
-        },
-      },
+      content: { 'application/json': { schema: AuditPage } },
     },
     ...problemResponses(400, 401, 403, 404),
   },

@@ -1,18 +1,7 @@
-/** @module Pieces shared by the route modules: problem schemas, pagination, ETags. */
+/** @module Pieces shared by the route modules: problem responses, pagination, ETags. */
 import { z } from '@hono/zod-openapi';
-import { Name, parseSelector, type Selector } from '../../contract/index.js';
+import { Name, parseSelector, ProblemDetails, type Selector } from '../../contract/index.js';
 import { badRequest, preconditionFailed } from '../http/problem.js';
-
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.int(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
 const PROBLEM_TEXT: Record<number, string> = {
   400: 'Malformed request',
@@ -33,14 +22,14 @@ export function problemResponses<S extends keyof typeof PROBLEM_TEXT>(...statuse
       s,
       {
         description: PROBLEM_TEXT[s],
-        content: { 'application/problem+json': { schema: ProblemSchema } },
+        content: { 'application/problem+json': { schema: ProblemDetails } },
       },
     ]),
   ) as Record<
     S,
     {
       description: string;
-      content: { 'application/problem+json': { schema: typeof ProblemSchema } };
+      content: { 'application/problem+json': { schema: typeof ProblemDetails } };
     }
   >;
 }

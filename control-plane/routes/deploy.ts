@@ -8,7 +8,14 @@
  * reports no active connection to it, else 202 with what is left when the wait runs out.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { AdminState, Name, strictObject, type Selector } from '../../contract/index.js';
+import {
+  DrainResult,
+  Name,
+  RealServerChangeResult as ChangeResult,
+  WeightChange,
+  type AffectedRealServer,
+  type Selector,
+} from '../../contract/index.js';
 import { actorName, authorize } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
 import { createRouter } from '../http/openapi.js';
@@ -25,47 +32,6 @@ import { problemResponses, selectorParam } from './common.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const tags = ['deploy'];
-
-const AffectedRealServer = z
-  .object({
-    virtualServer: Name,
-    name: Name,
-    adminState: AdminState,
-    weight: z.int(),
-    changed: z.boolean().meta({ description: 'False when it already was as asked' }),
-  })
-  .meta({ id: 'AffectedRealServer' });
-
-const DrainStraggler = z
-  .object({
-    director: Name,
-    virtualServer: Name,
-    realServer: Name,
-    reason: z.enum(['no-report', 'not-applied', 'not-reported', 'connections']).meta({
-      description:
-        'no-report: the director never reported; not-applied: it has not applied the revision yet; not-reported: its report does not list the real server; connections: active connections remain',
-    }),
-    appliedRevision: z.int().nullable(),
-    activeConnections: z.int().nullable(),
-  })
-  .meta({ id: 'DrainStraggler' });
-
-const ChangeResult = z
-  .object({
-    revision: z.int().meta({
-      description: 'The revision carrying the change (the current one when nothing changed)',
-    }),
-    changed: z.boolean(),
-    realServers: z.array(AffectedRealServer),
-  })
-  .meta({ id: 'RealServerChangeResult' });
-
-const DrainResult = ChangeResult.extend({
-  drained: z.boolean(),
-  remaining: z
-    .array(DrainStraggler)
-    .meta({ description: 'Directors still holding up the drain (empty when drained)' }),
-}).meta({ id: 'DrainResult' });
 
 const oneParams = z.object({ site: Name, virtualServer: Name, name: Name });
 const siteParams = z.object({ site: Name });
@@ -138,7 +104,7 @@ const routes = {
       query: z.object({ selector }),
       body: {
         required: true,
-        ...json(strictObject({ weight: z.int().min(0).max(65535) }).meta({ id: 'WeightChange' })),
+        ...json(WeightChange),
       },
     },
     responses: {
@@ -193,7 +159,7 @@ const changeBody = ({
 }: {
   revision: number;
   changed: boolean;
-  realServers: z.output<typeof AffectedRealServer>[];
+  realServers: AffectedRealServer[];
 }) => ({
   revision,
   changed,

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AppEnv } from '../http/context.js';
+import { documentHealthRoutes } from './health.js';
 
 const ASSETS = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const SERVED = new Map([
@@ -26,6 +27,7 @@ export function registerDocs(app: OpenAPIHono<AppEnv>, version: string): void {
     type: 'http',
     scheme: 'bearer',
   });
+  documentHealthRoutes(app);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

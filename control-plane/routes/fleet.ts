@@ -13,7 +13,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { Name, matchesSelector, type VrrpState } from '../../contract/index.js';
+import {
+  DirectorsStatusView,
+  Name,
+  RealServerStatusView,
+  VrrpStatusView,
+  VrrpTransitionList,
+  matchesSelector,
+  type VrrpState,
+} from '../../contract/index.js';
 import { directors, vrrpTransitions } from '../db/schema.js';
 import { authorize } from '../http/auth.js';
 import type { AppEnv } from '../http/context.js';
@@ -23,14 +31,6 @@ import { carriersOf, latestReports } from '../store/fleet-status.js';
 import { freshnessOf, weighInstance, type DirectorReport } from '../store/report-evidence.js';
 import { findSite } from '../store/sites.js';
 import { problemResponses, selectorParam } from './common.js';
-import {
-  ViewHeader,
-  VrrpInstanceStatus,
-  VrrpTransitionRecord,
-  DirectorStatus,
-  Connections,
-  RealServerView,
-} from './fleet-schemas.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const tags = ['fleet'];
@@ -45,7 +45,7 @@ const routes = {
     responses: {
       200: {
         description: 'Per instance',
-        ...json(z.object({ ...ViewHeader, instances: z.array(VrrpInstanceStatus) })),
+        ...json(VrrpStatusView),
       },
       ...problemResponses(401, 403, 404),
     },
@@ -65,7 +65,7 @@ const routes = {
     responses: {
       200: {
         description: 'Transitions',
-        ...json(z.object({ items: z.array(VrrpTransitionRecord) })),
+        ...json(VrrpTransitionList),
       },
       ...problemResponses(400, 401, 403, 404),
     },
@@ -79,7 +79,7 @@ const routes = {
     responses: {
       200: {
         description: 'Per director',
-        ...json(z.object({ ...ViewHeader, directors: z.array(DirectorStatus) })),
+        ...json(DirectorsStatusView),
       },
       ...problemResponses(401, 403, 404),
     },
@@ -104,13 +104,7 @@ const routes = {
       200: {
         description:
           'Per real server; connection totals count the directors whose reports are fresh (neither stale nor stopped)',
-        ...json(
-          z.object({
-            ...ViewHeader,
-            realServers: z.array(RealServerView),
-            totals: z.object(Connections),
-          }),
-        ),
+        ...json(RealServerStatusView),
       },
       ...problemResponses(400, 401, 403, 404),
     },

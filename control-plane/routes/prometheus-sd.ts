@@ -8,7 +8,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { asc, eq } from 'drizzle-orm';
-import { DirectorSpec, Name, SiteSpec } from '../../contract/index.js';
+import { DirectorSpec, Name, PrometheusTargetGroup, SiteSpec } from '../../contract/index.js';
 import { directors, sites } from '../db/schema.js';
 import { authorize } from '../http/auth.js';
 import { createRouter } from '../http/openapi.js';
@@ -16,13 +16,7 @@ import { findSite } from '../store/sites.js';
 import { problemResponses } from './common.js';
 import { readStoredSpec } from '../store/stored-spec.js';
 
-const TargetGroup = z
-  .object({
-    targets: z.array(z.string()).meta({ description: "The agent's metrics address (host:port)" }),
-    labels: z.record(z.string(), z.string()),
-  })
-  .meta({ id: 'PrometheusTargetGroup' });
-export type TargetGroup = z.output<typeof TargetGroup>;
+export type TargetGroup = PrometheusTargetGroup;
 
 const route = createRoute({
   method: 'get',
@@ -36,7 +30,7 @@ const route = createRoute({
   responses: {
     200: {
       description: 'One target group per director with a metrics address',
-      content: { 'application/json': { schema: z.array(TargetGroup) } },
+      content: { 'application/json': { schema: z.array(PrometheusTargetGroup) } },
     },
     ...problemResponses(400, 401, 403, 404),
   },

@@ -5,7 +5,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { asc, count, eq, gt, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
-import { Name, SiteSpec, matchesSelector } from '../../contract/index.js';
+import { Name, SiteResource, SiteSpec, matchesSelector, pageOf } from '../../contract/index.js';
 import { directors, sites, virtualServers, vrrpInstances } from '../db/schema.js';
 import { publish } from '../events/bus.js';
 import { actorName, authorize } from '../http/auth.js';
@@ -26,15 +26,6 @@ import {
 import { KINDS, redact, type Spec } from './objects/kinds.js';
 import { CascadeQuery } from './objects/routes.js';
 
-const Site = SiteSpec.extend({
-  revision: z
-    .int()
-    .meta({ description: 'Increases with every change to the site or anything in it' }),
-  resourceVersion: z.int().meta({ description: 'Optimistic-concurrency version; the ETag' }),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-}).meta({ id: 'Site' });
-
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const tags = ['sites'];
 const siteParam = z.object({ site: Name });
@@ -50,7 +41,7 @@ const routes = {
     responses: {
       200: {
         description: 'A page of sites',
-        ...json(z.object({ items: z.array(Site), nextCursor: z.string().nullable() })),
+        ...json(pageOf(SiteResource)),
       },
       ...problemResponses(400, 401, 403),
     },
@@ -62,7 +53,7 @@ const routes = {
     summary: 'Create a site',
     request: { body: { required: true, ...json(SiteSpec) } },
     responses: {
-      201: { description: 'Created', ...json(Site) },
+      201: { description: 'Created', ...json(SiteResource) },
       ...problemResponses(400, 401, 403, 409, 413, 415, 422),
     },
   }),
@@ -73,7 +64,7 @@ const routes = {
     summary: 'Read a site',
     request: { params: siteParam },
     responses: {
-      200: { description: 'The site', ...json(Site) },
+      200: { description: 'The site', ...json(SiteResource) },
       ...problemResponses(401, 403, 404),
     },
   }),
@@ -88,7 +79,7 @@ const routes = {
       body: { required: true, ...json(SiteSpec.partial({ name: true })) },
     },
     responses: {
-      200: { description: 'Replaced', ...json(Site) },
+      200: { description: 'Replaced', ...json(SiteResource) },
       ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422),
     },
   }),

@@ -4,8 +4,13 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { Name, strictObject, Text } from '../../contract/index.js';
-import { ROLES, type Role } from '../auth/roles.js';
+import {
+  CreateToken,
+  CreatedToken,
+  TokenList,
+  type Role,
+  type TokenInfo,
+} from '../../contract/index.js';
 import { generateToken, hashToken } from '../auth/tokens.js';
 import type { Db, Tx } from '../db/database.js';
 import { apiTokens, directors, sites } from '../db/schema.js';
@@ -16,33 +21,6 @@ import { invalid, notFound } from '../http/problem.js';
 import { recordAudit } from '../store/site-write.js';
 import { findSite } from '../store/sites.js';
 import { problemResponses } from './common.js';
-
-const TokenInfo = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    role: z.enum(ROLES as [Role, ...Role[]]),
-    director: z.string().nullable().meta({ description: 'site/director of an agent token' }),
-    createdBy: z.string(),
-    createdAt: z.iso.datetime(),
-    expiresAt: z.iso.datetime().nullable(),
-    revokedAt: z.iso.datetime().nullable(),
-  })
-  .meta({ id: 'TokenInfo' });
-
-const CreateToken = strictObject({
-  name: Text(128).min(1),
-  role: z.enum(ROLES as [Role, ...Role[]]),
-  site: Name.optional().meta({ description: 'Agent tokens: the site of the director' }),
-  director: Name.optional().meta({
-    description: 'Agent tokens: the director the token speaks for',
-  }),
-  expiresInS: z
-    .int()
-    .min(60)
-    .max(10 * 365 * 86400)
-    .optional(),
-}).meta({ id: 'CreateToken' });
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const tags = ['tokens'];
@@ -57,7 +35,7 @@ const routes = {
     responses: {
       201: {
         description: 'The token and its record',
-        ...json(TokenInfo.extend({ token: z.string() })),
+        ...json(CreatedToken),
       },
       ...problemResponses(400, 401, 403, 404, 413, 415, 422),
     },
@@ -69,7 +47,7 @@ const routes = {
     summary: 'List tokens (never their values)',
     request: { query: z.object({ includeRevoked: z.enum(['true', 'false']).default('false') }) },
     responses: {
-      200: { description: 'Tokens', ...json(z.object({ items: z.array(TokenInfo) })) },
+      200: { description: 'Tokens', ...json(TokenList) },
       ...problemResponses(401, 403),
     },
   }),
@@ -85,7 +63,7 @@ const routes = {
 
 type TokenRow = typeof apiTokens.$inferSelect;
 
-function present(row: TokenRow, director: string | null) {
+function present(row: TokenRow, director: string | null): TokenInfo {
   return {
     id: row.id,
     name: row.name,

@@ -8,8 +8,10 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   RealServerSpec,
   matchesSelector,
-  type AdminState,
+  type AffectedRealServer,
   type AgentStatus,
+  type DrainReason,
+  type DrainStraggler,
   type RealServerStatus,
   type Selector,
   type VrrpInstanceSpec,
@@ -47,14 +49,7 @@ export const weightChange = (weight: number): RealServerChange => ({
   apply: (spec) => ({ ...spec, weight }),
 });
 
-export interface AffectedRealServer {
-  virtualServer: string;
-  name: string;
-  adminState: AdminState;
-  weight: number;
-  /** False when the real server already was as asked. */
-  changed: boolean;
-}
+export type { AffectedRealServer, DrainReason, DrainStraggler };
 
 /** A real server as a drain waits for it: the directors that carry it, by id and name. */
 export interface DrainTarget {
@@ -174,23 +169,6 @@ async function drainTargets(
       id: idOf.get(name)!,
     })),
   }));
-}
-
-export type DrainReason = 'no-report' | 'not-applied' | 'not-reported' | 'connections';
-
-/** A director that has not finished draining a real server, and why. */
-export interface DrainStraggler {
-  director: string;
-  virtualServer: string;
-  realServer: string;
-  /**
-   * no-report: the director never reported; not-applied: its applied revision is older than the
-   * drain's; not-reported: it applied the drain but its report does not list the real server;
-   * connections: it still counts active connections to it.
-   */
-  reason: DrainReason;
-  appliedRevision: number | null;
-  activeConnections: number | null;
 }
 
 /** Who still holds up the drain of `targets` at `revision`, from the directors' latest reports. */

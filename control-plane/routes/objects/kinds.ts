@@ -2,13 +2,16 @@
  * @module The four kinds of fleet object served by the generic CRUD routes: their table, schema,
  * URL segment, secrets, and how a change to one is validated against the rest of its site.
  */
-import { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import type { ZodObject } from 'zod';
 import {
+  DirectorResource,
   DirectorSpec,
+  RealServerResource,
   RealServerSpec,
+  VirtualServerResource,
   VirtualServerSpec,
+  VrrpInstanceResource,
   VrrpInstanceSpec,
   validateRealServers,
   validateSite,
@@ -162,6 +165,13 @@ export const KINDS: Record<ResourceType, ObjectKind> = {
   },
 };
 
+const RESOURCES = {
+  director: DirectorResource,
+  'vrrp-instance': VrrpInstanceResource,
+  'virtual-server': VirtualServerResource,
+  'real-server': RealServerResource,
+} satisfies Record<ResourceType, ZodObject>;
+
 /** Hides secret fields from callers without the `secrets` permission. */
 export function redact(
   kind: Pick<ObjectKind, 'secretFields'>,
@@ -175,18 +185,6 @@ export function redact(
 }
 
 /** The response shape of an object: its spec plus where it lives and its version. */
-export function resourceSchema(kind: ObjectKind) {
-  const id = kind.type.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase());
-  return kind.spec
-    .extend({
-      site: z.string(),
-      ...(kind.type === 'real-server' ? { virtualServer: z.string() } : {}),
-      resourceVersion: z.int().meta({
-        description:
-          'Optimistic-concurrency version of the object (not the VRRP protocol version); the ETag is its quoted value',
-      }),
-      createdAt: z.iso.datetime(),
-      updatedAt: z.iso.datetime(),
-    })
-    .meta({ id });
+export function resourceSchema(kind: ObjectKind): ZodObject {
+  return RESOURCES[kind.type];
 }

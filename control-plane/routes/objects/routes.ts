@@ -3,7 +3,7 @@
  * list/create on the collection, read/replace/patch/delete on `/{name}`.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { Name } from '../../../contract/index.js';
+import { Name, pageOf } from '../../../contract/index.js';
 import { PageQuery, problemResponses } from '../common.js';
 import { resourceSchema, type ObjectKind } from './kinds.js';
 
@@ -86,7 +86,7 @@ export function objectRoutes(kind: ObjectKind) {
       responses: {
         200: {
           description: 'A page, in name order',
-          ...json(z.object({ items: z.array(resource), nextCursor: z.string().nullable() })),
+          ...json(pageOf(resource)),
         },
         ...problemResponses(400, 401, 403, 404),
       },

@@ -1,12 +1,13 @@
-/** @module Response schemas of the fleet views (VRRP ownership, directors, real servers). */
-import { z } from '@hono/zod-openapi';
-import {
-  AgentStatus,
-  Name,
-  RealServerSpec,
-  RealServerStatus,
-  VrrpState,
-} from '../../contract/index.js';
+/**
+ * @module The fleet views (`GET /v1/sites/{site}/vrrp-status`, `directors-status`,
+ * `real-server-status`, `vrrp-transitions`): a site's configuration joined with what its
+ * directors last reported, each claim with its age. Served by control-plane/routes/fleet.ts,
+ * read by `fleetlb status` and `apply --wait`.
+ */
+import { z } from 'zod';
+import { AgentStatus, RealServerStatus, VrrpState } from './agent-status.js';
+import { Name } from './common.js';
+import { RealServerSpec } from './virtual-server.js';
 
 const FRESHNESS_RULE =
   "A report is fresh for twice its agent's report interval (`agent.reportIntervalMs`, 5 s by default; 15 s when the report does not say) plus 2 s";
@@ -30,7 +31,10 @@ export const Freshness = {
       'The last report is the final one of an agent that stopped cleanly (masterships resigned, VIPs released); it does not go stale',
   }),
 };
-export const ViewHeader = { site: Name, revision: z.int() };
+export const ViewHeader = {
+  site: Name,
+  revision: z.int().meta({ description: "The site's current revision" }),
+};
 
 export const VrrpMemberStatus = z.object({
   director: Name,
@@ -65,6 +69,8 @@ export const VrrpInstanceStatus = z
     noMaster: z.boolean().meta({ description: 'No master' }),
   })
   .meta({ id: 'VrrpInstanceStatus' });
+export type VrrpInstanceStatus = z.output<typeof VrrpInstanceStatus>;
+export type VrrpMemberStatus = z.output<typeof VrrpMemberStatus>;
 
 export const VrrpTransitionRecord = z
   .object({
@@ -77,6 +83,7 @@ export const VrrpTransitionRecord = z
     at: z.iso.datetime(),
   })
   .meta({ id: 'VrrpTransitionRecord' });
+export type VrrpTransitionRecord = z.output<typeof VrrpTransitionRecord>;
 
 export const DirectorStatus = z
   .object({
@@ -95,6 +102,7 @@ export const DirectorStatus = z
     }),
   })
   .meta({ id: 'DirectorStatus' });
+export type DirectorStatus = z.output<typeof DirectorStatus>;
 
 export const RealServerDirectorView = z.object({
   director: Name,
@@ -121,3 +129,35 @@ export const RealServerView = RealServerSpec.pick({
     ...Connections,
   })
   .meta({ id: 'RealServerView' });
+export type RealServerView = z.output<typeof RealServerView>;
+
+/** `GET /v1/sites/{site}/vrrp-status`. */
+export const VrrpStatusView = z
+  .object({ ...ViewHeader, instances: z.array(VrrpInstanceStatus) })
+  .meta({ id: 'VrrpStatusView' });
+export type VrrpStatusView = z.output<typeof VrrpStatusView>;
+
+/** `GET /v1/sites/{site}/vrrp-transitions`. */
+export const VrrpTransitionList = z
+  .object({ items: z.array(VrrpTransitionRecord) })
+  .meta({ id: 'VrrpTransitionList' });
+export type VrrpTransitionList = z.output<typeof VrrpTransitionList>;
+
+/** `GET /v1/sites/{site}/directors-status`. */
+export const DirectorsStatusView = z
+  .object({ ...ViewHeader, directors: z.array(DirectorStatus) })
+  .meta({ id: 'DirectorsStatusView' });
+export type DirectorsStatusView = z.output<typeof DirectorsStatusView>;
+
+/** `GET /v1/sites/{site}/real-server-status`. */
+export const RealServerStatusView = z
+  .object({
+    ...ViewHeader,
+    realServers: z.array(RealServerView),
+    totals: z.object(Connections).meta({
+      description:
+        'Connections counted over the directors whose reports are fresh (neither stale nor stopped)',
+    }),
+  })
+  .meta({ id: 'RealServerStatusView' });
+export type RealServerStatusView = z.output<typeof RealServerStatusView>;
