@@ -5,16 +5,22 @@
  * that refuses the revision (a NACK: its report names the revision and the reasons) fails the
  * wait at once with exit 11; one that has not applied it when the timeout runs out, exit 5.
  */
+import { z } from 'zod';
 import type { ApplyResult } from '../../contract/apply.js';
+import { DirectorStatus } from '../../contract/fleet-view.js';
 import { CliError, EXIT } from './exit-codes.js';
 import type { ApiClient } from './http-client.js';
+import { readAnswer } from './read-answer.js';
 
-interface DirectorRow {
-  name: string;
-  appliedRevision: number | null;
-  stale: boolean;
-  rejected: { revision: number; reasons: { path: string; message: string }[] } | null;
-}
+/** What the wait reads of `directors-status`: only these fields are checked. */
+const DirectorProgress = DirectorStatus.pick({
+  name: true,
+  appliedRevision: true,
+  stale: true,
+  rejected: true,
+});
+type DirectorRow = z.output<typeof DirectorProgress>;
+const DirectorsProgress = z.object({ directors: z.array(DirectorProgress) });
 
 type Outcome =
   { kind: 'applied' } | { kind: 'refused'; reasons: string[] } | { kind: 'pending'; why: string };
@@ -48,8 +54,9 @@ export async function waitForApplied(
     const pending: string[] = [];
     for (const { site, revision } of waiting) {
       const path = `/v1/sites/${encodeURIComponent(site)}/directors-status`;
-      const { body } = await client.get<{ directors: DirectorRow[] }>(path);
-      for (const row of body.directors) {
+      const answer = (await client.get(path)).body;
+      const { directors } = readAnswer(DirectorsProgress, answer, `GET ${path}`);
+      for (const row of directors) {
         const key = `${site}/${row.name}`;
         if (settled.has(key)) continue;
         const outcome = directorOutcome(row, revision);

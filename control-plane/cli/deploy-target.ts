@@ -3,6 +3,7 @@
  * every real server of a site matching a label selector (`--site S -l SELECTOR`), and the
  * API's answer about the real servers it changed.
  */
+import type { AffectedRealServer, RealServerChangeResult } from '../../contract/deploy-result.js';
 import { stringOption, type Invocation, type OptionSpec } from './command.js';
 import { usageError } from './exit-codes.js';
 import { objectPath } from './kinds.js';
@@ -62,19 +63,8 @@ export function targetPath(
   return { path: `${path}/${verb}`, query: {} };
 }
 
-export interface AffectedRealServer {
-  virtualServer: string;
-  name: string;
-  adminState: string;
-  weight: number;
-  changed: boolean;
-}
-
-export interface ChangeResult {
-  revision: number;
-  changed: boolean;
-  realServers: AffectedRealServer[];
-}
+/** What restore and weight answer (contract/deploy-result.ts). */
+export type { AffectedRealServer, RealServerChangeResult as ChangeResult };
 
 export const AFFECTED_COLUMNS: Column<AffectedRealServer>[] = [
   { header: 'VIRTUAL-SERVER', value: (r) => r.virtualServer },

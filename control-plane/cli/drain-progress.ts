@@ -3,29 +3,9 @@
  * revision not applied), and showing it live: redrawn in place on a terminal, one line per
  * change otherwise (logs, CI).
  */
+import type { DrainResult, DrainStraggler } from '../../contract/deploy-result.js';
 
-export interface DrainStraggler {
-  director: string;
-  virtualServer: string;
-  realServer: string;
-  reason: 'no-report' | 'not-applied' | 'not-reported' | 'connections';
-  appliedRevision: number | null;
-  activeConnections: number | null;
-}
-
-export interface DrainResult {
-  revision: number;
-  changed: boolean;
-  drained: boolean;
-  realServers: {
-    virtualServer: string;
-    name: string;
-    adminState: string;
-    weight: number;
-    changed: boolean;
-  }[];
-  remaining: DrainStraggler[];
-}
+export type { DrainResult, DrainStraggler };
 
 /** One line per director still holding the drain up, in name order. */
 export function drainProgressLines(result: DrainResult): string[] {

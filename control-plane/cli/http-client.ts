@@ -3,6 +3,7 @@
  * problems turned into `ApiError`s with the CLI exit code of their status, network failures into
  * exit 7, and list pagination (`nextCursor`).
  */
+import type { ProblemDetails } from '../../contract/problem.js';
 import { CliError, EXIT, exitCodeForStatus } from './exit-codes.js';
 
 export interface ApiResponse<T = unknown> {
@@ -29,10 +30,30 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-interface Problem {
-  title?: string;
-  detail?: string;
-  errors?: { path: string; message: string }[];
+/** What the CLI reads of a problem: any field may be missing (a proxy's error page, an older server). */
+type Problem = Partial<ProblemDetails>;
+
+/**
+ * The fields of an error body that have the contract's types; the others are left out, so that
+ * an unexpected body (a proxy's JSON, a newer server's extra fields) never breaks the message.
+ */
+export function readProblem(body: unknown): Problem | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { title, detail, errors } = body as Record<string, unknown>;
+  const fieldErrors = Array.isArray(errors)
+    ? errors.filter(
+        (e): e is { path: string; message: string } =>
+          typeof e === 'object' &&
+          e !== null &&
+          typeof (e as Record<string, unknown>).path === 'string' &&
+          typeof (e as Record<string, unknown>).message === 'string',
+      )
+    : undefined;
+  return {
+    ...(typeof title === 'string' ? { title } : {}),
+    ...(typeof detail === 'string' ? { detail } : {}),
+    ...(fieldErrors ? { errors: fieldErrors.map(({ path, message }) => ({ path, message })) } : {}),
+  };
 }
 
 /** An HTTP error answer from the API. */
@@ -109,7 +130,7 @@ export class ApiClient {
       }
     }
     if (response.status >= 400)
-      throw new ApiError(response.status, parsed as Problem | undefined, `${method} ${path}`);
+      throw new ApiError(response.status, readProblem(parsed), `${method} ${path}`);
     // As kubectl does: the server's warnings go to stderr, whatever the command prints.
     const warnings = warningTexts(response.headers.get('warning'));
     for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`);

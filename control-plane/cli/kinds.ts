@@ -3,6 +3,7 @@
  * line, manifest `kind`, API paths and table columns. (The zod specs live in manifest.ts: the
  * contract is loaded only by the commands that validate objects.)
  */
+import type { SERVER_FIELDS, SiteResource } from '../../contract/object-resource.js';
 import { usageError } from './exit-codes.js';
 import { formatLabels, type Column } from './table.js';
 
@@ -12,8 +13,13 @@ export const MANIFEST_API_VERSION = 'fleetlb/v1';
 
 export type ManifestKind = 'Site' | 'Director' | 'VrrpInstance' | 'VirtualServer' | 'RealServer';
 
-/** An object as the API returns it: its spec plus where it lives and its `resourceVersion`. */
-export type ApiObject = Record<string, unknown> & { name: string; resourceVersion?: number };
+/**
+ * An object as the API returns it (contract/object-resource.ts: `DirectorResource`…), read
+ * generically: its spec plus where it lives and its `resourceVersion`.
+ */
+export type ApiObject = Record<string, unknown> &
+  Pick<SiteResource, 'name'> &
+  Partial<Pick<SiteResource, 'resourceVersion'>>;
 
 /** Where an object lives: its site (not for sites) and virtual server (real servers only). */
 export interface ObjectRef {
@@ -38,7 +44,11 @@ const labels: Column<ApiObject> = {
   value: (o) => formatLabels(o.labels as Record<string, string>),
 };
 const name: Column<ApiObject> = { header: 'NAME', value: (o) => o.name };
-const common = ['resourceVersion', 'createdAt', 'updatedAt'] as const;
+const common = [
+  'resourceVersion',
+  'createdAt',
+  'updatedAt',
+] as const satisfies typeof SERVER_FIELDS;
 
 function service(o: ApiObject): string {
   if (o.fwmark !== undefined) return `fwmark ${str(o.fwmark)}/${str(o.family)}`;

@@ -5,46 +5,35 @@
  * (control-plane/store/report-evidence.ts). Its exit code says the worst it shows, so that a
  * deploy job or a cron can act on it (exit-codes.ts).
  */
+import type { Condition } from '../../../contract/agent-status.js';
+import type {
+  DirectorStatus,
+  DirectorsStatusView,
+  VrrpInstanceStatus,
+  VrrpMemberStatus,
+  VrrpStatusView,
+} from '../../../contract/fleet-view.js';
+import type { SiteResource } from '../../../contract/object-resource.js';
 import { SITE_OPTION, stringOption, type Command } from '../command.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { serialize } from '../output.js';
 import { renderTable } from '../table.js';
 
-interface VrrpMember {
-  director: string;
-  /** What the evidence supports: a VRRP state, unknown or stopped. */
-  state: string;
-  vipsOwned: string[];
-}
-interface VrrpInstanceStatus {
-  name: string;
-  vrid: number;
-  members: VrrpMember[];
-  masters: string[];
-  splitBrain: boolean;
-  noMaster: boolean;
-}
-interface DirectorStatus {
-  name: string;
-  address: string;
-  reportedAt: string | null;
-  stale: boolean;
-  stopped: boolean;
-  appliedRevision: number | null;
-  behind: boolean;
-  errors: unknown[];
-  conditions: Condition[];
-}
-interface Condition {
-  type: string;
-  object: { kind: string; name: string };
-  message: string;
-}
+/** What `status` reads of the fleet views (contract/fleet-view.ts). */
+type VrrpMember = Pick<VrrpMemberStatus, 'director' | 'state' | 'vipsOwned'>;
+type VrrpInstance = Pick<
+  VrrpInstanceStatus,
+  'name' | 'vrid' | 'masters' | 'splitBrain' | 'noMaster'
+> & { members: VrrpMember[] };
+type Director = Pick<
+  DirectorStatus,
+  'name' | 'address' | 'reportedAt' | 'stale' | 'stopped' | 'appliedRevision' | 'behind'
+> & { errors: unknown[]; conditions: Pick<Condition, 'type' | 'object' | 'message'>[] };
 interface SiteStatus {
   site: string;
   revision: number;
-  instances: VrrpInstanceStatus[];
-  directors: DirectorStatus[];
+  instances: VrrpInstance[];
+  directors: Director[];
 }
 
 const flags = (pairs: [boolean, string][]) =>
@@ -56,7 +45,7 @@ const flags = (pairs: [boolean, string][]) =>
 export function renderSiteStatus(s: SiteStatus): string {
   const vrrp = renderTable(
     [
-      { header: 'VRRP-INSTANCE', value: (i: VrrpInstanceStatus) => i.name },
+      { header: 'VRRP-INSTANCE', value: (i: VrrpInstance) => i.name },
       { header: 'VRID', value: (i) => String(i.vrid) },
       { header: 'MASTER', value: (i) => i.masters.join(',') },
       { header: 'VIPS-OWNED', value: (i) => i.members.flatMap((m) => m.vipsOwned).join(',') },
@@ -77,7 +66,7 @@ export function renderSiteStatus(s: SiteStatus): string {
   );
   const directors = renderTable(
     [
-      { header: 'DIRECTOR', value: (d: DirectorStatus) => d.name },
+      { header: 'DIRECTOR', value: (d: Director) => d.name },
       { header: 'ADDRESS', value: (d) => d.address },
       { header: 'APPLIED', value: (d) => `${d.appliedRevision ?? '-'}/${s.revision}` },
       { header: 'LAST-REPORT', value: (d) => d.reportedAt ?? 'never' },
@@ -148,14 +137,12 @@ export const statusCommand: Command = {
     const sites =
       named !== undefined
         ? [named]
-        : (await client.listAll<{ name: string }>('/v1/sites')).map((s) => s.name);
+        : (await client.listAll<SiteResource>('/v1/sites')).map((s) => s.name);
     const statuses: SiteStatus[] = [];
     for (const site of sites) {
       const base = `/v1/sites/${encodeURIComponent(site)}`;
-      const vrrp = (await client.get<Omit<SiteStatus, 'directors'>>(`${base}/vrrp-status`)).body;
-      const directors = (
-        await client.get<{ directors: DirectorStatus[] }>(`${base}/directors-status`)
-      ).body;
+      const vrrp = (await client.get<VrrpStatusView>(`${base}/vrrp-status`)).body;
+      const directors = (await client.get<DirectorsStatusView>(`${base}/directors-status`)).body;
       statuses.push({ ...vrrp, directors: directors.directors });
     }
     if (inv.globals.output !== 'table')

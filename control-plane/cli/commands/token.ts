@@ -1,20 +1,10 @@
 /** @module `fleetlb token create|list|revoke`: API tokens (admins only); a new token is shown once. */
+import type { CreatedToken, TokenInfo, TokenList } from '../../../contract/token.js';
 import { stringOption, type Command } from '../command.js';
 import { usageError } from '../exit-codes.js';
 import { parseDurationMs } from '../duration.js';
 import { formatRows, serialize } from '../output.js';
 import type { Column } from '../table.js';
-
-interface TokenInfo {
-  id: string;
-  name: string;
-  role: string;
-  director: string | null;
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
 
 const COLUMNS: Column<TokenInfo>[] = [
   { header: 'ID', value: (t) => t.id },
@@ -70,9 +60,7 @@ const create: Command = {
       director: stringOption(inv.options, 'director'),
       expiresInS,
     };
-    const created = (
-      await inv.client().request<TokenInfo & { token: string }>('POST', '/v1/tokens', { body })
-    ).body;
+    const created = (await inv.client().request<CreatedToken>('POST', '/v1/tokens', { body })).body;
     if (inv.globals.output !== 'table') {
       inv.out(serialize(created, inv.globals.output));
       return;
@@ -90,7 +78,7 @@ const list: Command = {
   args: { min: 0, max: 0 },
   async run(inv) {
     const query = { includeRevoked: inv.options['include-revoked'] === true ? 'true' : 'false' };
-    const items = (await inv.client().get<{ items: TokenInfo[] }>('/v1/tokens', query)).body.items;
+    const items = (await inv.client().get<TokenList>('/v1/tokens', query)).body.items;
     inv.out(formatRows(inv.globals.output, COLUMNS, items));
   },
 };

@@ -1,4 +1,5 @@
 /** @module `fleetlb weight set`: change the weight of one real server or of every one matching a selector. */
+import type { RealServerResource } from '../../../contract/object-resource.js';
 import type { Command } from '../command.js';
 import {
   AFFECTED_COLUMNS,
@@ -38,13 +39,8 @@ export const weightSetCommand: Command = {
       rows = answer.body.realServers;
     } else {
       const path = objectPath({ kind: 'RealServer', ...target });
-      const before = (await client.get<{ weight: number; resourceVersion: number }>(path)).body;
-      const after = await client.request<{
-        virtualServer: string;
-        name: string;
-        weight: number;
-        adminState: string;
-      }>('PATCH', path, {
+      const before = (await client.get<RealServerResource>(path)).body;
+      const after = await client.request<RealServerResource>('PATCH', path, {
         body: { weight },
         contentType: 'application/merge-patch+json',
         headers: { 'if-match': `"${before.resourceVersion}"` },
