@@ -48,12 +48,40 @@ test('eslint enforces the layer boundaries (each forbidden import is reported)',
     ['control-plane/probe.ts', "import { x } from '../agent/core/x.js';", /never imports agent/],
     ['control-plane/compile/probe.ts', "import { hostname } from 'node:os';", /pure core/],
     ['control-plane/routes/probe.ts', 'export const port = process.env.PORT;', /config\.ts only/],
+    // The CLI imports only contract/ and its own files: statically, dynamically or re-exported.
+    [
+      'control-plane/cli/probe.ts',
+      "import type { Tx } from '../db/database.js';",
+      /the CLI imports only contract\/ and control-plane\/cli\//,
+    ],
+    [
+      'control-plane/cli/commands/probe.ts',
+      "export const m = await import('../../store/drain.js');",
+      /the CLI imports only contract\/ and control-plane\/cli\//,
+    ],
+    [
+      'control-plane/cli/commands/probe.ts',
+      "export { KINDS } from '../../routes/objects/kinds.js';",
+      /the CLI imports only contract\/ and control-plane\/cli\//,
+    ],
+    [
+      'control-plane/bin/fleetlb.js',
+      "await import('../main.ts');",
+      /the CLI imports only contract\/ and control-plane\/cli\//,
+    ],
   ];
   for (const [path, source, expected] of cases) {
     assert.match(lintAs(path, `${source}\nexport {};\n`), expected, `${path}: ${source}`);
   }
   assert.doesNotMatch(
     lintAs('control-plane/probe.ts', "import { z } from '../contract/index.js';\nexport { z };\n"),
+    /error/,
+  );
+  assert.doesNotMatch(
+    lintAs(
+      'control-plane/cli/commands/probe.ts',
+      "import { parse } from 'yaml';\nimport type { DrainResult } from '../../../contract/deploy-result.js';\nimport { EXIT } from '../exit-codes.js';\nexport type { DrainResult };\nexport { parse, EXIT };\n",
+    ),
     /error/,
   );
 });
