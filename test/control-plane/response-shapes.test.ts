@@ -165,6 +165,10 @@ forEachDatabase('response shapes', (get) => {
       '#/components/schemas/DrainResult',
     );
     assert.equal(ref('/readyz', 'get', '503'), '#/components/schemas/Readiness');
+    // Every reference resolves (a dangling $ref makes the document invalid).
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)];
+    assert.ok(refs.length > 50);
+    for (const [, id] of refs) assert.ok(schemas.includes(id!), `dangling $ref ${id}`);
     // Every answer with a body has a schema; every error is the one Problem (but /readyz's 503,
     // a probe's answer).
     for (const [path, methods] of Object.entries<Record<string, { responses: object }>>(doc.paths))
