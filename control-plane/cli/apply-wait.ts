@@ -5,22 +5,32 @@
  * that refuses the revision (a NACK: its report names the revision and the reasons) fails the
  * wait at once with exit 11; one that has not applied it when the timeout runs out, exit 5.
  */
-import { z } from 'zod';
 import type { ApplyResult } from '../../contract/apply.js';
-import { DirectorStatus } from '../../contract/fleet-view.js';
+import type { DirectorStatus } from '../../contract/fleet-view.js';
 import { CliError, EXIT } from './exit-codes.js';
 import type { ApiClient } from './http-client.js';
-import { readAnswer } from './read-answer.js';
 
 /** What the wait reads of `directors-status`: only these fields are checked. */
-const DirectorProgress = DirectorStatus.pick({
-  name: true,
-  appliedRevision: true,
-  stale: true,
-  rejected: true,
-});
-type DirectorRow = z.output<typeof DirectorProgress>;
-const DirectorsProgress = z.object({ directors: z.array(DirectorProgress) });
+type DirectorRow = Pick<DirectorStatus, 'name' | 'appliedRevision' | 'stale' | 'rejected'>;
+
+/**
+ * Reads a `directors-status` answer with the contract's `DirectorStatus`, picked to the fields
+ * above (read-answer.ts). zod and the contract load on the first wait, not with every command.
+ */
+async function directorsProgressReader() {
+  const [{ z }, { DirectorStatus }, { readAnswer }] = await Promise.all([
+    import('zod'),
+    import('../../contract/fleet-view.js'),
+    import('./read-answer.js'),
+  ]);
+  const schema = z.object({
+    directors: z.array(
+      DirectorStatus.pick({ name: true, appliedRevision: true, stale: true, rejected: true }),
+    ),
+  });
+  return (body: unknown, what: string): { directors: DirectorRow[] } =>
+    readAnswer(schema, body, what);
+}
 
 type Outcome =
   { kind: 'applied' } | { kind: 'refused'; reasons: string[] } | { kind: 'pending'; why: string };
@@ -48,6 +58,7 @@ export async function waitForApplied(
   progress: (line: string) => void,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const readProgress = await directorsProgressReader();
   const settled = new Map<string, Outcome>();
   const waiting = results.filter((r) => r.changed && !r.dryRun);
   for (;;) {
@@ -55,7 +66,7 @@ export async function waitForApplied(
     for (const { site, revision } of waiting) {
       const path = `/v1/sites/${encodeURIComponent(site)}/directors-status`;
       const answer = (await client.get(path)).body;
-      const { directors } = readAnswer(DirectorsProgress, answer, `GET ${path}`);
+      const { directors } = readProgress(answer, `GET ${path}`);
       for (const row of directors) {
         const key = `${site}/${row.name}`;
         if (settled.has(key)) continue;
