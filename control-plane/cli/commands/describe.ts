@@ -5,12 +5,15 @@
  * it, e.g. ipvs-unavailable; real server: health, weight and connections per director).
  */
 import { stringify } from 'yaml';
+import type {
+  DirectorsStatusView,
+  RealServerStatusView,
+  VrrpStatusView,
+} from '../../../contract/fleet-view.js';
 import { SITE_OPTION, type Command, type Invocation } from '../command.js';
 import { kindFromWord, KIND_NAMES_HELP, type ApiObject, type KindInfo } from '../kinds.js';
 import { lookupObjects, VIRTUAL_SERVER_OPTION } from '../lookup.js';
 import { serialize } from '../output.js';
-
-type Row = Record<string, unknown>;
 
 async function statusOf(inv: Invocation, info: KindInfo, object: ApiObject): Promise<unknown> {
   const client = inv.client();
@@ -19,8 +22,8 @@ async function statusOf(inv: Invocation, info: KindInfo, object: ApiObject): Pro
     (await client.get<T>(`/v1/sites/${site}/${path}`, query)).body;
   switch (info.kind) {
     case 'Site': {
-      const directors = await view<{ directors: Row[] }>('directors-status');
-      const vrrp = await view<{ instances: Row[] }>('vrrp-status');
+      const directors = await view<DirectorsStatusView>('directors-status');
+      const vrrp = await view<VrrpStatusView>('vrrp-status');
       return {
         directors: directors.directors.map((d) => ({
           name: d.name,
@@ -38,35 +41,30 @@ async function statusOf(inv: Invocation, info: KindInfo, object: ApiObject): Pro
     }
     case 'Director':
       return (
-        (await view<{ directors: Row[] }>('directors-status')).directors.find(
+        (await view<DirectorsStatusView>('directors-status')).directors.find(
           (d) => d.name === object.name,
         ) ?? null
       );
     case 'VrrpInstance':
       return (
-        (await view<{ instances: Row[] }>('vrrp-status')).instances.find(
-          (i) => i.name === object.name,
-        ) ?? null
+        (await view<VrrpStatusView>('vrrp-status')).instances.find((i) => i.name === object.name) ??
+        null
       );
     case 'VirtualServer': {
-      const body = await view<{ realServers: Row[]; totals: Row }>('real-server-status', {
+      const body = await view<RealServerStatusView>('real-server-status', {
         virtualServer: object.name,
       });
-      const directors = await view<{ directors: { name: string; conditions?: Row[] }[] }>(
-        'directors-status',
-      );
+      const directors = await view<DirectorsStatusView>('directors-status');
       const conditions = directors.directors.flatMap((d) =>
+        // An older server's report has no conditions.
         (d.conditions ?? [])
-          .filter((c) => {
-            const target = c.object as { kind: string; name: string };
-            return target.kind === 'VirtualServer' && target.name === object.name;
-          })
+          .filter((c) => c.object.kind === 'VirtualServer' && c.object.name === object.name)
           .map(({ type, message, since }) => ({ director: d.name, type, message, since })),
       );
       return { realServers: body.realServers, totals: body.totals, conditions };
     }
     case 'RealServer': {
-      const body = await view<{ realServers: Row[] }>('real-server-status', {
+      const body = await view<RealServerStatusView>('real-server-status', {
         virtualServer: String(object.virtualServer),
       });
       const found = body.realServers.find((r) => r.name === object.name);
