@@ -3,6 +3,7 @@
  * problems turned into `ApiError`s with the CLI exit code of their status, network failures into
  * exit 7, and list pagination (`nextCursor`).
  */
+import type { Page } from '../../contract/object-resource.js';
 import type { ProblemDetails } from '../../contract/problem.js';
 import { CliError, EXIT, exitCodeForStatus } from './exit-codes.js';
 
@@ -161,7 +162,7 @@ export class ApiClient {
     const items: T[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.get<{ items: T[]; nextCursor: string | null }>(path, {
+      const page = await this.get<Page<T>>(path, {
         ...query,
         limit: 1000,
         cursor,
