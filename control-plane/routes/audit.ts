@@ -32,7 +32,15 @@ const route = createRoute({
     query: z.object({
       site: Name.optional(),
       resourceType: z
-        .enum(['site', 'director', 'vrrp-instance', 'virtual-server', 'real-server', 'token'])
+        .enum([
+          'site',
+          'director',
+          'director-maintenance',
+          'vrrp-instance',
+          'virtual-server',
+          'real-server',
+          'token',
+        ])
         .optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(100),
       before: z.coerce.number().int().min(1).optional().meta({

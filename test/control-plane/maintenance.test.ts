@@ -38,7 +38,7 @@ const path = (site: string, director = 'lb1') =>
   `/v1/sites/${site}/directors/${director}/maintenance`;
 
 async function auditOf(cp: TestControlPlane, site: string) {
-  const res = await cp.request('GET', '/v1/audit?limit=100');
+  const res = await cp.request('GET', '/v1/audit?limit=100&resourceType=director-maintenance');
   return (
     res.body.items as { action: string; resource: string; revision: number; actor: string }[]
   ).filter((e) => e.resource.startsWith(`${site}/directors/`));
