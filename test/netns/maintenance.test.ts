@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { FleetLab, labSiteManifest, type SiteStatus } from '../support/fleet-lab.js';
 import { labPrerequisite, NetnsLab } from '../support/netns-lab.js';
+import { VipSampler } from '../support/vip-sampler.js';
 import type { LabAgent } from '../support/vrrp-lab.js';
 
 const skip = labPrerequisite();
@@ -25,6 +26,7 @@ describe('director maintenance with two real agents (netns)', { skip }, () => {
   let lab: NetnsLab;
   let fleet: FleetLab;
   const agents = new Map<string, LabAgent>();
+  let sampler: VipSampler;
   const vipHolders = () => ['d1', 'd2'].filter((h) => lab.addresses(h).includes(VIP));
   const statusUntil = (check: (s: SiteStatus) => boolean, what: string, timeoutMs = CHANGE_MS) =>
     fleet.statusUntil(SITE, check, what, timeoutMs);
@@ -43,8 +45,10 @@ describe('director maintenance with two real agents (netns)', { skip }, () => {
     await startAgent('d1');
     await startAgent('d2');
     await statusUntil((s) => s.code === 0 && masters(s) === 'd1', 'd1 master, exit 0', START_MS);
+    sampler = await VipSampler.start(lab, ['d1', 'd2']);
   });
   after(async () => {
+    sampler?.stop();
     for (const agent of agents.values()) if (agent.process.exitCode === null) agent.process.kill();
     await lab?.stop();
   });
@@ -77,7 +81,14 @@ describe('director maintenance with two real agents (netns)', { skip }, () => {
       [],
       'never a split brain',
     );
-    t.diagnostic(`maintenance --wait returned after ${Date.now() - startedMs} ms`);
+    // The kernels' view: d1 removed the VIP when it resigned, d2 added it after its Skew_Time.
+    const endMs = Date.now();
+    assert.deepEqual(sampler.overlaps(VIP, startedMs, endMs), [], 'never on both directors');
+    const gaps = sampler.gaps(VIP, startedMs, endMs);
+    assert.equal(gaps.length, 1, JSON.stringify(gaps));
+    t.diagnostic(
+      `maintenance --wait returned after ${endMs - startedMs} ms; the VIP was on no director for ${Math.round(gaps[0]!.toMs - gaps[0]!.fromMs)} ms`,
+    );
   });
 
   test('d1 restarted stays backup: maintenance is in its document; d2 keeps the VIP', async () => {
