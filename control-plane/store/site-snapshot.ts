@@ -32,7 +32,7 @@ export async function loadSnapshot(db: Db, siteId: string): Promise<LoadedSnapsh
 
 async function readSnapshot(tx: Tx, siteId: string): Promise<LoadedSnapshot | undefined> {
   // Sent together: PostgreSQL (postgres.js) pipelines them on the transaction's connection, so the
-  // snapshot costs one round trip instead of five; PGlite queues them. The long-polls of every
+  // snapshot costs one round trip instead of six; PGlite queues them. The long-polls of every
   // director of the site wait on this after each change.
   const [[site], directorRows, instanceRows, vsRows, rsRows, maintenance] = await Promise.all([
     tx.select().from(sites).where(eq(sites.id, siteId)),
