@@ -76,6 +76,10 @@ export const AgentStatus = z
         description:
           'stopped: the last report of an agent that stopped cleanly (masterships resigned, VIPs released)',
       }),
+      maintenance: z.boolean().optional().meta({
+        description:
+          'The agent runs its director in maintenance (its document says so): every instance at priority 1, none preempting',
+      }),
       reportIntervalMs: z.int().min(100).max(3_600_000).optional().meta({
         description:
           'How often the agent reports when nothing changes; a report older than twice this plus a margin is stale',

@@ -8,6 +8,7 @@ import { z } from 'zod';
 export const AUDIT_RESOURCE_TYPES = [
   'site',
   'director',
+  'director-maintenance',
   'vrrp-instance',
   'virtual-server',
   'real-server',

@@ -17,7 +17,14 @@ export const DesiredState = strictObject({
   apiVersion: z.literal(API_VERSION),
   kind: z.literal('DirectorConfig'),
   site: Name,
-  director: strictObject({ name: Name, address: IpAddress }),
+  director: strictObject({
+    name: Name,
+    address: IpAddress,
+    maintenance: z.boolean().optional().meta({
+      description:
+        'The director is in maintenance: its instances advertise priority 1, a master hands over to its best backup (priority-0 advert) and it never preempts until resumed. Absent: not in maintenance',
+    }),
+  }),
   revision: z
     .int()
     .min(0)

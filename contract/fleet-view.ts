@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { AgentStatus, RealServerStatus, VrrpState } from './agent-status.js';
 import { Name } from './common.js';
+import { DirectorMaintenance } from './maintenance.js';
 import { RealServerSpec } from './virtual-server.js';
 
 const FRESHNESS_RULE =
@@ -39,6 +40,10 @@ export const ViewHeader = {
 export const VrrpMemberStatus = z.object({
   director: Name,
   configuredPriority: z.int(),
+  maintenance: z.boolean().meta({
+    description:
+      'The director is in maintenance (desired state): priority 1, never preempting; its report says whether its agent runs it so (`agent.maintenance` in directors-status)',
+  }),
   state: z.union([VrrpState, z.enum(['unknown', 'stopped'])]).meta({
     description:
       'What the evidence supports now. unknown: no report, a stale one, one that does not mention the instance, or a mastership claim superseded by another member that became master after it (its next report tells); stopped: the agent stopped cleanly',
@@ -89,6 +94,10 @@ export const DirectorStatus = z
   .object({
     name: Name,
     address: z.string(),
+    maintenance: DirectorMaintenance.nullable().meta({
+      description:
+        'In maintenance since when, by whom and why (desired state; null: in service). The agent says it applied it in `agent.maintenance`',
+    }),
     ...Freshness,
     appliedRevision: z.int().nullable(),
     revision: z.int().meta({ description: "The site's current revision" }),

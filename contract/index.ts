@@ -22,3 +22,4 @@ export * from './token.js';
 export * from './object-resource.js';
 export * from './prometheus-targets.js';
 export * from './health.js';
+export * from './maintenance.js';

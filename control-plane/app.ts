@@ -14,6 +14,7 @@ import { agentRoutes } from './routes/agent.js';
 import { auditRoutes } from './routes/audit.js';
 import { deployRoutes } from './routes/deploy.js';
 import { fleetRoutes } from './routes/fleet.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
 import { registerDocs } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { KINDS } from './routes/objects/kinds.js';
@@ -85,6 +86,7 @@ export function createApp(
   app.route('/', auditRoutes());
   app.route('/', fleetRoutes());
   app.route('/', deployRoutes());
+  app.route('/', maintenanceRoutes());
   app.route('/', prometheusSdRoutes());
   app.route('/', directorDocumentRoutes());
   registerDocs(app, VERSION);

@@ -1,7 +1,8 @@
 /**
  * @module Fleet overview: who holds which VIP and who is VRRP master over time, per site and
  * instance; masters and VIP holders counted fleet-wide (0 = outage, 2+ = split brain);
- * failovers as bars and as annotations on every time panel; adverts and priorities.
+ * failovers as bars and as annotations on every time panel; directors in maintenance; adverts
+ * and priorities.
  */
 import { VRRP_STATES } from '../agent/metrics/vrrp-labels.js';
 import { PrometheusAnnotation } from './annotations.js';
@@ -100,6 +101,23 @@ export function fleetOverview(): Dashboard {
         height: 5,
         colorMode: 'background',
         ...ONE_ONLY,
+      }),
+      stateTimeline({
+        title: 'Directors in maintenance',
+        description:
+          'In maintenance (fleetlb director maintenance): every instance at priority 1, masterships handed over, never preempting until resumed',
+        queries: [
+          {
+            expr: `max by (site, director) (${selector('fleetlb_director_maintenance', AGENT_SCOPE)})`,
+            legend: '{{site}} {{director}}',
+          },
+        ],
+        width: 24,
+        height: 5,
+        states: [
+          { text: 'in service', color: 'green' },
+          { text: 'MAINTENANCE', color: 'orange' },
+        ],
       }),
       stateTimeline({
         title: 'VIP ownership',

@@ -15,6 +15,7 @@ export class ConfigMetrics {
   private readonly errors: Counter<'stage'>;
   private readonly reconcile: Histogram;
   private readonly ipvs: Gauge;
+  private readonly maintenance: Gauge;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -48,6 +49,11 @@ export class ConfigMetrics {
       'fleetlb_agent_ipvs_available',
       '1 if the kernel offers IPVS (ip_vs loaded), 0 if the agent runs VRRP only',
     );
+    this.maintenance = gauge(
+      'fleetlb_director_maintenance',
+      '1 while the director is in maintenance (priority 1, masterships handed over), 0 otherwise',
+    );
+    this.maintenance.set(0);
   }
 
   /** `revision` is now applied to the kernel; `wallMs` is the Unix time in ms. */
@@ -72,6 +78,10 @@ export class ConfigMetrics {
   startReconcile(): () => void {
     const start = performance.now();
     return () => this.reconcile.observe((performance.now() - start) / 1000);
+  }
+
+  setMaintenance(on: boolean): void {
+    this.maintenance.set(on ? 1 : 0);
   }
 
   setIpvsAvailable(available: boolean): void {

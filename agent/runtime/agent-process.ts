@@ -135,6 +135,7 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
           `${agent.conditions.length} object(s) not in force here: ${[...new Set(agent.conditions.map((c) => c.type))].join(', ')}`,
         );
       metrics.config.applied(document.revision);
+      metrics.config.setMaintenance(document.director.maintenance === true);
       if (file) metrics.config.syncSucceeded(); // a file is in sync once it is read and applied
     },
   );
@@ -163,7 +164,12 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
 
   const snapshot = async (): Promise<StatusSnapshot> => ({
     appliedRevision: agent.applied?.revision ?? null,
-    agent: { version: AGENT_VERSION, startedAt, ipvsAvailable: ipvs !== undefined },
+    agent: {
+      version: AGENT_VERSION,
+      startedAt,
+      ipvsAvailable: ipvs !== undefined,
+      maintenance: engine.inMaintenance,
+    },
     vrrp: vrrpStatus(engine, (instance) => since.get(instance) ?? startedAt),
     realServers: await realServers().catch(() => []),
     conditions: agent.conditions,

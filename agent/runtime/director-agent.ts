@@ -44,7 +44,8 @@ export class DirectorAgent {
   private readonly quorum = new Map<string, boolean>();
 
   constructor(
-    private readonly engine: Pick<VrrpEngine, 'update' | 'virtualServerChanged'>,
+    private readonly engine: Pick<VrrpEngine, 'update' | 'virtualServerChanged'> &
+      Partial<Pick<VrrpEngine, 'setMaintenance'>>,
     /** Absent when the kernel has no IPVS. */
     private readonly reconciler: Pick<IpvsReconciler, 'setDesired' | 'settled'> | undefined,
     private readonly lastKnownGood: Pick<LastKnownGood, 'save'> | undefined,
@@ -62,6 +63,8 @@ export class DirectorAgent {
     this.applied = document;
     this.onApplied?.(document);
     this.healthChanged();
+    // Before the update, so that instances the document adds start in maintenance too.
+    this.engine.setMaintenance?.(document.director.maintenance === true);
     await this.engine.update(document.vrrpInstances);
     await this.lastKnownGood?.save(document);
     // Applied means in the kernel: the status report that follows carries the weights in force,

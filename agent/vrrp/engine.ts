@@ -73,6 +73,8 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
   /** What each running instance needs of the engine. */
   private readonly context: InstanceContext;
   private readonly filters: PacketFilters;
+  /** The director is in maintenance (its document says so): core/vrrp/maintenance.ts. */
+  private maintenance = false;
 
   constructor(private readonly deps: EngineDeps) {
     super();
@@ -96,6 +98,7 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
       virtualServers: this.virtualServers,
       announce: (plan, vips) => this.announce(plan, vips),
       onTransition: (t) => this.onTransition(t),
+      maintenance: () => this.maintenance,
       setPriority: (instance, priority) => deps.counters?.setPriority(instance, priority),
       logError: (instance, what, error, extra) =>
         deps.logger.error({ instance, ...extra, error: error.message }, what),
@@ -109,6 +112,25 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
 
   get instances(): ReadonlyMap<string, RunningInstance> {
     return this.running;
+  }
+
+  get inMaintenance(): boolean {
+    return this.maintenance;
+  }
+
+  /**
+   * Puts the director in maintenance or takes it out: every instance advertises priority 1 and
+   * the masters resign to their best backup; on resume the normal priorities and preemption
+   * rules apply again (core/vrrp/maintenance.ts). Instances started later follow it too.
+   */
+  setMaintenance(on: boolean): void {
+    if (on === this.maintenance) return;
+    this.maintenance = on;
+    this.deps.logger.info(
+      { maintenance: on },
+      on ? 'maintenance: handing over' : 'maintenance: resumed',
+    );
+    for (const instance of this.running.values()) instance.maintenanceChanged(on);
   }
 
   async start(specs: readonly DirectorVrrpInstance[]): Promise<void> {

@@ -5,7 +5,8 @@
  * RFC 9568 §6.4.1), takes in-place edits in the state it is in (core/vrrp/reconfigure.ts), and
  * stops (resigning if MASTER).
  */
-import { effectivePriority } from '../core/vrrp/tracking.js';
+import { effectivePriority, type EffectivePriority } from '../core/vrrp/tracking.js';
+import { withMaintenance } from '../core/vrrp/maintenance.js';
 import { masterDownIntervalMs } from '../core/vrrp/timing.js';
 import type { Link, Rtnetlink } from '../linux/rtnetlink/types.js';
 import type { Clock } from './clock.js';
@@ -28,7 +29,9 @@ export interface InstanceContext {
   /** Sends gratuitous ARP / unsolicited NA for `vips` (all of the plan's by default). */
   announce(plan: PlannedInstance, vips?: readonly ResolvedVip[]): void;
   onTransition(transition: InstanceTransition): void;
-  /** The effective priority changed (tracked checks or an edit). */
+  /** Whether the director is in maintenance (core/vrrp/maintenance.ts). */
+  maintenance(): boolean;
+  /** The effective priority changed (tracked checks, an edit or maintenance). */
   setPriority(instance: string, priority: number): void;
   logError(instance: string, what: string, error: Error, extra?: object): void;
 }
@@ -84,7 +87,7 @@ export class RunningInstance {
     });
     this.feedChecks(links);
     const now = ctx.clock.now();
-    const initial = effectivePriority(spec.priority, this.checks.results());
+    const initial = this.effective(this.checks.results());
     runner.dispatch({ type: 'priority', now, ...initial });
     if (!plan.interface.up) runner.dispatch({ type: 'interface', now, up: false });
     this.checks.start();
@@ -110,7 +113,7 @@ export class RunningInstance {
       this.feedChecks(links);
       this.checks.start();
     }
-    const { priority, fault } = effectivePriority(spec.priority, this.checks.results());
+    const { priority, fault } = this.effective(this.checks.results());
     this.ctx.setPriority(spec.name, priority);
     this.runner.reconfigure({
       config: plan.machine,
@@ -122,6 +125,24 @@ export class RunningInstance {
         if (added.length > 0) this.ctx.announce(plan, added);
       },
     });
+  }
+
+  /**
+   * The director entered or left maintenance: the machine takes the priority that goes with it,
+   * and a master entering it resigns (core/vrrp/maintenance.ts).
+   */
+  maintenanceChanged(on: boolean): void {
+    const { priority, fault } = this.effective(this.checks.results());
+    this.ctx.setPriority(this.plan.spec.name, priority);
+    this.runner.dispatch({ type: 'maintenance', now: this.ctx.clock.now(), on, priority, fault });
+  }
+
+  /** Base priority, tracked checks and maintenance: what the instance advertises. */
+  private effective(results: Parameters<typeof effectivePriority>[1]): EffectivePriority {
+    return withMaintenance(
+      effectivePriority(this.plan.spec.priority, results),
+      this.ctx.maintenance(),
+    );
   }
 
   /** Resigns if MASTER (priority-0 advert, VIPs removed) and leaves the shared socket. */
@@ -147,7 +168,7 @@ export class RunningInstance {
     const { spec } = this.plan;
     const checks: TrackedChecks = new TrackedChecks(spec.trackedChecks, (results) => {
       if (this.checks !== checks) return;
-      const { priority, fault } = effectivePriority(this.plan.spec.priority, results);
+      const { priority, fault } = this.effective(results);
       this.ctx.setPriority(spec.name, priority);
       this.runner.dispatch({ type: 'priority', now: this.ctx.clock.now(), priority, fault });
     });

@@ -10,7 +10,7 @@ export const EXIT = {
   notFound: 3,
   conflict: 4,
   drainTimeout: 5,
-  /** drain --wait or apply --wait ran out of time. */
+  /** drain --wait, apply --wait or director maintenance --wait ran out of time. */
   timeout: 5,
   unauthorized: 6,
   unreachable: 7,
@@ -27,8 +27,10 @@ export const EXIT_CODES_HELP = `Exit codes:
   2  usage error (unknown command or option, missing argument)
   3  not found
   4  conflict: the object changed since it was read (ETag mismatch), or already exists / still referenced
-  5  drain --wait timed out before the real servers were drained, or apply --wait before every
-     director applied the new revision
+     (or director maintenance refused: an instance would be left with no healthy backup)
+  5  drain --wait timed out before the real servers were drained, apply --wait before every
+     director applied the new revision, or director maintenance --wait before every instance had
+     a new master owning its VIPs
   6  unauthorized or forbidden (bad, revoked or under-privileged token)
   7  control plane unreachable
   8  status: split brain (a VRRP instance has more than one master)

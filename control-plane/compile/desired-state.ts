@@ -8,6 +8,7 @@ import {
   CheckTiming,
   virtualServerFamily,
   type DesiredState,
+  type DirectorMaintenance,
   type DirectorSpec,
   type DirectorVirtualServer,
   type DirectorVrrpInstance,
@@ -23,6 +24,8 @@ export interface SiteSnapshot {
   directors: DirectorSpec[];
   vrrpInstances: VrrpInstanceSpec[];
   virtualServers: (VirtualServerSpec & { realServers: RealServerSpec[] })[];
+  /** The directors in maintenance, by name (absent: none). */
+  maintenance?: ReadonlyMap<string, DirectorMaintenance>;
 }
 
 const CHECK_TIMING_DEFAULTS = CheckTiming.parse({});
@@ -71,7 +74,11 @@ export function compileDesiredState(
     apiVersion: API_VERSION,
     kind: 'DirectorConfig',
     site: snapshot.site.name,
-    director: { name: director.name, address: director.address },
+    director: {
+      name: director.name,
+      address: director.address,
+      ...(snapshot.maintenance?.has(directorName) ? { maintenance: true } : {}),
+    },
     revision: snapshot.site.revision,
     vrrpInstances,
     virtualServers,

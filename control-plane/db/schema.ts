@@ -125,3 +125,18 @@ export const vrrpTransitions = pgTable(
   },
   (t) => [index().on(t.siteId, t.id), index().on(t.directorId, t.id)],
 );
+
+/**
+ * Directors in maintenance: a sub-resource of the director, not a field of its spec, so that
+ * applying a manifest (which replaces specs) never takes a director out of maintenance. Its
+ * presence is the state; it reaches the agent in its document (`director.maintenance`).
+ */
+export const directorMaintenance = pgTable('director_maintenance', {
+  directorId: uuid('director_id')
+    .primaryKey()
+    .references(() => directors.id, { onDelete: 'cascade' }),
+  siteId: uuid('site_id').notNull(),
+  since: timestamp('since', { withTimezone: true }).notNull().defaultNow(),
+  actor: text('actor').notNull(),
+  reason: text('reason'),
+});

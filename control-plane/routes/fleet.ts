@@ -145,6 +145,7 @@ export function fleetRoutes() {
       const members = weighed.members.map((m, i) => ({
         ...m,
         configuredPriority: instance.members[i]!.priority,
+        maintenance: snapshot.maintenance?.has(m.director) ?? false,
       }));
       return { name: instance.name, vrid: instance.vrid, ...weighed, members };
     });
@@ -193,6 +194,7 @@ export function fleetRoutes() {
       return {
         name: director.name,
         address: director.address,
+        maintenance: snapshot.maintenance?.get(director.name) ?? null,
         ...freshness(latest),
         appliedRevision,
         revision: header.revision,

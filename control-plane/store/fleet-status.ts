@@ -5,7 +5,7 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { AgentStatus } from '../../contract/index.js';
-import type { Db } from '../db/database.js';
+import type { Db, Tx } from '../db/database.js';
 import { agentStatus } from '../db/schema.js';
 import type { DirectorReport } from './report-evidence.js';
 
@@ -13,7 +13,7 @@ export type { DirectorReport };
 
 /** The latest report of every director of a site (or of `only` them) that ever reported, by director id. */
 export async function latestReports(
-  db: Db,
+  db: Db | Tx,
   siteId: string,
   only?: readonly string[],
 ): Promise<Map<string, DirectorReport>> {

@@ -12,6 +12,7 @@ import {
 import type { SiteSnapshot } from '../compile/desired-state.js';
 import type { Db, Tx } from '../db/database.js';
 import { directors, realServers, sites, virtualServers, vrrpInstances } from '../db/schema.js';
+import { siteMaintenance } from './maintenance.js';
 import { listSiteObjects } from './objects.js';
 import { readStoredSpec } from './stored-spec.js';
 
@@ -31,14 +32,15 @@ export async function loadSnapshot(db: Db, siteId: string): Promise<LoadedSnapsh
 
 async function readSnapshot(tx: Tx, siteId: string): Promise<LoadedSnapshot | undefined> {
   // Sent together: PostgreSQL (postgres.js) pipelines them on the transaction's connection, so the
-  // snapshot costs one round trip instead of five; PGlite queues them. The long-polls of every
+  // snapshot costs one round trip instead of six; PGlite queues them. The long-polls of every
   // director of the site wait on this after each change.
-  const [[site], directorRows, instanceRows, vsRows, rsRows] = await Promise.all([
+  const [[site], directorRows, instanceRows, vsRows, rsRows, maintenance] = await Promise.all([
     tx.select().from(sites).where(eq(sites.id, siteId)),
     listSiteObjects(tx, directors, siteId),
     listSiteObjects(tx, vrrpInstances, siteId),
     listSiteObjects(tx, virtualServers, siteId),
     listSiteObjects(tx, realServers, siteId),
+    siteMaintenance(tx, siteId),
   ]);
   if (!site) return undefined;
   const rsByParent = new Map<string, RealServerSpec[]>();
@@ -51,6 +53,12 @@ async function readSnapshot(tx: Tx, siteId: string): Promise<LoadedSnapshot | un
     siteId,
     site: { name: site.name, revision: site.revision },
     directorIds: new Map(directorRows.map((r) => [r.name, r.id])),
+    maintenance: new Map(
+      directorRows.flatMap((r) => {
+        const m = maintenance.get(r.id);
+        return m ? [[r.name, m] as const] : [];
+      }),
+    ),
     directors: directorRows.map((r) => readStoredSpec(DirectorSpec, r.spec)),
     vrrpInstances: instanceRows.map((r) => readStoredSpec(VrrpInstanceSpec, r.spec)),
     virtualServers: vsRows.map((r) => ({

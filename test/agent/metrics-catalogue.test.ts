@@ -89,6 +89,7 @@ const CATALOGUE: readonly (readonly [string, string, string])[] = [
     'Time to reconcile kernel state with config',
   ],
   ['fleetlb_agent_ipvs_available', 'gauge', ''],
+  ['fleetlb_director_maintenance', 'gauge', ''],
   ['fleetlb_virtual_server_condition', 'gauge', ''],
 ];
 

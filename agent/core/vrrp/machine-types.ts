@@ -40,7 +40,12 @@ export type VrrpEvent =
    * the `step` that receives it already gets the new config; `priority` and `fault` are the
    * effective ones under the new base priority (reconfigure.ts).
    */
-  | { type: 'reconfigure'; now: number; priority: number; fault: boolean };
+  | { type: 'reconfigure'; now: number; priority: number; fault: boolean }
+  /**
+   * The director entered (`on`) or left maintenance; `priority` and `fault` are the effective
+   * ones with maintenance applied (maintenance.ts `withMaintenance`).
+   */
+  | { type: 'maintenance'; now: number; on: boolean; priority: number; fault: boolean };
 
 export type VrrpStateName = 'initialize' | 'backup' | 'master' | 'fault';
 
@@ -84,6 +89,7 @@ export const TRANSITION_REASONS = [
   'fault',
   'recovered',
   'sync-group',
+  'maintenance',
 ] as const;
 export type TransitionReason = (typeof TRANSITION_REASONS)[number];
 

@@ -16,6 +16,7 @@ import { onBackupAdvert, onBackupTimer } from './machine-backup.js';
 import { onMasterAdvert, onMasterTimer } from './machine-master.js';
 import { healthChanged, start } from './machine-health.js';
 import { onReconfigure } from './reconfigure.js';
+import { onMaintenance } from './maintenance.js';
 import type {
   ReceivedAdvert,
   StepResult,
@@ -65,6 +66,8 @@ export function step(s: VrrpState, e: VrrpEvent, cfg: VrrpMachineConfig): StepRe
       return onSync(s, cfg, e.to, e.now);
     case 'reconfigure':
       return onReconfigure(s, cfg, e.priority, e.fault, e.now);
+    case 'maintenance':
+      return onMaintenance(s, cfg, e.on, e.priority, e.fault, e.now);
     default:
       return assertNever(e);
   }

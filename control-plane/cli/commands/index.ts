@@ -4,6 +4,7 @@ import { applyCommand } from './apply.js';
 import { contextCommands } from './context.js';
 import { deleteCommand } from './delete.js';
 import { describeCommand } from './describe.js';
+import { directorMaintenanceCommand, directorResumeCommand } from './director.js';
 import { drainCommand } from './drain.js';
 import { exportKeepalivedCommand } from './export-keepalived.js';
 import { getCommand } from './get.js';
@@ -22,6 +23,8 @@ export const COMMANDS: readonly Command[] = [
   weightSetCommand,
   drainCommand,
   undrainCommand,
+  directorMaintenanceCommand,
+  directorResumeCommand,
   statusCommand,
   importKeepalivedCommand,
   exportKeepalivedCommand,

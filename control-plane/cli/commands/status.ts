@@ -28,7 +28,13 @@ type VrrpInstance = Pick<
 type Director = Pick<
   DirectorStatus,
   'name' | 'address' | 'reportedAt' | 'stale' | 'stopped' | 'appliedRevision' | 'behind'
-> & { errors: unknown[]; conditions: Pick<Condition, 'type' | 'object' | 'message'>[] };
+> &
+  /** In maintenance (desired state), null in service; absent from older control planes. */
+  Partial<Pick<DirectorStatus, 'maintenance'>> & {
+    errors: unknown[];
+    conditions: Pick<Condition, 'type' | 'object' | 'message'>[];
+    agent: { maintenance?: boolean | undefined } | null;
+  };
 interface SiteStatus {
   site: string;
   revision: number;
@@ -77,6 +83,8 @@ export function renderSiteStatus(s: SiteStatus): string {
             [d.stale, 'STALE'],
             [d.stopped, 'STOPPED'],
             [d.behind, 'BEHIND'],
+            [isInMaintenance(d), 'MAINTENANCE'],
+            [isInMaintenance(d) && d.agent?.maintenance !== true, 'MAINTENANCE-PENDING'],
             [d.errors.length > 0, `${d.errors.length}-ERRORS`],
             [d.conditions.length > 0, `${d.conditions.length}-CONDITIONS`],
           ]),
@@ -101,6 +109,8 @@ export function renderSiteStatus(s: SiteStatus): string {
   return `site ${s.site}: revision ${s.revision}\n\n${vrrp}\n${directors}${conditionTable}`;
 }
 
+const isInMaintenance = (d: Director) => d.maintenance !== undefined && d.maintenance !== null;
+
 /** The worst condition the sites show, as an exit code: split brain, no master, a director not fresh. */
 export function statusExitCode(sites: readonly SiteStatus[]): ExitCode {
   const instances = sites.flatMap((s) => s.instances);
@@ -123,6 +133,8 @@ export const statusCommand: Command = {
     'claimed MASTER before another member reported taking over, is unknown, never a master.',
     'FLAGS: SPLIT-BRAIN (more than one master), NO-MASTER, STALE (no fresh report), STOPPED (the',
     "agent's last report said it stopped cleanly), BEHIND (current revision not applied),",
+    'MAINTENANCE (in maintenance: `fleetlb director maintenance`), MAINTENANCE-PENDING (its agent',
+    'does not report running in maintenance yet),',
     'N-ERRORS (reported errors), N-CONDITIONS (objects of its document the director cannot put in',
     'force, listed below the directors: e.g. ipvs-unavailable, a virtual server on a kernel without',
     'IPVS; VRRP and health checks run).',
