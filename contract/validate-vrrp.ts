@@ -140,3 +140,30 @@ export function checkTrackedVirtualServers(
     ),
   );
 }
+
+/** A member's own tracked checks: unique names, and the virtual servers they track exist. */
+export function checkMemberTracks(
+  tracks: TrackedCheck[] | undefined,
+  vsNames: Set<string>,
+  path: Path,
+): Issue[] {
+  if (tracks === undefined) return [];
+  return [
+    ...duplicates(
+      tracks.map((t) => t.name),
+      [...path, 'trackedChecks'],
+      'name',
+      'tracked check',
+    ),
+    ...tracks.flatMap((t, j) =>
+      t.type === 'virtual-server' && !vsNames.has(t.virtualServer)
+        ? [
+            {
+              path: [...path, 'trackedChecks', j, 'virtualServer'],
+              message: `no virtual server ${t.virtualServer}`,
+            },
+          ]
+        : [],
+    ),
+  ];
+}

@@ -37,16 +37,6 @@ export const Vip = strictObject({
 }).meta({ id: 'Vip' });
 export type Vip = z.output<typeof Vip>;
 
-/** A director taking part in the election, with its own priority (RFC 9568 §6.1). */
-export const VrrpMember = strictObject({
-  director: Name,
-  priority: z.int().min(1).max(255).meta({ description: '255 = address owner; 1-254 backups' }),
-  interface: InterfaceName.optional().meta({
-    description: "Overrides the instance's interface on this director",
-  }),
-}).meta({ id: 'VrrpMember' });
-export type VrrpMember = z.output<typeof VrrpMember>;
-
 /** Something whose failure changes this director's priority (keepalived track_*). */
 export const TrackedCheck = z
   .discriminatedUnion('type', [
@@ -135,6 +125,28 @@ export const NotifyHooks = strictObject({
         'Each hook\'s own arguments (keepalived `notify_master "/etc/keepalived/notify.sh master"`)',
     }),
 }).meta({ id: 'NotifyHooks' });
+
+/** A director taking part in the election, with its own priority (RFC 9568 §6.1). */
+export const VrrpMember = strictObject({
+  director: Name,
+  priority: z.int().min(1).max(255).meta({ description: '255 = address owner; 1-254 backups' }),
+  interface: InterfaceName.optional().meta({
+    description: "Overrides the instance's interface on this director",
+  }),
+  notify: NotifyHooks.optional().meta({
+    description:
+      "This director's own notify hooks, instead of the instance's (the two halves of a keepalived pair often run different scripts)",
+  }),
+  trackedChecks: z.array(TrackedCheck).max(64).optional().meta({
+    description:
+      "This director's own tracked checks, instead of the instance's ([] = none on this director)",
+  }),
+  unicastSource: IpAddress.optional().meta({
+    description:
+      "Source of this director's unicast adverts and its peers' destination, when not the director's address (keepalived unicast_src_ip)",
+  }),
+}).meta({ id: 'VrrpMember' });
+export type VrrpMember = z.output<typeof VrrpMember>;
 
 const vrrpFields = {
   vrid: z.int().min(1).max(255),
