@@ -6,7 +6,10 @@ import { addressFamily, type IpFamily } from './ip.js';
 import type { Vip } from './vrrp-instance.js';
 
 export type Path = (string | number)[];
-/** The address family of an instance: that of its first VIP. */
+/**
+ * The address family of an instance: that of its first VIP; IPv4 without VIPs (a notify-only
+ * instance, as keepalived's vrrp.c vrrp_complete_instance() "Default to IPv4").
+ */
 export function instanceFamily(instance: { vips: Vip[] }): IpFamily {
   return addressFamily(instance.vips[0]?.address ?? '') ?? 'ipv4';
 }

@@ -39,6 +39,12 @@ export function checkInstance(inst: InstanceLike, path: Path): Issue[] {
         path: [...path, 'version'],
         message: 'VRRPv2 carries IPv4 only; use version 3 for IPv6',
       });
+  } else if (inst.vips.length === 0) {
+    issues.push({
+      path: [...path, 'vips'],
+      message:
+        'a VRRPv3 advert carries at least one address (RFC 9568 §5.2.5, erratum 8299): an instance without VIPs (notify-only) runs version 2, as keepalived requires too',
+    });
   } else if (inst.authPassword !== undefined) {
     issues.push({
       path: [...path, 'authPassword'],

@@ -176,7 +176,10 @@ const vrrpFields = {
     .refine((p) => new TextEncoder().encode(p).length <= 8, 'at most 8 octets (RFC 2338 §5.3.10)')
     .optional()
     .meta({ description: 'VRRPv2 simple password (RFC 2338 type 1); secret: hidden from viewers' }),
-  vips: z.array(Vip).min(1).max(256),
+  vips: z.array(Vip).max(256).meta({
+    description:
+      'None: a notify-only instance (an election whose hooks move something else, as keepalived runs one), IPv4 unless its unicast addresses are IPv6',
+  }),
   trackedChecks: z.array(TrackedCheck).max(64).default([]),
   syncGroup: Name.optional().meta({
     description: 'Instances of one sync group change state together',

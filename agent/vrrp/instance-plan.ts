@@ -6,6 +6,7 @@
  * addresses come from an rtnetlink dump.
  */
 import { canonicalAddress } from '../../contract/ip.js';
+import { instanceFamily } from '../../contract/validate-helpers.js';
 import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
 import type { VrrpMachineConfig } from '../core/vrrp/machine.js';
 import type { OutgoingInstance } from '../core/vrrp/outgoing.js';
@@ -54,7 +55,8 @@ export function planInstance(
   const byName = new Map(links.map((l) => [l.name, l]));
   const link = byName.get(spec.interface);
   if (!link) return { ok: false, error: `interface ${spec.interface} does not exist` };
-  const family: VrrpFamily = spec.vips[0]!.address.includes(':') ? 'ipv6' : 'ipv4';
+  // No VIPs (a notify-only instance): IPv4, as keepalived (vrrp.c vrrp_complete_instance()).
+  const family: VrrpFamily = instanceFamily(spec);
   const vips: ResolvedVip[] = [];
   for (const vip of spec.vips) {
     const device = byName.get(vip.device ?? spec.interface);

@@ -185,6 +185,13 @@ export function renderVrrpInstance(
       'unsupported',
       'keepalived 2.2 has no v3_checksum_as_v2; dropped',
     );
+  if (inst.vips.length === 0 && inst.version === 3)
+    warn(
+      ctx,
+      [...path, 'vips'],
+      'unsupported',
+      'keepalived refuses a VRRPv3 instance without VIPs ("No VIP specified; at least one is required")',
+    );
   const auth = inst.authPassword;
   return block(`vrrp_instance ${quote(inst.name)}`, [
     // fleetlb has no initial state: every director starts as BACKUP and the priorities elect.
@@ -206,10 +213,15 @@ export function renderVrrpInstance(
           ]),
         ]),
     ...trackLines(inst, i, options.scripts, ctx),
-    block(
-      'virtual_ipaddress',
-      inst.vips.map((v, j) => vipLine(v, [...path, 'vips', j], ctx)),
-    ),
+    // None: a notify-only instance, which keepalived runs with a warning (VRRPv2 only).
+    ...(inst.vips.length === 0
+      ? []
+      : [
+          block(
+            'virtual_ipaddress',
+            inst.vips.map((v, j) => vipLine(v, [...path, 'vips', j], ctx)),
+          ),
+        ]),
     ...garpLines(inst),
     ...notifyLines(inst, path, ctx),
   ]);

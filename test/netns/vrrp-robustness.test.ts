@@ -65,7 +65,17 @@ const HOSTILE: Record<string, string> = {
   version: packet(corrupt(encodeVrrp(winning), 0, 0x41)),
   type: packet(corrupt(encodeVrrp(winning), 0, 0x22)),
   checksum: packet(corrupt(encodeVrrp(winning), 7, 0)),
-  address_count: packet(corrupt(encodeVrrp(winning), 3, 0)),
+  // v3 only (RFC 9568 erratum 8299): a v2 Count 0 is a notify-only instance's advert.
+  address_count: packet(
+    corrupt(
+      encodeVrrp(
+        { version: 3, vrid: 51, priority: 200, maxAdvertIntervalCs: 100, addresses: [VIP] },
+        { family: 'ipv4', source: ATTACKER, destination: GROUP, checksum: 'pseudo-header' },
+      ),
+      3,
+      0,
+    ),
+  ),
   interval: packet(encodeVrrp({ ...winning, advertIntervalS: 2 })),
   auth: packet(encodeVrrp({ ...winning, auth: { type: 'simple', password: 'guess' } })),
   vrid: packet(encodeVrrp({ ...winning, vrid: 99 })),
