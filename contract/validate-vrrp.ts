@@ -3,7 +3,7 @@
  */
 import type { Issue } from './common.js';
 import { addressFamily, canonicalAddress, maxPrefixLength } from './ip.js';
-import { duplicates, instanceFamily, type Path } from './validate-helpers.js';
+import { advertisedVips, duplicates, instanceFamily, type Path } from './validate-helpers.js';
 import type { TrackedCheck, Vip } from './vrrp-instance.js';
 
 export interface InstanceLike {
@@ -39,11 +39,11 @@ export function checkInstance(inst: InstanceLike, path: Path): Issue[] {
         path: [...path, 'version'],
         message: 'VRRPv2 carries IPv4 only; use version 3 for IPv6',
       });
-  } else if (inst.vips.length === 0) {
+  } else if (advertisedVips(inst.vips).length === 0) {
     issues.push({
       path: [...path, 'vips'],
       message:
-        'a VRRPv3 advert carries at least one address (RFC 9568 §5.2.5, erratum 8299): an instance without VIPs (notify-only) runs version 2, as keepalived requires too',
+        'a VRRPv3 advert carries at least one address (RFC 9568 §5.2.5, erratum 8299): an instance without advertised VIPs (notify-only) runs version 2, as keepalived requires too',
     });
   } else if (inst.authPassword !== undefined) {
     issues.push({
@@ -53,7 +53,8 @@ export function checkInstance(inst: InstanceLike, path: Path): Issue[] {
   }
   inst.vips.forEach((vip, i) => {
     const vipFamily = addressFamily(vip.address);
-    if (vipFamily !== family)
+    // Excluded VIPs are not in the adverts: RFC 9568 §5.2.9's one family is the adverts'.
+    if (vipFamily !== family && vip.advertised !== false)
       issues.push({
         path: [...path, 'vips', i, 'address'],
         message: `every VIP of an instance must be ${family} (RFC 9568 §5.2.9: one family per instance)`,

@@ -34,6 +34,10 @@ export const Vip = strictObject({
     )
     .optional()
     .meta({ description: 'IFA_LABEL, e.g. eth0:web' }),
+  advertised: z.boolean().optional().meta({
+    description:
+      'false: added and removed with the others but left out of the adverts (keepalived virtual_ipaddress_excluded; RFC 3768 §5.3.5 counts only the advertised), and exempt from the one-family rule; default true',
+  }),
 }).meta({ id: 'Vip' });
 export type Vip = z.output<typeof Vip>;
 

@@ -63,7 +63,8 @@ export function planInstance(
     if (!device)
       return { ok: false, error: `interface ${vip.device} of VIP ${vip.address} does not exist` };
     const address = canonicalAddress(vip.address) ?? vip.address;
-    const prefixLength = vip.prefixLength ?? (family === 'ipv4' ? 32 : 128);
+    // Its own family: an excluded VIP (advertised false) may be of the other.
+    const prefixLength = vip.prefixLength ?? (address.includes(':') ? 128 : 32);
     vips.push({
       interfaceIndex: device.index,
       address,
@@ -86,7 +87,11 @@ export function planInstance(
     priority: spec.priority,
     primaryAddress: source,
   };
-  const addressList = vips.map((v) => v.address);
+  // RFC 3768 §5.3.5 / RFC 9568 §5.2.5: the adverts list the advertised VIPs only (keepalived's
+  // virtual_ipaddress_excluded are added and removed with them, never advertised).
+  const addressList = spec.vips.flatMap((vip, i) =>
+    vip.advertised === false ? [] : [vips[i]!.address],
+  );
   return {
     ok: true,
     plan: {

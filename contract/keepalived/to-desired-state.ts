@@ -62,7 +62,7 @@ export function toDesiredState(
   const vrrpInstances = config.vrrpInstances.flatMap((v) => {
     const mapped = mapVrrpInstance(v, config, options.director, ctx);
     if (mapped === undefined) return [];
-    if (mapped.vips.length === 0) {
+    if (mapped.vips.every((vip) => vip.advertised === false)) {
       // vrrp.c vrrp_complete_instance(): "No VIP specified; at least one is sensible" (runs, a
       // notify-only instance, IPv4) for VRRPv2; "at least one is required" for VRRPv3 (refused).
       if (mapped.version === 3) {

@@ -322,7 +322,7 @@ describe('validateDesiredState: director-side rules', () => {
         {
           path: ['vrrpInstances', 0, 'vips'],
           message:
-            'a VRRPv3 advert carries at least one address (RFC 9568 §5.2.5, erratum 8299): an instance without VIPs (notify-only) runs version 2, as keepalived requires too',
+            'a VRRPv3 advert carries at least one address (RFC 9568 §5.2.5, erratum 8299): an instance without advertised VIPs (notify-only) runs version 2, as keepalived requires too',
         },
       ],
     );
