@@ -56,7 +56,12 @@ const HttpFields = {
   method: z.enum(['GET', 'HEAD']).default('GET'),
   path: Text(2048).startsWith('/').default('/'),
   host: Text(255).optional().meta({ description: 'Host header (and TLS SNI for https)' }),
-  expectStatus: z.array(z.int().min(100).max(599)).min(1).max(32).default([200]),
+  expectStatus: z
+    .array(z.int().min(100).max(599))
+    .min(1)
+    .max(500)
+    .default([200])
+    .meta({ description: "keepalived's url without status_code expects 200-299" }),
   bodyRegex: Text(1024)
     .optional()
     .meta({ description: 'The body must match this regular expression' }),

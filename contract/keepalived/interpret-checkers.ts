@@ -6,6 +6,7 @@ import {
   type Ctx,
   error,
   type Handler,
+  ignored,
   int,
   command,
   seconds,
@@ -42,14 +43,26 @@ function statusCodes(n: ConfigNode, u: HttpUrl, c: Ctx): void {
   });
 }
 
+/** regex tuning fleetlb's JavaScript regular expressions have no equivalent of. */
+const regexTuning = ignored<HttpUrl>(
+  'tunes PCRE2 matching, which fleetlb does not use (its regex is a JavaScript one over the whole body)',
+);
+
 const URL: Record<string, Handler<HttpUrl>> = {
   path: (n, u, c) => set(u, 'path', str(n, c)),
   digest: (n, u, c) => set(u, 'digest', str(n, c)),
   status_code: statusCodes,
+  virtualhost: (n, u, c) => set(u, 'virtualhost', str(n, c)),
+  regex: (n, u, c) => set(u, 'regex', str(n, c)),
+  regex_no_match: (_n, u) => (u.regexNoMatch = true),
+  regex_options: regexTuning,
+  regex_min_offset: regexTuning,
+  regex_max_offset: regexTuning,
+  regex_stack: regexTuning,
 };
 
 function url(n: ConfigNode, k: Checker, c: Ctx): void {
-  const u: HttpUrl = { statusCodes: [] };
+  const u: HttpUrl = { statusCodes: [], regexNoMatch: false, at: n.at };
   walk(n.children, URL, u, c, 'url');
   k.urls.push(u);
 }
