@@ -29,7 +29,7 @@ export const CHECKER_TYPES: ReadonlySet<string> = new Set<CheckerType>([
 ]);
 
 /** Checkers fleetlb cannot run: parsed, then flagged. */
-const UNSUPPORTED: ReadonlySet<string> = new Set(['SMTP_CHECK', 'PING_CHECK']);
+const UNSUPPORTED: ReadonlySet<string> = new Set(['PING_CHECK']);
 
 /** `status_code 200 201 300-399`: each value is a code or an inclusive range. */
 function statusCodes(n: ConfigNode, u: HttpUrl, c: Ctx): void {
@@ -67,8 +67,6 @@ function url(n: ConfigNode, k: Checker, c: Ctx): void {
   k.urls.push(u);
 }
 
-const noop: Handler<Checker> = () => undefined;
-
 /**
  * keepalived 2.2 knows the 1.x `nb_get_retry` in HTTP_GET and SSL_GET only (check_http.c,
  * "deprecated - please use 'retry'"); elsewhere it is an unknown keyword and the retry count
@@ -102,9 +100,17 @@ const CHECKER: Record<string, Handler<Checker>> = {
   misc_dynamic: (_n, k) => (k.miscDynamic = true),
   type: (n, k, c) => set(k, 'dnsType', str(n, c)),
   name: (n, k, c) => set(k, 'dnsName', str(n, c)),
-  // SMTP_CHECK's own keywords: accepted so the one "unsupported checker" warning is enough.
-  helo_name: noop,
-  host: noop,
+  helo_name: (n, k, c) => set(k, 'heloName', str(n, c)),
+  // check_smtp.c: "The SMTP_CHECK host block is deprecated. Please define additional checkers."
+  host: (n, k, c) => {
+    if (k.type !== 'SMTP_CHECK')
+      return warn(c, n.at, `unknown keyword 'host' in ${k.type}; ignored`);
+    error(
+      c,
+      n.at,
+      'SMTP_CHECK host blocks (deprecated in keepalived 2.2) are not supported: write one SMTP_CHECK per host, with connect_ip and connect_port',
+    );
+  },
 };
 
 export function interpretChecker(node: ConfigNode, ctx: Ctx): Checker {

@@ -135,6 +135,7 @@ export interface Checker {
   miscDynamic: boolean;
   dnsType?: string;
   dnsName?: string;
+  heloName?: string;
   at: SourcePosition;
 }
 

@@ -173,6 +173,8 @@ function ownLines(c: HealthCheck, path: DocPath, ctx: RenderCtx): ConfLine[] {
         `misc_path ${scriptCommand(ctx, path, c.path, c.args)}`,
         ...(c.dynamicWeight ? ['misc_dynamic'] : []),
       ];
+    case 'smtp':
+      return [`helo_name ${word(ctx, [...path, 'heloName'], c.heloName)}`];
   }
 }
 
@@ -183,6 +185,7 @@ const CHECKER_KEYWORDS: Record<HealthCheck['type'], string> = {
   udp: 'UDP_CHECK',
   dns: 'DNS_CHECK',
   script: 'MISC_CHECK',
+  smtp: 'SMTP_CHECK',
 };
 
 /** The checker blocks of one real server (`path` points at its `checks`). */

@@ -145,7 +145,7 @@ export function mapChecker(
   host: string | undefined,
   ctx: MapCtx,
 ): CheckInput[] {
-  if (k.type === 'SMTP_CHECK' || k.type === 'PING_CHECK') {
+  if (k.type === 'PING_CHECK') {
     lossy(
       ctx,
       k.at,
@@ -170,5 +170,10 @@ export function mapChecker(
     }
     case 'DNS_CHECK':
       return [dns(k, t, ctx)];
+    case 'SMTP_CHECK':
+      // check_smtp.c smtp_check_end_handler(): helo_name defaults to smtpchecker.keepalived.org.
+      return [
+        { type: 'smtp', ...t, ...(k.heloName === undefined ? {} : { heloName: k.heloName }) },
+      ];
   }
 }

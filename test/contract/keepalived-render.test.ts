@@ -163,6 +163,7 @@ const checks: Json[] = [
   { type: 'tcp', port: 9100, rise: 1, fall: 1 },
   { type: 'udp', timeoutMs: 1500, rise: 1, fall: 2 },
   { type: 'dns', queryName: 'example.com', queryType: 'A', rise: 1, fall: 4 },
+  { type: 'smtp', heloName: 'lb1.example', port: 25, rise: 1, fall: 2 },
   {
     type: 'script',
     path: '/bin/true',
