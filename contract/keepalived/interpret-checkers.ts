@@ -28,9 +28,6 @@ export const CHECKER_TYPES: ReadonlySet<string> = new Set<CheckerType>([
   'PING_CHECK',
 ]);
 
-/** Checkers fleetlb cannot run: parsed, then flagged. */
-const UNSUPPORTED: ReadonlySet<string> = new Set(['PING_CHECK']);
-
 /** `status_code 200 201 300-399`: each value is a code or an inclusive range. */
 function statusCodes(n: ConfigNode, u: HttpUrl, c: Ctx): void {
   n.args.forEach((text, i) => {
@@ -102,21 +99,19 @@ const CHECKER: Record<string, Handler<Checker>> = {
   name: (n, k, c) => set(k, 'dnsName', str(n, c)),
   helo_name: (n, k, c) => set(k, 'heloName', str(n, c)),
   // check_smtp.c: "The SMTP_CHECK host block is deprecated. Please define additional checkers."
-  host: (n, k, c) => {
-    if (k.type !== 'SMTP_CHECK')
-      return warn(c, n.at, `unknown keyword 'host' in ${k.type}; ignored`);
-    error(
+  host: (n, k, c) =>
+    warn(
       c,
       n.at,
-      'SMTP_CHECK host blocks (deprecated in keepalived 2.2) are not supported: write one SMTP_CHECK per host, with connect_ip and connect_port',
-    );
-  },
+      k.type === 'SMTP_CHECK'
+        ? 'SMTP_CHECK host blocks (deprecated in keepalived 2.2) check other addresses, which fleetlb checks cannot (as connect_ip): ignored, the real server itself is checked'
+        : `unknown or unsupported keyword 'host' in ${k.type}; ignored`,
+    ),
 };
 
 export function interpretChecker(node: ConfigNode, ctx: Ctx): Checker {
   const type = node.keyword as CheckerType;
   const k: Checker = { type, urls: [], miscDynamic: false, at: node.at };
-  if (UNSUPPORTED.has(type)) warn(ctx, node.at, `${type} is parsed but not supported by fleetlb`);
   walk(node.children, CHECKER, k, ctx, type);
   return k;
 }

@@ -16,6 +16,8 @@ export interface CheckerDefaults {
   delayLoopS?: number | undefined;
   /** The virtual server's delay_loop, for the timing comparison only. */
   serverDelayLoopS?: number | undefined;
+  /** The real server's address (what PING_CHECK pings unless connect_ip says otherwise). */
+  address?: string | undefined;
 }
 
 /** check_api.c / check_http.c / check_misc.c / check_dns.c defaults: retry, delay_before_retry. */
@@ -138,6 +140,31 @@ function dns(k: Checker, t: Record<string, number>, ctx: MapCtx): CheckInput {
   };
 }
 
+/**
+ * PING_CHECK (check_ping.c: one ICMP echo per delay_loop, up on the reply, within
+ * connect_timeout) as a script check running ping(8) once: the same question asked by the
+ * director's iputils ping instead of keepalived's own ICMP socket.
+ */
+function ping(
+  k: Checker,
+  t: Record<string, number>,
+  address: string | undefined,
+  ctx: MapCtx,
+): CheckInput[] {
+  const target = k.connectIp ?? address;
+  if (target === undefined) return [];
+  const { port: _port, ...timing } = t;
+  const waitS = Math.max(1, Math.ceil(k.connectTimeoutS ?? 5));
+  lossy(
+    ctx,
+    k.at,
+    `PING_CHECK runs as the script 'ping -c 1 -W ${waitS} ${target}' (ping(8) from the agent's PATH, iputils on the director), not keepalived's own ICMP socket: the same echo request and reply`,
+  );
+  return [
+    { type: 'script', ...timing, path: 'ping', args: ['-c', '1', '-W', String(waitS), target] },
+  ];
+}
+
 /** One checker as fleetlb health checks (one per HTTP url); none (with a warning) when fleetlb has no equivalent. */
 export function mapChecker(
   k: Checker,
@@ -145,15 +172,8 @@ export function mapChecker(
   host: string | undefined,
   ctx: MapCtx,
 ): CheckInput[] {
-  if (k.type === 'PING_CHECK') {
-    lossy(
-      ctx,
-      k.at,
-      `${k.type} has no fleetlb equivalent; dropped: the real server is never taken out by this check`,
-    );
-    return [];
-  }
   const t = timing(k, inherited, ctx);
+  if (k.type === 'PING_CHECK') return ping(k, t, inherited.address, ctx);
   if (k.connectIp !== undefined || k.bindto !== undefined)
     lossy(ctx, k.at, `${k.type}: connect_ip/bindto are not supported; ignored`);
   switch (k.type) {

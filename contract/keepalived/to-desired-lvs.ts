@@ -72,6 +72,7 @@ function realServer(r: RealServerConf, v: VirtualServerConf, port: number, ctx: 
     delayBeforeRetryS: r.delayBeforeRetryS ?? v.delayBeforeRetryS,
     delayLoopS: r.delayLoopS,
     serverDelayLoopS: v.delayLoopS,
+    address: r.address,
   };
   if (r.notifyUp !== undefined || r.notifyDown !== undefined)
     lossy(ctx, r.at, `${r.address}: notify_up/notify_down are not supported; ignored`);
