@@ -62,8 +62,8 @@ function ownSettings(
   const spec: Record<string, unknown> = { ...fields };
   const mine: Record<string, unknown> = {};
   for (const key of PER_DIRECTOR) {
-    const shared =
-      current[key] ?? (key === 'notify' ? {} : key === 'trackedChecks' ? [] : undefined);
+    // A stored instance always has them (defaults filled); the file's stand in otherwise.
+    const shared = current[key] ?? fields[key];
     spec[key] = shared;
     if (!jsonEqual(fields[key], shared)) mine[key] = fields[key];
   }
