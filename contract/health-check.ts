@@ -1,6 +1,6 @@
 /**
- * @module Health checks of real servers (and of tracked VRRP scripts): HTTP(S), TCP, UDP, DNS and
- * script probes with keepalived/HAProxy-style rise/fall hysteresis.
+ * @module Health checks of real servers (and of tracked VRRP scripts): HTTP(S), TCP, UDP, DNS,
+ * SMTP and script probes with keepalived/HAProxy-style rise/fall hysteresis.
  */
 import { z } from 'zod';
 import { strictObject } from './unknown-fields.js';
@@ -56,7 +56,12 @@ const HttpFields = {
   method: z.enum(['GET', 'HEAD']).default('GET'),
   path: Text(2048).startsWith('/').default('/'),
   host: Text(255).optional().meta({ description: 'Host header (and TLS SNI for https)' }),
-  expectStatus: z.array(z.int().min(100).max(599)).min(1).max(32).default([200]),
+  expectStatus: z
+    .array(z.int().min(100).max(599))
+    .min(1)
+    .max(500)
+    .default([200])
+    .meta({ description: "keepalived's url without status_code expects 200-299" }),
   bodyRegex: Text(1024)
     .optional()
     .meta({ description: 'The body must match this regular expression' }),
@@ -111,9 +116,30 @@ export const ScriptCheck = strictObject({
     .meta({ description: 'keepalived misc_dynamic: exit 2-255 sets the weight to (code - 2)' }),
 }).meta({ id: 'ScriptCheck' });
 
+export const SmtpCheck = strictObject({
+  type: z.literal('smtp'),
+  ...timingShape,
+  heloName: Text(255)
+    .regex(/^[^\s]+$/, 'one word')
+    .default('smtpchecker.keepalived.org')
+    .meta({ description: 'Sent as HELO (keepalived SMTP_CHECK helo_name)' }),
+}).meta({
+  id: 'SmtpCheck',
+  description:
+    'keepalived SMTP_CHECK: a 220 greeting, HELO answered by 250, then QUIT (check_smtp.c)',
+});
+
 /** One health check of a real server. */
 export const HealthCheck = z
-  .discriminatedUnion('type', [HttpCheck, HttpsCheck, TcpCheck, UdpCheck, DnsCheck, ScriptCheck])
+  .discriminatedUnion('type', [
+    HttpCheck,
+    HttpsCheck,
+    TcpCheck,
+    UdpCheck,
+    DnsCheck,
+    ScriptCheck,
+    SmtpCheck,
+  ])
   .meta({ id: 'HealthCheck' });
 export type HealthCheck = z.output<typeof HealthCheck>;
 export type HealthCheckInput = z.input<typeof HealthCheck>;

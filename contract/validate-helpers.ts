@@ -6,9 +6,19 @@ import { addressFamily, type IpFamily } from './ip.js';
 import type { Vip } from './vrrp-instance.js';
 
 export type Path = (string | number)[];
-/** The address family of an instance: that of its first VIP. */
+/**
+ * The address family of an instance: that of its first advertised VIP; IPv4 without VIPs (a notify-only
+ * instance, as keepalived's vrrp.c vrrp_complete_instance() "Default to IPv4").
+ */
 export function instanceFamily(instance: { vips: Vip[] }): IpFamily {
-  return addressFamily(instance.vips[0]?.address ?? '') ?? 'ipv4';
+  return addressFamily(advertisedVips(instance.vips)[0]?.address ?? '') ?? 'ipv4';
+}
+
+/** The VIPs an instance's adverts carry (not keepalived's virtual_ipaddress_excluded). */
+export function advertisedVips<V extends { advertised?: boolean | undefined }>(
+  vips: readonly V[],
+): V[] {
+  return vips.filter((v) => v.advertised !== false);
 }
 
 /** The family of a virtual server: explicit for fwmark services, else its address's. */

@@ -3,7 +3,7 @@
  */
 import type { Issue } from './common.js';
 import { addressFamily, canonicalAddress, maxPrefixLength } from './ip.js';
-import { duplicates, instanceFamily, type Path } from './validate-helpers.js';
+import { advertisedVips, duplicates, instanceFamily, type Path } from './validate-helpers.js';
 import type { TrackedCheck, Vip } from './vrrp-instance.js';
 
 export interface InstanceLike {
@@ -39,6 +39,12 @@ export function checkInstance(inst: InstanceLike, path: Path): Issue[] {
         path: [...path, 'version'],
         message: 'VRRPv2 carries IPv4 only; use version 3 for IPv6',
       });
+  } else if (advertisedVips(inst.vips).length === 0) {
+    issues.push({
+      path: [...path, 'vips'],
+      message:
+        'a VRRPv3 advert carries at least one address (RFC 9568 §5.2.5, erratum 8299): an instance without advertised VIPs (notify-only) runs version 2, as keepalived requires too',
+    });
   } else if (inst.authPassword !== undefined) {
     issues.push({
       path: [...path, 'authPassword'],
@@ -47,7 +53,8 @@ export function checkInstance(inst: InstanceLike, path: Path): Issue[] {
   }
   inst.vips.forEach((vip, i) => {
     const vipFamily = addressFamily(vip.address);
-    if (vipFamily !== family)
+    // Excluded VIPs are not in the adverts: RFC 9568 §5.2.9's one family is the adverts'.
+    if (vipFamily !== family && vip.advertised !== false)
       issues.push({
         path: [...path, 'vips', i, 'address'],
         message: `every VIP of an instance must be ${family} (RFC 9568 §5.2.9: one family per instance)`,
@@ -139,4 +146,31 @@ export function checkTrackedVirtualServers(
         : [],
     ),
   );
+}
+
+/** A member's own tracked checks: unique names, and the virtual servers they track exist. */
+export function checkMemberTracks(
+  tracks: TrackedCheck[] | undefined,
+  vsNames: Set<string>,
+  path: Path,
+): Issue[] {
+  if (tracks === undefined) return [];
+  return [
+    ...duplicates(
+      tracks.map((t) => t.name),
+      [...path, 'trackedChecks'],
+      'name',
+      'tracked check',
+    ),
+    ...tracks.flatMap((t, j) =>
+      t.type === 'virtual-server' && !vsNames.has(t.virtualServer)
+        ? [
+            {
+              path: [...path, 'trackedChecks', j, 'virtualServer'],
+              message: `no virtual server ${t.virtualServer}`,
+            },
+          ]
+        : [],
+    ),
+  ];
 }

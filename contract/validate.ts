@@ -11,6 +11,7 @@ import { duplicates, instanceFamily } from './validate-helpers.js';
 import { checkVirtualServers } from './validate-virtual-servers.js';
 import {
   checkInstance,
+  checkMemberTracks,
   checkTrackedVirtualServers,
   checkVipsAcrossInstances,
   checkVrids,
@@ -37,6 +38,7 @@ export function validateSite(site: SiteModel): Issue[] {
   const directors = new Map(site.directors.map((d) => [d.name, d]));
   const issues: Issue[] = [];
   const vridEntries: Parameters<typeof checkVrids>[0] = [];
+  const vsNames = new Set(site.virtualServers.map((v) => v.name));
   site.vrrpInstances.forEach((inst, i) => {
     const path = ['vrrpInstances', i];
     issues.push(...checkInstance(inst, path));
@@ -65,11 +67,13 @@ export function validateSite(site: SiteModel): Issue[] {
           message:
             "255 is for the address owner: the director's address must be a VIP (RFC 9568 §6.1)",
         });
-      if (inst.unicast && addressFamily(director.address) !== instanceFamily(inst))
+      const source = m.unicastSource ?? director.address;
+      if (inst.unicast && addressFamily(source) !== instanceFamily(inst))
         issues.push({
-          path: [...memberPath, 'director'],
+          path: [...memberPath, m.unicastSource === undefined ? 'director' : 'unicastSource'],
           message: `unicast needs an ${instanceFamily(inst)} address on director ${m.director}`,
         });
+      issues.push(...checkMemberTracks(m.trackedChecks, vsNames, memberPath));
       vridEntries.push({ director: m.director, iface: m.interface ?? inst.interface, inst, path });
     });
   });
@@ -84,13 +88,7 @@ export function validateSite(site: SiteModel): Issue[] {
     ),
   );
   issues.push(...checkVirtualServers(site.virtualServers, site.vrrpInstances, ['virtualServers']));
-  issues.push(
-    ...checkTrackedVirtualServers(
-      site.vrrpInstances,
-      new Set(site.virtualServers.map((v) => v.name)),
-      ['vrrpInstances'],
-    ),
-  );
+  issues.push(...checkTrackedVirtualServers(site.vrrpInstances, vsNames, ['vrrpInstances']));
   return issues;
 }
 

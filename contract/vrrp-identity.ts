@@ -19,7 +19,7 @@ export interface VrrpIdentitySource {
   interface: string;
   vrid: number;
   version: 2 | 3;
-  vips: readonly { address: string }[];
+  vips: readonly { address: string; advertised?: boolean | undefined }[];
 }
 
 export interface VrrpIdentity {
@@ -30,7 +30,8 @@ export interface VrrpIdentity {
 }
 
 export function vrrpIdentity(instance: VrrpIdentitySource): VrrpIdentity {
-  const first = instance.vips[0]?.address ?? '';
+  // The advertised VIPs' family (excluded ones may be of the other family).
+  const first = instance.vips.find((v) => v.advertised !== false)?.address ?? '';
   return {
     interface: instance.interface,
     vrid: instance.vrid,

@@ -34,18 +34,12 @@ export const Vip = strictObject({
     )
     .optional()
     .meta({ description: 'IFA_LABEL, e.g. eth0:web' }),
+  advertised: z.boolean().optional().meta({
+    description:
+      'false: added and removed with the others but left out of the adverts (keepalived virtual_ipaddress_excluded; RFC 3768 §5.3.5 counts only the advertised), and exempt from the one-family rule; default true',
+  }),
 }).meta({ id: 'Vip' });
 export type Vip = z.output<typeof Vip>;
-
-/** A director taking part in the election, with its own priority (RFC 9568 §6.1). */
-export const VrrpMember = strictObject({
-  director: Name,
-  priority: z.int().min(1).max(255).meta({ description: '255 = address owner; 1-254 backups' }),
-  interface: InterfaceName.optional().meta({
-    description: "Overrides the instance's interface on this director",
-  }),
-}).meta({ id: 'VrrpMember' });
-export type VrrpMember = z.output<typeof VrrpMember>;
 
 /** Something whose failure changes this director's priority (keepalived track_*). */
 export const TrackedCheck = z
@@ -136,6 +130,28 @@ export const NotifyHooks = strictObject({
     }),
 }).meta({ id: 'NotifyHooks' });
 
+/** A director taking part in the election, with its own priority (RFC 9568 §6.1). */
+export const VrrpMember = strictObject({
+  director: Name,
+  priority: z.int().min(1).max(255).meta({ description: '255 = address owner; 1-254 backups' }),
+  interface: InterfaceName.optional().meta({
+    description: "Overrides the instance's interface on this director",
+  }),
+  notify: NotifyHooks.optional().meta({
+    description:
+      "This director's own notify hooks, instead of the instance's (the two halves of a keepalived pair often run different scripts)",
+  }),
+  trackedChecks: z.array(TrackedCheck).max(64).optional().meta({
+    description:
+      "This director's own tracked checks, instead of the instance's ([] = none on this director)",
+  }),
+  unicastSource: IpAddress.optional().meta({
+    description:
+      "Source of this director's unicast adverts and its peers' destination, when not the director's address (keepalived unicast_src_ip)",
+  }),
+}).meta({ id: 'VrrpMember' });
+export type VrrpMember = z.output<typeof VrrpMember>;
+
 const vrrpFields = {
   vrid: z.int().min(1).max(255),
   version: z.union([z.literal(2), z.literal(3)]).default(3),
@@ -164,7 +180,10 @@ const vrrpFields = {
     .refine((p) => new TextEncoder().encode(p).length <= 8, 'at most 8 octets (RFC 2338 §5.3.10)')
     .optional()
     .meta({ description: 'VRRPv2 simple password (RFC 2338 type 1); secret: hidden from viewers' }),
-  vips: z.array(Vip).min(1).max(256),
+  vips: z.array(Vip).max(256).meta({
+    description:
+      'None: a notify-only instance (an election whose hooks move something else, as keepalived runs one), IPv4 unless its unicast addresses are IPv6',
+  }),
   trackedChecks: z.array(TrackedCheck).max(64).default([]),
   syncGroup: Name.optional().meta({
     description: 'Instances of one sync group change state together',

@@ -7,6 +7,7 @@ import { probeHttp } from './http.js';
 import { describeError } from './probe-types.js';
 import type { ProbeOptions, ProbeTarget } from './probe-types.js';
 import { probeScript } from './script.js';
+import { probeSmtp } from './smtp.js';
 import { probeTcp } from './tcp.js';
 import { probeUdp } from './udp.js';
 
@@ -39,5 +40,7 @@ const dispatch: ProbeFn = (spec, target, opts) => {
       return probeDns(spec, target, opts);
     case 'script':
       return probeScript(spec, target, opts);
+    case 'smtp':
+      return probeSmtp(spec, target, opts);
   }
 };

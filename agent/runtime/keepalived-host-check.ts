@@ -2,11 +2,13 @@
  * @module What `keepalived -t` also says about the host, for `--check-config` with
  * `--keepalived-conf`: interfaces that do not exist (keepalived: "Unknown interface!") and scripts
  * that are missing or not executable (lib/notify.c `check_script_secure()`: "Cannot find script …
- * in path", "… is not executable … - disabling"). Warnings, each at its keepalived.conf line: the
- * director may be checked before its interfaces or scripts are in place.
+ * in path", "… is not executable … - disabling"), and with enable_script_security, scripts
+ * under a path a non-root user could change (lib/notify.c `check_security()`: "Unsafe permissions
+ * found for script … - disabling"). Warnings, each at its keepalived.conf line: the director may
+ * be checked before its interfaces or scripts are in place.
  */
-import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { accessSync, constants, existsSync, lstatSync, realpathSync } from 'node:fs';
+import { basename, delimiter, dirname, join } from 'node:path';
 import {
   diagnostic,
   type KeepalivedConfig,
@@ -19,6 +21,45 @@ export interface HostView {
   interfaceExists(name: string): boolean;
   /** An absolute path is an executable file, or a bare name is one in PATH. */
   executable(program: string): boolean;
+  /**
+   * The first component of the program's path (`/`, each directory, the file) that a non-root
+   * user could change, or undefined when none is (or the program cannot be found).
+   */
+  unsafeComponent?(program: string): string | undefined;
+}
+
+const S_ISVTX = 0o1000;
+const S_IWGRP = 0o020;
+const S_IWOTH = 0o002;
+
+/**
+ * lib/notify.c check_security(): the first of `/`, each directory and the file that is owned by a
+ * non-root user, or (a file, or a directory without the sticky bit) writable by a non-root group
+ * or by everyone.
+ */
+export function unsafePath(path: string): string | undefined {
+  // check_script_secure() first resolves the path with realpath() (merged /usr: /bin → usr/bin).
+  let real: string;
+  try {
+    real = join(realpathSync(dirname(path)), basename(path));
+  } catch {
+    return undefined; // not found: the executable check reports it
+  }
+  const parts = real.split('/').filter((p) => p !== '');
+  const prefixes = ['/', ...parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`)];
+  for (const prefix of prefixes) {
+    let st;
+    try {
+      st = lstatSync(prefix);
+    } catch {
+      return undefined; // not found: the executable check reports it
+    }
+    // A symbolic link's own mode bits mean nothing: only its owner counts.
+    const guarded = (st.isDirectory() && (st.mode & S_ISVTX) === 0) || st.isFile();
+    const writable = (st.gid !== 0 && (st.mode & S_IWGRP) !== 0) || (st.mode & S_IWOTH) !== 0;
+    if (st.uid !== 0 || (guarded && writable)) return prefix;
+  }
+  return undefined;
 }
 
 function isExecutable(path: string): boolean {
@@ -33,24 +74,50 @@ function isExecutable(path: string): boolean {
 /** systemd's PATH for services, which the agent's unit (and so its scripts) runs with. */
 const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** The file a program name runs: itself when it has a slash, else its first hit in PATH. */
+function resolveProgram(program: string): string | undefined {
+  if (program.includes('/')) return program;
+  return SERVICE_PATH.split(delimiter)
+    .filter((dir) => dir !== '')
+    .map((dir) => join(dir, program))
+    .find(isExecutable);
+}
+
 export const thisHost: HostView = {
   interfaceExists: (name) => existsSync(`/sys/class/net/${name}`),
   executable: (program) =>
     program.includes('/')
       ? isExecutable(program)
       : SERVICE_PATH.split(delimiter).some((dir) => dir !== '' && isExecutable(join(dir, program))),
+  unsafeComponent: (program) => {
+    const path = resolveProgram(program);
+    return path === undefined ? undefined : unsafePath(path);
+  },
 };
 
 /** Host problems of `config`, as warnings. */
 export function hostWarnings(config: KeepalivedConfig, host: HostView): KeepalivedDiagnostic[] {
   const out: KeepalivedDiagnostic[] = [];
+  const secure = config.globalDefs.enableScriptSecurity;
   const program = (words: readonly string[] | undefined, at: SourcePosition, what: string) => {
     const first = words?.[0];
     // A `</dev/…` test runs through /bin/sh (to-desired-helpers.ts program()).
-    if (first === undefined || /^<[ \t]*\//.test(first) || host.executable(first)) return;
-    out.push(
-      diagnostic('warning', at, `${what}: ${first} is not an executable file here; it will fail`),
-    );
+    if (first === undefined || /^<[ \t]*\//.test(first)) return;
+    if (!host.executable(first)) {
+      out.push(
+        diagnostic('warning', at, `${what}: ${first} is not an executable file here; it will fail`),
+      );
+      return;
+    }
+    const unsafe = secure ? host.unsafeComponent?.(first) : undefined;
+    if (unsafe !== undefined)
+      out.push(
+        diagnostic(
+          'warning',
+          at,
+          `${what}: ${unsafe} can be changed by a non-root user (owner not root, or group/world writable); with enable_script_security keepalived disables this script ("Unsafe permissions found for script"), fleetlb runs it: fix the permissions`,
+        ),
+      );
   };
   for (const v of config.vrrpInstances) {
     const names = [v.interface, ...v.virtualIpaddress.map((a) => a.dev)];

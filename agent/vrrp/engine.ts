@@ -242,8 +242,9 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
     const addresses = vips.map((v) => v.address);
     const result = this.deps.announcer.announce({
       interfaceName: plan.interface.name,
-      ipv4: plan.family === 'ipv4' ? addresses : [],
-      ipv6: plan.family === 'ipv6' ? addresses : [],
+      // By each address's family: excluded VIPs may be of the instance's other family.
+      ipv4: addresses.filter((a) => !a.includes(':')),
+      ipv6: addresses.filter((a) => a.includes(':')),
     });
     for (const e of result.errors) {
       this.deps.logger.warn(

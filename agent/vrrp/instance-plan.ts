@@ -6,6 +6,7 @@
  * addresses come from an rtnetlink dump.
  */
 import { canonicalAddress } from '../../contract/ip.js';
+import { instanceFamily } from '../../contract/validate-helpers.js';
 import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
 import type { VrrpMachineConfig } from '../core/vrrp/machine.js';
 import type { OutgoingInstance } from '../core/vrrp/outgoing.js';
@@ -54,14 +55,16 @@ export function planInstance(
   const byName = new Map(links.map((l) => [l.name, l]));
   const link = byName.get(spec.interface);
   if (!link) return { ok: false, error: `interface ${spec.interface} does not exist` };
-  const family: VrrpFamily = spec.vips[0]!.address.includes(':') ? 'ipv6' : 'ipv4';
+  // No VIPs (a notify-only instance): IPv4, as keepalived (vrrp.c vrrp_complete_instance()).
+  const family: VrrpFamily = instanceFamily(spec);
   const vips: ResolvedVip[] = [];
   for (const vip of spec.vips) {
     const device = byName.get(vip.device ?? spec.interface);
     if (!device)
       return { ok: false, error: `interface ${vip.device} of VIP ${vip.address} does not exist` };
     const address = canonicalAddress(vip.address) ?? vip.address;
-    const prefixLength = vip.prefixLength ?? (family === 'ipv4' ? 32 : 128);
+    // Its own family: an excluded VIP (advertised false) may be of the other.
+    const prefixLength = vip.prefixLength ?? (address.includes(':') ? 128 : 32);
     vips.push({
       interfaceIndex: device.index,
       address,
@@ -84,7 +87,11 @@ export function planInstance(
     priority: spec.priority,
     primaryAddress: source,
   };
-  const addressList = vips.map((v) => v.address);
+  // RFC 3768 §5.3.5 / RFC 9568 §5.2.5: the adverts list the advertised VIPs only (keepalived's
+  // virtual_ipaddress_excluded are added and removed with them, never advertised).
+  const addressList = spec.vips.flatMap((vip, i) =>
+    vip.advertised === false ? [] : [vips[i]!.address],
+  );
   return {
     ok: true,
     plan: {

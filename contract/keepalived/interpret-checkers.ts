@@ -6,6 +6,7 @@ import {
   type Ctx,
   error,
   type Handler,
+  ignored,
   int,
   command,
   seconds,
@@ -27,9 +28,6 @@ export const CHECKER_TYPES: ReadonlySet<string> = new Set<CheckerType>([
   'PING_CHECK',
 ]);
 
-/** Checkers fleetlb cannot run: parsed, then flagged. */
-const UNSUPPORTED: ReadonlySet<string> = new Set(['SMTP_CHECK', 'PING_CHECK']);
-
 /** `status_code 200 201 300-399`: each value is a code or an inclusive range. */
 function statusCodes(n: ConfigNode, u: HttpUrl, c: Ctx): void {
   n.args.forEach((text, i) => {
@@ -42,19 +40,29 @@ function statusCodes(n: ConfigNode, u: HttpUrl, c: Ctx): void {
   });
 }
 
+/** regex tuning fleetlb's JavaScript regular expressions have no equivalent of. */
+const regexTuning = ignored<HttpUrl>(
+  'tunes PCRE2 matching, which fleetlb does not use (its regex is a JavaScript one over the whole body)',
+);
+
 const URL: Record<string, Handler<HttpUrl>> = {
   path: (n, u, c) => set(u, 'path', str(n, c)),
   digest: (n, u, c) => set(u, 'digest', str(n, c)),
   status_code: statusCodes,
+  virtualhost: (n, u, c) => set(u, 'virtualhost', str(n, c)),
+  regex: (n, u, c) => set(u, 'regex', str(n, c)),
+  regex_no_match: (_n, u) => (u.regexNoMatch = true),
+  regex_options: regexTuning,
+  regex_min_offset: regexTuning,
+  regex_max_offset: regexTuning,
+  regex_stack: regexTuning,
 };
 
 function url(n: ConfigNode, k: Checker, c: Ctx): void {
-  const u: HttpUrl = { statusCodes: [] };
+  const u: HttpUrl = { statusCodes: [], regexNoMatch: false, at: n.at };
   walk(n.children, URL, u, c, 'url');
   k.urls.push(u);
 }
-
-const noop: Handler<Checker> = () => undefined;
 
 /**
  * keepalived 2.2 knows the 1.x `nb_get_retry` in HTTP_GET and SSL_GET only (check_http.c,
@@ -89,15 +97,21 @@ const CHECKER: Record<string, Handler<Checker>> = {
   misc_dynamic: (_n, k) => (k.miscDynamic = true),
   type: (n, k, c) => set(k, 'dnsType', str(n, c)),
   name: (n, k, c) => set(k, 'dnsName', str(n, c)),
-  // SMTP_CHECK's own keywords: accepted so the one "unsupported checker" warning is enough.
-  helo_name: noop,
-  host: noop,
+  helo_name: (n, k, c) => set(k, 'heloName', str(n, c)),
+  // check_smtp.c: "The SMTP_CHECK host block is deprecated. Please define additional checkers."
+  host: (n, k, c) =>
+    warn(
+      c,
+      n.at,
+      k.type === 'SMTP_CHECK'
+        ? 'SMTP_CHECK host blocks (deprecated in keepalived 2.2) check other addresses, which fleetlb checks cannot (as connect_ip): ignored, the real server itself is checked'
+        : `unknown or unsupported keyword 'host' in ${k.type}; ignored`,
+    ),
 };
 
 export function interpretChecker(node: ConfigNode, ctx: Ctx): Checker {
   const type = node.keyword as CheckerType;
   const k: Checker = { type, urls: [], miscDynamic: false, at: node.at };
-  if (UNSUPPORTED.has(type)) warn(ctx, node.at, `${type} is parsed but not supported by fleetlb`);
   walk(node.children, CHECKER, k, ctx, type);
   return k;
 }

@@ -36,6 +36,19 @@ export function walk<T>(
   }
 }
 
+/** A handler that refuses a keyword fleetlb cannot run without changing what it means. */
+export function refused<T>(why: string): Handler<T> {
+  return (node, _target, ctx) => error(ctx, node.at, `'${node.keyword}' ${why}`);
+}
+
+/**
+ * track_file / vrrp_track_file (vrrp_track.c): the file's integer × weight moves the priority, 0
+ * with weight 0 means fault. Not run by fleetlb yet; dropping it would change when a director
+ * fails over, so it is refused.
+ */
+export const TRACK_FILE_REFUSED =
+  '(the file\'s number × weight moves the priority, vrrp_track.c) is not run by fleetlb yet, and dropping it would change when this director fails over: track it with a vrrp_script instead (e.g. script "/bin/sh -c \'[ \\"$(cat FILE)\\" = 0 ]\'")';
+
 /** A handler that accepts a keyword and ignores it with a warning. */
 export function ignored<T>(why: string): Handler<T> {
   return (node, _target, ctx) => warn(ctx, node.at, `'${node.keyword}' ${why}; ignored`);

@@ -13,6 +13,8 @@ import {
   str,
   walk,
   warn,
+  refused,
+  TRACK_FILE_REFUSED,
 } from './interpret-context.js';
 import { notifyHandlers } from './interpret-global.js';
 import type { VirtualAddress, VrrpInstanceConf, WeightedTrack } from './model.js';
@@ -195,6 +197,7 @@ const INSTANCE: Record<string, Handler<VrrpInstanceConf>> = {
   unicast_peer: peers,
   track_interface: (n, v, c) => v.trackInterfaces.push(...tracks(n, c)),
   track_script: (n, v, c) => v.trackScripts.push(...tracks(n, c)),
+  track_file: refused(TRACK_FILE_REFUSED),
   ...notifyHandlers<VrrpInstanceConf>(),
   garp_master_delay: (n, v, c) => set(v, 'garpMasterDelayS', seconds(n, c)),
   garp_master_repeat: (n, v, c) => set(v, 'garpMasterRepeat', int(n, c, 1, 65535)),

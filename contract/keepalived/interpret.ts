@@ -1,7 +1,14 @@
 /** @module keepalived.conf interpretation: the node tree into the typed model, plus the one-call parser. */
 import type { KeepalivedDiagnostic } from './diagnostics.js';
 import { type ConfigNode, parseBlocks, type ParseBlocksOptions } from './parse-blocks.js';
-import { type Ctx, type Handler, ignored, walk } from './interpret-context.js';
+import {
+  type Ctx,
+  type Handler,
+  ignored,
+  refused,
+  TRACK_FILE_REFUSED,
+  walk,
+} from './interpret-context.js';
 import {
   emptyGlobalDefs,
   interpretGlobalDefs,
@@ -41,6 +48,8 @@ const TOP: Record<string, Handler<Top>> = {
     const vs = interpretVirtualServer(n, c);
     if (vs !== undefined) k.virtualServers.push(vs);
   },
+  track_file: refused(TRACK_FILE_REFUSED),
+  vrrp_track_file: refused(TRACK_FILE_REFUSED),
   net_namespace: unsupported,
   static_ipaddress: unsupported,
   static_routes: unsupported,

@@ -102,6 +102,11 @@ export interface HttpUrl {
   path?: string;
   digest?: string;
   statusCodes: number[];
+  /** The url's own `virtualhost` (check_http.c url_virtualhost_handler()). */
+  virtualhost?: string;
+  regex?: string;
+  regexNoMatch: boolean;
+  at: SourcePosition;
 }
 
 export type CheckerType =
@@ -130,6 +135,7 @@ export interface Checker {
   miscDynamic: boolean;
   dnsType?: string;
   dnsName?: string;
+  heloName?: string;
   at: SourcePosition;
 }
 

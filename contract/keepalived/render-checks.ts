@@ -69,6 +69,21 @@ function timingLines(c: HealthCheck, d: Defaults, path: DocPath, ctx: RenderCtx)
   return lines;
 }
 
+/**
+ * `200 204 300-399`: runs of consecutive codes as keepalived's ranges (check_http.c), in the
+ * document's order (so the import reads back the same list).
+ */
+function statusRanges(codes: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < codes.length; i++) {
+    let j = i;
+    while (j + 1 < codes.length && codes[j + 1] === codes[j]! + 1) j++;
+    out.push(j - i < 2 ? codes.slice(i, j + 1).join(' ') : `${codes[i]}-${codes[j]}`);
+    i = j;
+  }
+  return out.join(' ');
+}
+
 function httpLines(c: HttpLike, path: DocPath, ctx: RenderCtx): ConfLine[] {
   if (c.method !== 'GET')
     warn(
@@ -94,7 +109,7 @@ function httpLines(c: HttpLike, path: DocPath, ctx: RenderCtx): ConfLine[] {
   const url = block('url', [
     `path ${word(ctx, [...path, 'path'], c.path)}`,
     ...(c.bodyDigest === undefined ? [] : [`digest ${c.bodyDigest}`]),
-    `status_code ${c.expectStatus.join(' ')}`,
+    `status_code ${statusRanges(c.expectStatus)}`,
   ]);
   return [
     url,
@@ -158,6 +173,8 @@ function ownLines(c: HealthCheck, path: DocPath, ctx: RenderCtx): ConfLine[] {
         `misc_path ${scriptCommand(ctx, path, c.path, c.args)}`,
         ...(c.dynamicWeight ? ['misc_dynamic'] : []),
       ];
+    case 'smtp':
+      return [`helo_name ${word(ctx, [...path, 'heloName'], c.heloName)}`];
   }
 }
 
@@ -168,6 +185,7 @@ const CHECKER_KEYWORDS: Record<HealthCheck['type'], string> = {
   udp: 'UDP_CHECK',
   dns: 'DNS_CHECK',
   script: 'MISC_CHECK',
+  smtp: 'SMTP_CHECK',
 };
 
 /** The checker blocks of one real server (`path` points at its `checks`). */

@@ -106,6 +106,20 @@ function vipLine(vip: Vip, path: DocPath, ctx: RenderCtx): string {
   return parts.join(' ');
 }
 
+/** The advertised VIPs, or the excluded ones (`advertised: false`); nothing when there are none. */
+function vipBlock(
+  head: string,
+  inst: DirectorVrrpInstance,
+  path: DocPath,
+  advertised: boolean,
+  ctx: RenderCtx,
+): ConfBlock[] {
+  const lines = inst.vips.flatMap((v, j) =>
+    (v.advertised !== false) === advertised ? [vipLine(v, [...path, 'vips', j], ctx)] : [],
+  );
+  return lines.length === 0 ? [] : [block(head, lines)];
+}
+
 function preemptLines(inst: DirectorVrrpInstance, path: DocPath, ctx: RenderCtx): string[] {
   const owner = inst.priority === OWNER_PRIORITY;
   if (!inst.preempt && owner)
@@ -185,6 +199,13 @@ export function renderVrrpInstance(
       'unsupported',
       'keepalived 2.2 has no v3_checksum_as_v2; dropped',
     );
+  if (inst.version === 3 && inst.vips.every((v) => v.advertised === false))
+    warn(
+      ctx,
+      [...path, 'vips'],
+      'unsupported',
+      'keepalived refuses a VRRPv3 instance without VIPs ("No VIP specified; at least one is required")',
+    );
   const auth = inst.authPassword;
   return block(`vrrp_instance ${quote(inst.name)}`, [
     // fleetlb has no initial state: every director starts as BACKUP and the priorities elect.
@@ -206,10 +227,9 @@ export function renderVrrpInstance(
           ]),
         ]),
     ...trackLines(inst, i, options.scripts, ctx),
-    block(
-      'virtual_ipaddress',
-      inst.vips.map((v, j) => vipLine(v, [...path, 'vips', j], ctx)),
-    ),
+    // None: a notify-only instance, which keepalived runs with a warning (VRRPv2 only).
+    ...vipBlock('virtual_ipaddress', inst, path, true, ctx),
+    ...vipBlock('virtual_ipaddress_excluded', inst, path, false, ctx),
     ...garpLines(inst),
     ...notifyLines(inst, path, ctx),
   ]);

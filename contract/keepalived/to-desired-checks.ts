@@ -1,12 +1,11 @@
 /** @module Maps keepalived real-server checkers onto fleetlb HealthCheck inputs, flagging what is lost. */
 import type { z } from 'zod';
 import type { HealthCheck } from '../health-check.js';
-import type { Checker } from './model.js';
+import type { Checker, HttpUrl } from './model.js';
 import { lossy, type MapCtx, program, secondsToMs } from './to-desired-helpers.js';
 
 type CheckInput = z.input<typeof HealthCheck>;
 
-const MAX_STATUS_CODES = 32;
 const DNS_TYPES = new Set(['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'PTR', 'CNAME']);
 
 /** Checker settings a real server and its virtual server pass down (keepalived's inheritance). */
@@ -17,6 +16,8 @@ export interface CheckerDefaults {
   delayLoopS?: number | undefined;
   /** The virtual server's delay_loop, for the timing comparison only. */
   serverDelayLoopS?: number | undefined;
+  /** The real server's address (what PING_CHECK pings unless connect_ip says otherwise). */
+  address?: string | undefined;
 }
 
 /** check_api.c / check_http.c / check_misc.c / check_dns.c defaults: retry, delay_before_retry. */
@@ -60,36 +61,60 @@ function timing(k: Checker, inherited: CheckerDefaults, ctx: MapCtx): Record<str
   return out;
 }
 
-/** fleetlb holds at most 32 expected codes; keepalived ranges (200-299) can hold more. */
-function statusCodes(codes: number[], k: Checker, ctx: MapCtx): number[] {
-  if (codes.length <= MAX_STATUS_CODES) return codes;
-  lossy(ctx, k.at, `${codes.length} status codes; fleetlb keeps the first ${MAX_STATUS_CODES}`);
-  return codes.slice(0, MAX_STATUS_CODES);
+/** check_http.c url_check(): a url without status_code expects 200-299. */
+const DEFAULT_STATUS_CODES = Array.from({ length: 100 }, (_, i) => 200 + i);
+
+/**
+ * One `url` as one fleetlb check. keepalived's HTTP_GET/SSL_GET fetches its urls in turn, each on
+ * a new connection, and the checker fails when one of them fails (check_http.c
+ * http_handle_response(), epilog()); fleetlb's checks of a real server must all pass, so a check
+ * per url keeps that meaning. A url without a path is ignored, as keepalived ignores it.
+ */
+function httpUrl(
+  k: Checker,
+  url: HttpUrl,
+  t: Record<string, number>,
+  host: string | undefined,
+  ctx: MapCtx,
+): CheckInput | undefined {
+  if (url.path === undefined) {
+    lossy(ctx, url.at, `${k.type} url without a path: keepalived ignores it, so does fleetlb`);
+    return undefined;
+  }
+  const digest = url.digest?.toLowerCase();
+  const vhost = url.virtualhost ?? k.virtualhost ?? host;
+  let regex = url.regex;
+  if (regex !== undefined && url.regexNoMatch) {
+    lossy(
+      ctx,
+      url.at,
+      `${k.type} url ${url.path}: regex_no_match (the body must not match) has no fleetlb equivalent; the regex is not checked`,
+    );
+    regex = undefined;
+  }
+  return {
+    type: k.type === 'SSL_GET' ? 'https' : 'http',
+    ...t,
+    path: url.path,
+    expectStatus: url.statusCodes.length === 0 ? DEFAULT_STATUS_CODES : url.statusCodes,
+    ...(digest === undefined ? {} : { bodyDigest: digest }),
+    ...(regex === undefined ? {} : { bodyRegex: regex }),
+    ...(vhost === undefined ? {} : { host: vhost }),
+    // keepalived's SSL_GET does not verify certificates.
+    ...(k.type === 'SSL_GET' ? { tlsVerify: false } : {}),
+  };
 }
 
+/** check_http.c http_get_check_end(): an HTTP_GET/SSL_GET without urls is ignored. */
 function http(
   k: Checker,
   t: Record<string, number>,
   host: string | undefined,
   ctx: MapCtx,
-): CheckInput {
-  if (k.urls.length > 1)
-    lossy(ctx, k.at, `${k.type}: only the first of ${k.urls.length} urls is checked`);
-  const url = k.urls[0];
-  const digest = url?.digest?.toLowerCase();
-  const vhost = k.virtualhost ?? host;
-  return {
-    type: k.type === 'SSL_GET' ? 'https' : 'http',
-    ...t,
-    ...(url?.path === undefined ? {} : { path: url.path }),
-    ...(url === undefined || url.statusCodes.length === 0
-      ? {}
-      : { expectStatus: statusCodes(url.statusCodes, k, ctx) }),
-    ...(digest === undefined ? {} : { bodyDigest: digest }),
-    ...(vhost === undefined ? {} : { host: vhost }),
-    // keepalived's SSL_GET does not verify certificates.
-    ...(k.type === 'SSL_GET' ? { tlsVerify: false } : {}),
-  };
+): CheckInput[] {
+  if (k.urls.length === 0)
+    lossy(ctx, k.at, `${k.type} without a url: keepalived ignores the checker, so does fleetlb`);
+  return k.urls.flatMap((url) => httpUrl(k, url, t, host, ctx) ?? []);
 }
 
 function misc(k: Checker, t: Record<string, number>, ctx: MapCtx): CheckInput | undefined {
@@ -115,22 +140,40 @@ function dns(k: Checker, t: Record<string, number>, ctx: MapCtx): CheckInput {
   };
 }
 
-/** One checker as a fleetlb health check; `undefined` (with a warning) when fleetlb has no equivalent. */
+/**
+ * PING_CHECK (check_ping.c: one ICMP echo per delay_loop, up on the reply, within
+ * connect_timeout) as a script check running ping(8) once: the same question asked by the
+ * director's iputils ping instead of keepalived's own ICMP socket.
+ */
+function ping(
+  k: Checker,
+  t: Record<string, number>,
+  address: string | undefined,
+  ctx: MapCtx,
+): CheckInput[] {
+  const target = k.connectIp ?? address;
+  if (target === undefined) return [];
+  const { port: _port, ...timing } = t;
+  const waitS = Math.max(1, Math.ceil(k.connectTimeoutS ?? 5));
+  lossy(
+    ctx,
+    k.at,
+    `PING_CHECK runs as the script 'ping -c 1 -W ${waitS} ${target}' (ping(8) from the agent's PATH, iputils on the director), not keepalived's own ICMP socket: the same echo request and reply`,
+  );
+  return [
+    { type: 'script', ...timing, path: 'ping', args: ['-c', '1', '-W', String(waitS), target] },
+  ];
+}
+
+/** One checker as fleetlb health checks (one per HTTP url); none (with a warning) when fleetlb has no equivalent. */
 export function mapChecker(
   k: Checker,
   inherited: CheckerDefaults,
   host: string | undefined,
   ctx: MapCtx,
-): CheckInput | undefined {
-  if (k.type === 'SMTP_CHECK' || k.type === 'PING_CHECK') {
-    lossy(
-      ctx,
-      k.at,
-      `${k.type} has no fleetlb equivalent; dropped: the real server is never taken out by this check`,
-    );
-    return undefined;
-  }
+): CheckInput[] {
   const t = timing(k, inherited, ctx);
+  if (k.type === 'PING_CHECK') return ping(k, t, inherited.address, ctx);
   if (k.connectIp !== undefined || k.bindto !== undefined)
     lossy(ctx, k.at, `${k.type}: connect_ip/bindto are not supported; ignored`);
   switch (k.type) {
@@ -138,12 +181,19 @@ export function mapChecker(
     case 'SSL_GET':
       return http(k, t, host, ctx);
     case 'TCP_CHECK':
-      return { type: 'tcp', ...t };
+      return [{ type: 'tcp', ...t }];
     case 'UDP_CHECK':
-      return { type: 'udp', ...t };
-    case 'MISC_CHECK':
-      return misc(k, t, ctx);
+      return [{ type: 'udp', ...t }];
+    case 'MISC_CHECK': {
+      const script = misc(k, t, ctx);
+      return script === undefined ? [] : [script];
+    }
     case 'DNS_CHECK':
-      return dns(k, t, ctx);
+      return [dns(k, t, ctx)];
+    case 'SMTP_CHECK':
+      // check_smtp.c smtp_check_end_handler(): helo_name defaults to smtpchecker.keepalived.org.
+      return [
+        { type: 'smtp', ...t, ...(k.heloName === undefined ? {} : { heloName: k.heloName }) },
+      ];
   }
 }

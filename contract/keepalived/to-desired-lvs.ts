@@ -17,6 +17,9 @@ import {
   toName,
 } from './to-desired-helpers.js';
 
+/** RealServerSpec's `checks` limit. */
+const MAX_CHECKS = 8;
+
 type ServerInput = z.input<typeof DirectorVirtualServer>;
 type RealInput = ServerInput['realServers'][number];
 
@@ -69,10 +72,18 @@ function realServer(r: RealServerConf, v: VirtualServerConf, port: number, ctx: 
     delayBeforeRetryS: r.delayBeforeRetryS ?? v.delayBeforeRetryS,
     delayLoopS: r.delayLoopS,
     serverDelayLoopS: v.delayLoopS,
+    address: r.address,
   };
   if (r.notifyUp !== undefined || r.notifyDown !== undefined)
     lossy(ctx, r.at, `${r.address}: notify_up/notify_down are not supported; ignored`);
-  const checks = r.checkers.flatMap((c) => mapChecker(c, inherited, host, ctx) ?? []);
+  const all = r.checkers.flatMap((c) => mapChecker(c, inherited, host, ctx));
+  if (all.length > MAX_CHECKS)
+    lossy(
+      ctx,
+      r.at,
+      `${r.address}: ${all.length} checks (one per HTTP url); fleetlb runs at most ${MAX_CHECKS} per real server, the first ${MAX_CHECKS}: the others are not checked`,
+    );
+  const checks = all.slice(0, MAX_CHECKS);
   const rsPort = r.port ?? port;
   return {
     name: toName(`${r.address}-${rsPort}`, 'real-server'),

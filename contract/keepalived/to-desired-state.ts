@@ -62,12 +62,19 @@ export function toDesiredState(
   const vrrpInstances = config.vrrpInstances.flatMap((v) => {
     const mapped = mapVrrpInstance(v, config, options.director, ctx);
     if (mapped === undefined) return [];
-    if (mapped.vips.length === 0) {
-      // keepalived runs it ("No VIP specified; at least one is sensible"): a notify-only
-      // instance. fleetlb's instances take their address family and advert from their VIPs.
-      const why = `${v.name}: no virtual_ipaddress: keepalived runs this as a notify-only instance, fleetlb cannot (an instance needs a VIP for its address family and adverts); add the address the notify script moves, or run this instance under keepalived`;
-      refusals.push(diagnostic('error', v.at, why));
-      return [];
+    if (mapped.vips.every((vip) => vip.advertised === false)) {
+      // vrrp.c vrrp_complete_instance(): "No VIP specified; at least one is sensible" (runs, a
+      // notify-only instance, IPv4) for VRRPv2; "at least one is required" for VRRPv3 (refused).
+      if (mapped.version === 3) {
+        const why = `${v.name}: no virtual_ipaddress with VRRP version 3: keepalived refuses it too ("No VIP specified; at least one is required"); add a VIP or use version 2`;
+        refusals.push(diagnostic('error', v.at, why));
+        return [];
+      }
+      lossy(
+        ctx,
+        v.at,
+        `${v.name}: no virtual_ipaddress: runs as keepalived runs it, a notify-only IPv4 instance (elects and runs its notify scripts, owns no address)`,
+      );
     }
     const all = [...v.virtualIpaddress, ...v.virtualIpaddressExcluded];
     const vipAt = mapped.vips.map((m) => all.find((a) => a.address === m.address)?.at ?? v.at);

@@ -115,41 +115,19 @@ function garp(v: VrrpInstanceConf, g: GlobalDefs): NonNullable<InstanceInput['ga
   };
 }
 
-function vipInput(vip: VirtualAddress): InstanceInput['vips'][number] {
+/**
+ * virtual_ipaddress_excluded (`advertised: false`): keepalived adds them with the VIPs but leaves
+ * them out of the adverts (vrrp.c vrrp_build_vrrp() lists `vrrp->vip` only), so they may be of
+ * the other family too.
+ */
+function vipInput(vip: VirtualAddress, advertised: boolean): InstanceInput['vips'][number] {
   return {
     address: vip.address,
+    ...(advertised ? {} : { advertised: false }),
     ...(vip.prefixLength === undefined ? {} : { prefixLength: vip.prefixLength }),
     ...(vip.dev === undefined ? {} : { device: vip.dev }),
     ...(vip.label === undefined ? {} : { label: vip.label }),
   };
-}
-
-/**
- * virtual_ipaddress_excluded: keepalived adds them with the VIPs but leaves them out of the
- * adverts. fleetlb advertises every VIP, so those of the instance's family become ordinary VIPs
- * (a warning); those of the other family (IPv6 beside IPv4 VIPs, which keepalived allows since
- * they are not advertised) cannot be carried by the one-family instance and are dropped.
- */
-function excluded(v: VrrpInstanceConf, ctx: MapCtx): VirtualAddress[] {
-  if (v.virtualIpaddressExcluded.length === 0) return [];
-  const family = addressFamily(
-    v.virtualIpaddress[0]?.address ?? v.virtualIpaddressExcluded[0]?.address ?? '',
-  );
-  const kept = v.virtualIpaddressExcluded.filter((vip) => addressFamily(vip.address) === family);
-  for (const vip of v.virtualIpaddressExcluded)
-    if (!kept.includes(vip))
-      lossy(
-        ctx,
-        vip.at,
-        `${vip.address}: an excluded address of the other family cannot be carried (fleetlb instances hold one family); not configured on this director`,
-      );
-  if (kept.length > 0)
-    lossy(
-      ctx,
-      v.at,
-      `${v.name}: virtual_ipaddress_excluded become ordinary VIPs: fleetlb lists them in its adverts, which keepalived does not (a keepalived peer logs an address-list mismatch unless vrrp_skip_check_adv_addr)`,
-    );
-  return kept;
 }
 
 /**
@@ -199,8 +177,9 @@ export function mapVrrpInstance(
     return undefined;
   }
   flagUnsupported(v, ctx);
-  const vips = uniqueVips([...v.virtualIpaddress, ...excluded(v, ctx)], ctx);
-  const ipv6 = vips.some((vip) => addressFamily(vip.address) === 'ipv6');
+  const vips = uniqueVips([...v.virtualIpaddress, ...v.virtualIpaddressExcluded], ctx);
+  // The adverts' family is the advertised VIPs' (excluded ones may be of the other).
+  const ipv6 = v.virtualIpaddress.some((vip) => addressFamily(vip.address) === 'ipv6');
   const password = v.authentication?.type === 'PASS' ? v.authentication.password : undefined;
   const syncGroup = k.vrrpSyncGroups.find((s) => s.group.includes(v.name));
   return {
@@ -214,7 +193,7 @@ export function mapVrrpInstance(
     acceptMode: v.accept ?? !k.globalDefs.vrrpStrict,
     unicast: v.unicastPeers.length > 0,
     ...(password === undefined ? {} : { authPassword: password }),
-    vips: vips.map(vipInput),
+    vips: vips.map((vip) => vipInput(vip, v.virtualIpaddress.includes(vip))),
     trackedChecks: tracked(v, k, ctx),
     ...(syncGroup === undefined ? {} : { syncGroup: toName(syncGroup.name, 'sync-group') }),
     garp: garp(v, k.globalDefs),

@@ -7,6 +7,7 @@
  */
 import type { DesiredState } from '../../contract/index.js';
 import { canonicalAddress } from '../../contract/index.js';
+import { jsonEqual } from '../../contract/json-equal.js';
 import type { ApiObject, ManifestKind, ObjectRef } from './kinds.js';
 
 export interface ImportedObject {
@@ -31,6 +32,42 @@ function keepMetadata(spec: Record<string, unknown>, existing: ApiObject | undef
   if (!existing) return spec;
   const kept = KEPT_FIELDS.filter((f) => existing[f] !== undefined).map((f) => [f, existing[f]]);
   return { ...spec, ...Object.fromEntries(kept) };
+}
+
+type Member = Record<string, unknown> & { director: string };
+type InstanceFields = Omit<
+  DesiredState['vrrpInstances'][number],
+  'priority' | 'unicastSource' | 'unicastPeers'
+>;
+
+const sameAddress = (a: string, b: string) =>
+  (canonicalAddress(a) ?? a) === (canonicalAddress(b) ?? b);
+
+/** Settings each director of a pair may hold on its own (VrrpMember overrides). */
+const PER_DIRECTOR = ['interface', 'notify', 'trackedChecks'] as const;
+
+/**
+ * The instance-wide settings and this director's own. The first director to import an instance
+ * sets them instance-wide; a later one (the other half of a pair) keeps the instance's and gets
+ * its own only where its file differs, so each director runs what its keepalived.conf says.
+ */
+function ownSettings(
+  fields: InstanceFields,
+  current: ApiObject | undefined,
+  members: Member[],
+  director: string,
+): { spec: Record<string, unknown>; mine: Record<string, unknown> } {
+  const others = members.filter((m) => m.director !== director);
+  if (current === undefined || others.length === 0) return { spec: fields, mine: {} };
+  const spec: Record<string, unknown> = { ...fields };
+  const mine: Record<string, unknown> = {};
+  for (const key of PER_DIRECTOR) {
+    // A stored instance always has them (defaults filled); the file's stand in otherwise.
+    const shared = current[key] ?? fields[key];
+    spec[key] = shared;
+    if (!jsonEqual(fields[key], shared)) mine[key] = fields[key];
+  }
+  return { spec, mine };
 }
 
 export function objectsFromDocument(
@@ -65,19 +102,34 @@ export function objectsFromDocument(
       .map(([, o]) => canonicalAddress(String(o.address)) ?? String(o.address)),
   );
   for (const instance of doc.vrrpInstances) {
-    const { priority, unicastSource: _source, unicastPeers, ...fields } = instance;
+    const { priority, unicastSource, unicastPeers, ...fields } = instance;
     const current = existing.get(refKey('VrrpInstance', site, instance.name));
-    const members = (current?.members as { director: string }[] | undefined) ?? [];
-    const others = members.filter((m) => m.director !== director);
-    // A per-member interface override set through the API stays.
-    const mine = { ...members.find((m) => m.director === director), director, priority };
-    add('VrrpInstance', { ...fields, members: [...others, mine] });
+    const members = (current?.members as Member[] | undefined) ?? [];
+    const { spec, mine } = ownSettings(fields, current, members, director);
+    const own: Member = {
+      ...mine,
+      director,
+      priority,
+      ...(unicastSource !== undefined && !sameAddress(unicastSource, doc.director.address)
+        ? { unicastSource }
+        : {}),
+    };
+    // In place: re-importing a director keeps the members' order.
+    const merged = members.some((m) => m.director === director)
+      ? members.map((m) => (m.director === director ? own : m))
+      : [...members, own];
+    add('VrrpInstance', { ...spec, members: merged });
     for (const vip of instance.vips) {
       const key = canonicalAddress(vip.address) ?? vip.address;
       vipOwners.set(key, [...(vipOwners.get(key) ?? []), instance.name]);
     }
+    const sources = members.flatMap((m) =>
+      typeof m.unicastSource === 'string' ? [m.unicastSource] : [],
+    );
     const unknownPeers = unicastPeers.filter(
-      (peer) => !directorAddresses.has(canonicalAddress(peer) ?? peer),
+      (peer) =>
+        !directorAddresses.has(canonicalAddress(peer) ?? peer) &&
+        !sources.some((source) => sameAddress(source, peer)),
     );
     if (unknownPeers.length > 0)
       notes.push(

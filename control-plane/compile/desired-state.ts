@@ -92,15 +92,18 @@ function compileInstance(
   addressOf: Map<string, string>,
 ): DirectorVrrpInstance {
   const { members, description: _description, labels: _labels, ...fields } = instance;
+  // A member's own unicast source is where its peers send their adverts too.
   const peers = members
     .filter((m) => m.director !== member.director)
-    .map((m) => addressOf.get(m.director))
+    .map((m) => m.unicastSource ?? addressOf.get(m.director))
     .filter((a): a is string => a !== undefined);
   return {
     ...fields,
     interface: member.interface ?? instance.interface,
+    notify: member.notify ?? instance.notify,
+    trackedChecks: member.trackedChecks ?? instance.trackedChecks,
     priority: member.priority,
-    ...(instance.unicast ? { unicastSource: ownAddress } : {}),
+    ...(instance.unicast ? { unicastSource: member.unicastSource ?? ownAddress } : {}),
     unicastPeers: instance.unicast ? peers : [],
   };
 }

@@ -105,12 +105,26 @@ export function planDelete(
         if (rs.parentId === row.id) remove('real-server', rs, `behind ${because}`);
       for (const inst of live('vrrp-instance')) {
         const spec = current(inst)!;
-        const checks = (spec.trackedChecks ?? []) as { type: string; virtualServer?: string }[];
-        const rest = checks.filter(
-          (c) => !(c.type === 'virtual-server' && c.virtualServer === row.name),
+        type Check = { type: string; virtualServer?: string };
+        const keep = (checks: Check[]) =>
+          checks.filter((c) => !(c.type === 'virtual-server' && c.virtualServer === row.name));
+        const checks = (spec.trackedChecks ?? []) as Check[];
+        const rest = keep(checks);
+        // Members' own tracked checks (a pair imported from keepalived) lose it too.
+        const members = (spec.members ?? []) as { trackedChecks?: Check[] }[];
+        const keptMembers = members.map((m) =>
+          m.trackedChecks === undefined ? m : { ...m, trackedChecks: keep(m.trackedChecks) },
         );
-        if (rest.length < checks.length)
-          update('vrrp-instance', inst, { ...spec, trackedChecks: rest }, `tracks ${because}`);
+        const memberChanged = keptMembers.some(
+          (m, i) => m.trackedChecks?.length !== members[i]!.trackedChecks?.length,
+        );
+        if (rest.length < checks.length || memberChanged)
+          update(
+            'vrrp-instance',
+            inst,
+            { ...spec, trackedChecks: rest, members: keptMembers },
+            `tracks ${because}`,
+          );
       }
     }
   };

@@ -1,11 +1,12 @@
 /** @module `--keepalived-conf`: a keepalived.conf with includes becomes a checked document; warnings and errors carry positions. */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FileSource } from '../../agent/runtime/file-source.js';
 import { readKeepalivedConf } from '../../agent/runtime/keepalived-source.js';
+import { unsafePath } from '../../agent/runtime/keepalived-host-check.js';
 
 const MAIN = `! fleetlb test
 global_defs {
@@ -125,6 +126,42 @@ test('--check-config reports what keepalived -t reports about the host: interfac
     read.warnings.join('\n'),
   );
   assert.ok(!read.warnings.some((w) => w.includes('pidof is not')), read.warnings.join('\n'));
+});
+
+test('with enable_script_security, --check-config warns about scripts a non-root user can change', () => {
+  const dir = tree({
+    'keepalived.conf': `global_defs {\n  enable_script_security\n}\nvrrp_script chk {\n  script "/opt/chk.sh"\n}\nvrrp_script ok {\n  script "/bin/true"\n}\n${VRRP}`,
+  });
+  const read = readKeepalivedConf(join(dir, 'keepalived.conf'), {
+    host: {
+      interfaceExists: () => true,
+      executable: () => true,
+      unsafeComponent: (program) => (program === '/opt/chk.sh' ? '/opt' : undefined),
+    },
+  });
+  const file = join(dir, 'keepalived.conf');
+  assert.ok(
+    read.warnings.some((w) => w.startsWith(`${file}:4:`) && w.includes('/opt can be changed')),
+    read.warnings.join('\n'),
+  );
+  assert.ok(!read.warnings.some((w) => w.includes('/bin/true')), read.warnings.join('\n'));
+});
+
+test('unsafePath follows lib/notify.c check_security(): a world-writable directory, a sticky one', () => {
+  const dir = tree({ 'bin/check.sh': '#!/bin/sh\n' });
+  const script = join(dir, 'bin', 'check.sh');
+  // The test's own temporary directory is not root's unless the suite runs as root.
+  const own = unsafePath(script);
+  if (process.getuid?.() !== 0) assert.ok(own !== undefined);
+  else {
+    assert.equal(unsafePath('/bin/sh'), undefined, 'root-owned, not group/world writable');
+    chmodSync(join(dir, 'bin'), 0o777);
+    assert.equal(unsafePath(script), join(dir, 'bin'));
+    chmodSync(join(dir, 'bin'), 0o1777);
+    assert.equal(unsafePath(script), undefined, 'a sticky directory is safe, as /tmp is');
+    chmodSync(script, 0o666);
+    assert.equal(unsafePath(script), script);
+  }
 });
 
 test('a refusal from the mapped document names the keepalived.conf line, not a JSON path', () => {

@@ -153,7 +153,14 @@ describe('encodeVrrp rejects adverts that are not valid to send', () => {
     ['priority 256', () => encodeVrrp({ ...v2Base, priority: 256 })],
     ['v2 interval 0', () => encodeVrrp({ ...v2Base, advertIntervalS: 0 })],
     ['v2 interval 256', () => encodeVrrp({ ...v2Base, advertIntervalS: 256 })],
-    ['no addresses', () => encodeVrrp({ ...v2Base, addresses: [] })],
+    [
+      'v3 with no addresses (RFC 9568 erratum 8299)',
+      () =>
+        encodeVrrp(
+          { ...v3Base, addresses: [] },
+          { family: 'ipv4', source: SRC4, destination: '224.0.0.18', checksum: 'pseudo-header' },
+        ),
+    ],
     ['IPv6 address in v2', () => encodeVrrp({ ...v2Base, addresses: ['2001:db8::1'] })],
     [
       '9-octet password',
@@ -184,6 +191,14 @@ describe('decodeVrrp golden bytes', () => {
     assert.deepEqual(result, {
       ok: true,
       advert: { ...v2Base, auth: { type: 'simple', password: '1111' } },
+      checksum: 'no-pseudo-header',
+    });
+  });
+  test('v2 with no address (a notify-only instance, as keepalived sends it) decodes', () => {
+    const none = { ...v2Base, addresses: [] };
+    assert.deepEqual(decodeVrrp(encodeVrrp(none), V4), {
+      ok: true,
+      advert: none,
       checksum: 'no-pseudo-header',
     });
   });
@@ -270,7 +285,6 @@ describe('decodeVrrp drop reasons (one crafted packet each)', () => {
       V4,
       'checksum',
     ],
-    ['address_count: v2 count 0', v2((b) => (b[3] = 0)), V4, 'address_count'],
     ['address_count: v3 count 0', v3((b) => (b[3] = 0)), V4, 'address_count'],
     ['interval: v3 0 cs (erratum 8301)', v3((b) => ((b[4] = 0), (b[5] = 0))), V4, 'interval'],
     [

@@ -67,6 +67,34 @@ describe('planInstance', () => {
       prefixLength: 128,
     });
   });
+  test('excluded VIPs (advertised false) are held but not advertised; any family', () => {
+    const result = planInstance(
+      spec({
+        vips: [
+          { address: '192.0.2.100', prefixLength: 24 },
+          { address: '192.0.2.101', advertised: false },
+          { address: '2001:db8::101', advertised: false },
+        ],
+      }),
+      links,
+      addresses,
+    );
+    assert.ok(result.ok);
+    assert.equal(result.plan.family, 'ipv4');
+    assert.deepEqual(
+      result.plan.vips.map((v) => `${v.address}/${v.prefixLength}`),
+      ['192.0.2.100/24', '192.0.2.101/32', '2001:db8::101/128'],
+    );
+    assert.deepEqual(result.plan.outgoing.vips, ['192.0.2.100']);
+    assert.deepEqual(result.plan.receiving.vips, ['192.0.2.100']);
+  });
+  test('no VIPs (notify-only): IPv4, nothing held, nothing advertised', () => {
+    const result = planInstance(spec({ version: 2, vips: [] }), links, addresses);
+    assert.ok(result.ok);
+    assert.equal(result.plan.family, 'ipv4');
+    assert.deepEqual(result.plan.vips, []);
+    assert.deepEqual(result.plan.outgoing.vips, []);
+  });
   test('unicast source wins; peers only when unicast', () => {
     const result = planInstance(
       spec({ unicast: true, unicastSource: '192.0.2.12', unicastPeers: ['192.0.2.13'] }),

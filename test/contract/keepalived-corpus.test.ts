@@ -26,6 +26,8 @@ interface Expectation {
   warnings?: [number, string][];
   errors?: [number, string][];
   instance?: Record<string, unknown>;
+  /** Real server address → the fields of each of its mapped checks, in order. */
+  checks?: Record<string, Record<string, unknown>[]>;
 }
 
 const disk: ConfigSource = {
@@ -100,6 +102,17 @@ describe('keepalived.conf corpus', () => {
         const instance = document?.vrrpInstances[0] as Record<string, unknown> | undefined;
         for (const [key, value] of Object.entries(expect.instance))
           assert.deepEqual(instance?.[key], value, key);
+      }
+      for (const [address, wanted] of Object.entries(expect.checks ?? {})) {
+        const server = document?.virtualServers
+          .flatMap((v) => v.realServers)
+          .find((r) => r.address === address);
+        assert.equal(server?.checks.length, wanted.length, `${address}: number of checks`);
+        wanted.forEach((fields, i) => {
+          const check = server?.checks[i] as Record<string, unknown> | undefined;
+          for (const [key, value] of Object.entries(fields))
+            assert.deepEqual(check?.[key], value, `${address} check ${i}: ${key}`);
+        });
       }
     });
     test(`${name}: every line keepalived -t reports, fleetlb reports too`, { skip }, () => {

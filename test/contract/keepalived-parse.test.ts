@@ -66,10 +66,12 @@ describe('Debian keepalived samples', { skip }, () => {
     assert.equal(rs.weight, 1);
     const check = rs.checkers[0];
     assert.equal(check?.type, 'HTTP_GET');
-    assert.deepEqual(check.urls[0], {
+    const { at: _at, ...url } = check.urls[0]!;
+    assert.deepEqual(url, {
       path: '/testurl3/test.jsp',
       digest: '640205b7b0fc66c1ea91c463fac6334d',
       statusCodes: [],
+      regexNoMatch: false,
     });
     assert.equal(check.retry, 3);
     assert.equal(check.connectTimeoutS, 3);
@@ -158,12 +160,51 @@ describe('Debian keepalived samples', { skip }, () => {
     ]);
   });
 
-  test('keepalived.conf.SMTP_CHECK / PING_CHECK: parsed, flagged unsupported', () => {
-    for (const name of ['keepalived.conf.SMTP_CHECK', 'keepalived.conf.PING_CHECK']) {
-      const { diagnostics } = sample(name);
-      assert.ok(
-        diagnostics.some((d) => d.severity === 'warning' && /not supported/.test(d.message)),
-      );
-    }
+  test('keepalived.conf.SMTP_CHECK / PING_CHECK: parsed without errors, host blocks warned about', () => {
+    const smtp = sample('keepalived.conf.SMTP_CHECK');
+    assert.ok(smtp.diagnostics.some((d) => /SMTP_CHECK host blocks/.test(d.message)));
+    assert.ok(
+      smtp.config.virtualServers.some((v) =>
+        v.realServers.some((r) => r.checkers.some((k) => k.heloName !== undefined)),
+      ),
+    );
+    const ping = sample('keepalived.conf.PING_CHECK');
+    assert.deepEqual(
+      ping.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+  });
+
+  test('track_file, vrrp_track_file and FILE_CHECK are refused at their lines (not run yet; dropping them would change failover)', () => {
+    const text = [
+      'track_file tf1 {',
+      '    file /run/fl.state',
+      '}',
+      'vrrp_instance VI_1 {',
+      '    interface eth0',
+      '    virtual_router_id 51',
+      '    track_file {',
+      '        tf1',
+      '    }',
+      '}',
+      'virtual_server 192.0.2.10 80 {',
+      '    real_server 198.51.100.1 80 {',
+      '        FILE_CHECK {',
+      '            track_file tf1',
+      '        }',
+      '    }',
+      '}',
+    ].join('\n');
+    const errors = parseKeepalivedConf(text, 'k.conf').diagnostics.filter(
+      (d) => d.severity === 'error',
+    );
+    assert.deepEqual(
+      errors.map((d) => [d.line, d.message.split(' ')[0]]),
+      [
+        [1, "'track_file'"],
+        [7, "'track_file'"],
+        [13, "'FILE_CHECK'"],
+      ],
+    );
   });
 });

@@ -163,6 +163,7 @@ const checks: Json[] = [
   { type: 'tcp', port: 9100, rise: 1, fall: 1 },
   { type: 'udp', timeoutMs: 1500, rise: 1, fall: 2 },
   { type: 'dns', queryName: 'example.com', queryType: 'A', rise: 1, fall: 4 },
+  { type: 'smtp', heloName: 'lb1.example', port: 25, rise: 1, fall: 2 },
   {
     type: 'script',
     path: '/bin/true',
@@ -249,7 +250,38 @@ const lvsDoc = desiredState({
   ],
 });
 
-const HAND_WRITTEN = { vrrpDoc, versionsDoc, lvsDoc };
+/** virtual_ipaddress_excluded: unadvertised VIPs, one of the other family (keepalived allows it). */
+const excludedDoc = desiredState({
+  instances: [
+    {
+      name: 'vi-ex',
+      vrid: 70,
+      version: 2,
+      interface: IFACE,
+      vips: [
+        { address: '192.0.2.70', prefixLength: 24 },
+        { address: '192.0.2.71', prefixLength: 32, advertised: false },
+        { address: '2001:db8::71', prefixLength: 64, advertised: false },
+      ],
+    },
+  ],
+});
+
+const HAND_WRITTEN = { vrrpDoc, versionsDoc, lvsDoc, excludedDoc };
+
+/** A notify-only instance (no VIPs): keepalived -t says only its "at least one is sensible". */
+const notifyOnlyDoc = desiredState({
+  instances: [
+    {
+      name: 'vi-eni',
+      vrid: 71,
+      version: 2,
+      interface: IFACE,
+      vips: [],
+      notify: { master: '/bin/true', args: { master: ['attach'] } },
+    },
+  ],
+});
 
 describe('hand-written documents round-trip', () => {
   for (const [name, doc] of Object.entries(HAND_WRITTEN)) {
@@ -261,6 +293,21 @@ describe('hand-written documents round-trip', () => {
       assert.deepEqual(back.document, doc);
     });
   }
+
+  test('a notify-only instance: valid, no virtual_ipaddress block, imports back the same', () => {
+    assert.deepEqual(validateDesiredState(notifyOnlyDoc), []);
+    const rendered = renderKeepalivedConfWithWarnings(notifyOnlyDoc);
+    assert.deepEqual(rendered.warnings, []);
+    assert.doesNotMatch(rendered.text, /virtual_ipaddress/);
+    assert.deepEqual(roundTrip(notifyOnlyDoc).document, notifyOnlyDoc);
+  });
+
+  test('excluded VIPs are written as virtual_ipaddress_excluded', () => {
+    assert.match(
+      renderKeepalivedConf(excludedDoc),
+      /virtual_ipaddress_excluded \{\n {8}192\.0\.2\.71\/32\n {8}2001:db8::71\/64\n {4}\}/,
+    );
+  });
 
   test('output is deterministic and starts with the generated-by header', () => {
     const text = renderKeepalivedConf(vrrpDoc);
@@ -358,6 +405,14 @@ describe(
         assert.deepEqual(result, { status: 0, output: '' });
       });
     }
+
+    test('notifyOnlyDoc: keepalived warns about the missing VIP only', () => {
+      const result = keepalivedConfigTest(renderKeepalivedConf(notifyOnlyDoc));
+      assert.deepEqual(
+        [...new Set(result.output.trim().split('\n'))],
+        ['(vi-eni) No VIP specified; at least one is sensible'],
+      );
+    });
 
     test('and rejects a broken file (the check can fail)', () => {
       assert.notEqual(keepalivedConfigTest('vrrp_instance x {\n  bogus_keyword 1\n}\n').status, 0);

@@ -74,13 +74,63 @@ describe('Debian samples map to valid documents', { skip }, () => {
     assert.ok(warnings.some((w) => w.line === 32 && /listed twice/.test(w.message)));
   });
 
-  test('keepalived.conf.status_code: ranges beyond 32 codes are truncated with a warning', () => {
-    const { warnings } = mapSample('keepalived.conf.status_code');
-    assert.ok(warnings.some((w) => /fleetlb keeps the first 32/.test(w.message)));
+  test('keepalived.conf.status_code: ranges are kept whole (200-299 is 100 codes)', () => {
+    const { document, warnings } = mapSample('keepalived.conf.status_code');
+    assert.ok(!warnings.some((w) => /status code/.test(w.message)));
+    const codes = document?.virtualServers.flatMap((v) =>
+      v.realServers.flatMap((r) =>
+        r.checks.flatMap((c) => ('expectStatus' in c ? [c.expectStatus.length] : [])),
+      ),
+    );
+    assert.ok(
+      codes?.some((n) => n > 32),
+      JSON.stringify(codes),
+    );
   });
 });
 
 describe('mapping rules', () => {
+  test('HTTP_GET with several urls: a check per url (keepalived fails the checker when any url fails)', () => {
+    const text = [
+      'virtual_server 192.0.2.80 80 {',
+      ' lb_kind NAT',
+      ' real_server 198.51.100.1 80 {',
+      '  HTTP_GET {',
+      '   url {',
+      '    path /health',
+      '   }',
+      '   url {',
+      '    path /api',
+      '    status_code 200 204',
+      '    virtualhost api.example',
+      '    regex "ok|ready"',
+      '   }',
+      '   url {',
+      '    digest 9b3a0c85a887a256d6939da88aabd8cd',
+      '   }',
+      '   connect_timeout 2',
+      '  }',
+      ' }',
+      '}',
+    ].join('\n');
+    const r = mapText(text);
+    const checks = r.document?.virtualServers[0]?.realServers[0]?.checks ?? [];
+    assert.deepEqual(
+      checks.map((c) =>
+        c.type === 'http' ? [c.path, c.expectStatus.length, c.host, c.bodyRegex] : [],
+      ),
+      [
+        ['/health', 100, undefined, undefined],
+        ['/api', 2, 'api.example', 'ok|ready'],
+      ],
+    );
+    const first = checks[0];
+    assert.ok(
+      first?.type === 'http' && first.expectStatus[0] === 200 && first.expectStatus[99] === 299,
+    );
+    assert.ok(r.warnings.some((w) => w.line === 14 && /without a path/.test(w.message)));
+  });
+
   test('IPv6 VIPs force VRRPv3; unicast peers carry over', () => {
     const doc = mapText(
       'vrrp_instance V6 {\n interface eth0\n virtual_router_id 9\n unicast_src_ip 2001:db8::2\n' +

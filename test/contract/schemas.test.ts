@@ -82,20 +82,15 @@ describe('ranges', () => {
     );
   });
 
-  test('an instance has 1-256 VIPs and 1-16 members', () => {
+  test('an instance has 0-256 VIPs (none: notify-only) and 1-16 members', () => {
     const vips = (n: number) =>
       Array.from({ length: n }, (_, i) => ({ address: `192.0.2.${i % 256}` }));
     const members = (n: number) =>
       Array.from({ length: n }, (_, i) => ({ director: `lb${i}`, priority: 100 }));
     accepts(
       VrrpInstanceSpec,
-      [vrrp({ vips: vips(256) }), vrrp({ members: members(16) })],
-      [
-        vrrp({ vips: [] }),
-        vrrp({ vips: vips(257) }),
-        vrrp({ members: [] }),
-        vrrp({ members: members(17) }),
-      ],
+      [vrrp({ vips: vips(256) }), vrrp({ vips: [] }), vrrp({ members: members(16) })],
+      [vrrp({ vips: vips(257) }), vrrp({ members: [] }), vrrp({ members: members(17) })],
     );
   });
 

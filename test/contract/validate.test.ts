@@ -311,6 +311,23 @@ describe('validateDesiredState: director-side rules', () => {
     assertIssues(validateDesiredState(desiredState({ instances: [peered] })), []);
   });
 
+  test('an instance without VIPs (notify-only) runs VRRPv2: v3 adverts carry an address', () => {
+    assertIssues(
+      validateDesiredState(desiredState({ instances: [instance({ version: 2, vips: [] })] })),
+      [],
+    );
+    assertIssues(
+      validateDesiredState(desiredState({ instances: [instance({ version: 3, vips: [] })] })),
+      [
+        {
+          path: ['vrrpInstances', 0, 'vips'],
+          message:
+            'a VRRPv3 advert carries at least one address (RFC 9568 §5.2.5, erratum 8299): an instance without advertised VIPs (notify-only) runs version 2, as keepalived requires too',
+        },
+      ],
+    );
+  });
+
   test('unicast peers: family of the instance, not the director itself, no repeats', () => {
     const inst = instance({
       unicast: true,

@@ -132,3 +132,39 @@ forEachDatabase('compiled through the API', (get) => {
     });
   }
 });
+
+test("a member's own notify, tracked checks and unicast source override the instance's on that director only", () => {
+  const fixture = sites[0]!;
+  const base = snapshotOf(fixture, 1);
+  const instance = base.vrrpInstances.find((i) => i.members.length > 1);
+  assert.ok(instance, 'the fixture has an instance with two members');
+  const [first, second] = instance.members;
+  const own = VrrpInstanceSpec.parse({
+    ...instance,
+    unicast: true,
+    members: [
+      first,
+      {
+        ...second,
+        notify: { master: '/usr/local/bin/own.sh' },
+        trackedChecks: [],
+        unicastSource: '192.0.2.250',
+      },
+    ],
+  });
+  const snapshot = {
+    ...base,
+    vrrpInstances: base.vrrpInstances.map((i) => (i === instance ? own : i)),
+  };
+  assert.deepEqual(validateSite(snapshot), []);
+  const pick = (director: string) =>
+    compileDesiredState(snapshot, director)!.vrrpInstances.find((i) => i.name === own.name)!;
+  const theirs = pick(second!.director);
+  assert.deepEqual(theirs.notify, { master: '/usr/local/bin/own.sh' });
+  assert.deepEqual(theirs.trackedChecks, []);
+  assert.equal(theirs.unicastSource, '192.0.2.250');
+  const mine = pick(first!.director);
+  assert.deepEqual(mine.notify, own.notify);
+  assert.deepEqual(mine.trackedChecks, own.trackedChecks);
+  assert.deepEqual(mine.unicastPeers, ['192.0.2.250'], "the peer's own source is where adverts go");
+});

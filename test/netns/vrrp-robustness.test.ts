@@ -65,7 +65,17 @@ const HOSTILE: Record<string, string> = {
   version: packet(corrupt(encodeVrrp(winning), 0, 0x41)),
   type: packet(corrupt(encodeVrrp(winning), 0, 0x22)),
   checksum: packet(corrupt(encodeVrrp(winning), 7, 0)),
-  address_count: packet(corrupt(encodeVrrp(winning), 3, 0)),
+  // v3 only (RFC 9568 erratum 8299): a v2 Count 0 is a notify-only instance's advert.
+  address_count: packet(
+    corrupt(
+      encodeVrrp(
+        { version: 3, vrid: 51, priority: 200, maxAdvertIntervalCs: 100, addresses: [VIP] },
+        { family: 'ipv4', source: ATTACKER, destination: GROUP, checksum: 'pseudo-header' },
+      ),
+      3,
+      0,
+    ),
+  ),
   interval: packet(encodeVrrp({ ...winning, advertIntervalS: 2 })),
   auth: packet(encodeVrrp({ ...winning, auth: { type: 'simple', password: 'guess' } })),
   vrid: packet(encodeVrrp({ ...winning, vrid: 99 })),
@@ -81,7 +91,7 @@ describe('VRRP agent under hostile input (netns)', { skip }, () => {
     lab.addHost('d1', { addresses: ['192.0.2.11/24'] });
     lab.addHost('d3', { addresses: [`${ATTACKER}/24`] });
     agent = startAgent(lab, 'd1', desiredDocument('d1', '192.0.2.11', [instance]));
-    await agent.waitForState('web', 'master', 10_000);
+    await agent.waitForState('web', 'master', 30_000);
   });
   after(() => lab.stop());
 
@@ -108,7 +118,7 @@ describe('VRRP agent under hostile input (netns)', { skip }, () => {
 
   test('a flood of address notifications does not stop a running agent', async () => {
     agent = startAgent(lab, 'd1', desiredDocument('d1', '192.0.2.11', [instance]));
-    await agent.waitForState('web', 'master', 10_000);
+    await agent.waitForState('web', 'master', 30_000);
     const commands: string[] = [];
     for (let round = 0; round < 2; round++) {
       for (let i = 1; i < 255; i++) commands.push(`addr add 198.51.100.${i}/32 dev eth0`);

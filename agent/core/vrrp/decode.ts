@@ -36,7 +36,9 @@ export function decodeVrrp(bytes: Uint8Array, context: DecodeContext): DecodeRes
   if (version === 2 && context.family !== 'ipv4') return drop('version'); // v2 is IPv4 only
   if ((bytes[0]! & 0x0f) !== VRRP_TYPE_ADVERTISEMENT) return drop('type');
   const count = bytes[3]!;
-  if (count === 0) return drop('address_count');
+  // RFC 9568 erratum 8299: a v3 advert carries at least one address. RFC 3768 sets no minimum
+  // for v2, and keepalived sends Count 0 for an instance without VIPs (vrrp.c vrrp_build_vrrp()).
+  if (count === 0 && version === 3) return drop('address_count');
   return version === 2 ? decodeV2(bytes, count, context) : decodeV3(bytes, count, context);
 }
 

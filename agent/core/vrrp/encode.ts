@@ -28,7 +28,7 @@ export function encodeVrrp(advert: VrrpAdvert, envelope?: VrrpV3Envelope): Uint8
 }
 
 function encodeV2(advert: VrrpV2Advert): Uint8Array {
-  checkCommon(advert.vrid, advert.priority, advert.addresses.length);
+  checkCommon(advert.vrid, advert.priority, advert.addresses.length, 2);
   checkInt('advertIntervalS', advert.advertIntervalS, 1, 255); // RFC 3768 §5.3.7
   const addresses = advert.addresses.map((a) => addressBytes(a, 'ipv4'));
   const n = addresses.length;
@@ -49,7 +49,7 @@ function encodeV2(advert: VrrpV2Advert): Uint8Array {
 }
 
 function encodeV3(advert: VrrpV3Advert, envelope: VrrpV3Envelope): Uint8Array {
-  checkCommon(advert.vrid, advert.priority, advert.addresses.length);
+  checkCommon(advert.vrid, advert.priority, advert.addresses.length, 3);
   checkInt('maxAdvertIntervalCs', advert.maxAdvertIntervalCs, 1, V3_MAX_INTERVAL_CS);
   const size = envelope.family === 'ipv4' ? 4 : 16;
   const addresses = advert.addresses.map((a) => addressBytes(a, envelope.family));

@@ -60,7 +60,8 @@ export type VrrpV3Envelope =
  * - `version`: not 2 or 3, not the expected version, or v2 over IPv6.
  * - `type`: not ADVERTISEMENT.
  * - `checksum`: no accepted checksum form verifies.
- * - `address_count`: IPvX Addr Count 0 (RFC 9568 §5.2.5, erratum 8299; applied to v2 as well).
+ * - `address_count`: v3 IPvX Addr Count 0 (RFC 9568 §5.2.5, erratum 8299). A v2 Count 0 is a
+ *   notify-only instance's advert (keepalived sends it) and is compared with the VIPs instead.
  * - `interval`: advert interval 0 (RFC 9568 erratum 8301; v2 likewise). Mismatch with the local
  *   interval is NOT checked here: v2 drops it and v3 adopts it, which is the state machine's call.
  * - `auth`: v2 auth type other than 0/1, a malformed password field, or (when the context gives

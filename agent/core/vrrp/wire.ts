@@ -11,10 +11,12 @@ export const V3_MAX_INTERVAL_CS = 0xfff;
 export const utf8 = new TextEncoder();
 export const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
-export function checkCommon(vrid: number, priority: number, count: number): void {
+export function checkCommon(vrid: number, priority: number, count: number, version: 2 | 3): void {
   checkInt('vrid', vrid, 1, 255); // RFC 3768 §5.3.3, RFC 9568 §5.2.3
   checkInt('priority', priority, 0, 255); // RFC 3768 §5.3.4, RFC 9568 §5.2.4
-  checkInt('address count', count, 1, 255); // 8-bit count; RFC 9568 §5.2.5: at least one
+  // 8-bit count; RFC 9568 §5.2.5 (erratum 8299): v3 at least one; RFC 3768 §5.3.5 sets no
+  // minimum, and a notify-only instance (keepalived's, no VIPs) sends v2 Count 0.
+  checkInt('address count', count, version === 3 ? 1 : 0, 255);
 }
 
 export function checkInt(name: string, value: number, min: number, max: number): void {

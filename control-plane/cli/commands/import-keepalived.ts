@@ -12,7 +12,9 @@ export const importKeepalivedCommand: Command = {
   description: `Includes are read relative to FILE. What fleetlb cannot express is printed as warnings
 (file:line:column); parse errors or an invalid result abort (exit 1) before anything changes.
 The director joins each VRRP instance with its keepalived priority, next to the members already
-there; import every director of an instance to complete its membership.`,
+there; import every director of an instance to complete its membership. Where its file's notify
+scripts, tracked scripts, interface or unicast_src_ip differ from the instance's, they become
+this director's own, so 'export keepalived --director NAME' gives back each director's file.`,
   options: {
     site: {
       type: 'string',
