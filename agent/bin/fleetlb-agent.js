@@ -3,23 +3,11 @@
 // sources through tsx's loader (a runtime dependency) otherwise. Current: built after the last
 // change to every source file it holds (dist/agent/build.json), so an edit is never shadowed.
 //
-// First it makes sure Node runs with the V8 settings the agent ships with (NODE_FLAGS): when one
+// First it makes sure Node runs with the V8 settings the agent ships with (node-flags.js): when one
 // is missing it replaces this process by the same Node with them (execve: same pid, same stdio),
 // before anything else runs. FLEETLB_AGENT_NODE_FLAGS replaces the list ("" = V8's defaults).
 import { readFileSync, statSync } from 'node:fs';
-
-/**
- * A 1 MiB young generation, no V8 helper threads, and no optimising compiler: together they
- * take the agent from about 70 to under 60 MiB idle and keep 10,000 checks under 96 MiB, at a
- * measured CPU cost (bench/README.md, footprint). --no-expose-wasm: lite mode turns it off anyway,
- * with a warning on stderr otherwise.
- */
-const NODE_FLAGS = [
-  '--max-semi-space-size=1',
-  '--single-threaded',
-  '--lite-mode',
-  '--no-expose-wasm',
-];
+import { NODE_FLAGS } from './node-flags.js';
 
 const root = new URL('../../', import.meta.url);
 
