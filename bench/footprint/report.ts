@@ -33,7 +33,16 @@ export function printReport(
     `\nProcess-tree RSS (VmRSS summed), agent V8 flags: ${context.nodeFlags}; scale = ${context.checks} TCP checks every ${context.intervalS} s`,
   );
   console.log(
-    pad(['case', 'impl', 'RSS end', 'RSS peak', 'vs keepalived', 'checks/s', 'checks/cpu-s']),
+    pad([
+      'case',
+      'impl',
+      'RSS end',
+      'RSS peak',
+      'window peak',
+      'vs keepalived',
+      'checks/s',
+      'checks/cpu-s',
+    ]),
   );
   const json = [];
   for (const row of rows) {

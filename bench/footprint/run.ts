@@ -8,7 +8,7 @@
  * the JSON on the last line of stdout. Needs root (or user namespaces) for the lab.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,7 +22,7 @@ import { printReport, type Row } from './report.js';
 const { values } = parseArgs({
   options: {
     'idle-seconds': { type: 'string', default: '12' },
-    'scale-seconds': { type: 'string', default: '90' },
+    'scale-seconds': { type: 'string', default: '150' },
     'virtual-servers': { type: 'string', default: '1000' },
     'real-servers': { type: 'string', default: '10' },
     'interval-s': { type: 'string', default: '2' },
@@ -73,19 +73,20 @@ try {
     scale: {
       conf: scaleConfig({ virtualServers, realServers, port: port!, delayLoopS: intervalS }),
       seconds: Number(values['scale-seconds']),
-      windowSeconds: Math.max(intervalS * 2, Number(values['scale-seconds']) / 2),
+      // The last 40 %: start-up (parsing 10,000 real servers) takes a minute on a loaded machine.
+      windowSeconds: Math.max(intervalS * 2, Number(values['scale-seconds']) * 0.4),
     },
   };
   const env = { ...process.env };
   if (values['node-flags'] !== undefined) env.FLEETLB_AGENT_NODE_FLAGS = values['node-flags'];
   const starters = {
-    fleetlb: (conf: string) =>
+    fleetlb: (conf: string, log: number) =>
       lab.spawn(
         [process.execPath, AGENT_BIN, '--keepalived-conf', conf, '--state-dir', dir],
         HOST,
-        { stdio: 'ignore', env },
+        { stdio: ['ignore', log, log], env },
       ),
-    keepalived: (conf: string) =>
+    keepalived: (conf: string, log: number) =>
       lab.spawn(
         [
           'keepalived',
@@ -97,7 +98,7 @@ try {
           ...['--checkers_pid', join(dir, 'c.pid')],
         ],
         HOST,
-        { stdio: 'ignore' },
+        { stdio: ['ignore', log, log] },
       ),
   };
   const rows: Row[] = [];
@@ -106,12 +107,16 @@ try {
     writeFileSync(conf, c.conf);
     for (const [impl, start] of Object.entries(starters)) {
       if (impl === 'keepalived' && values['no-keepalived']) continue;
-      const child = start(conf);
+      const logPath = join(dir, `${impl}-${caseName}.log`);
+      const log = openSync(logPath, 'w');
+      const child = start(conf, log);
+      closeSync(log);
       let result: Measurement | string;
       try {
         result = await measure(child, { ...c, accepted });
       } catch (error) {
-        result = String(error instanceof Error ? error.message : error);
+        const tail = readFileSync(logPath, 'utf8').trim().split('\n').slice(-3).join(' | ');
+        result = `${error instanceof Error ? error.message : String(error)}: ${tail.slice(0, 600)}`;
       }
       await stop(child);
       rows.push({
