@@ -1,6 +1,7 @@
 // `npm run build`: the agent as plain JavaScript, so a director runs no TypeScript compiler. esbuild
-// bundles the agent and the two helper processes it spawns (crash guard, rtnetlink watcher) into
-// dist/agent/, packages left in node_modules. agent/bin/fleetlb-agent.js runs the bundle while it
+// bundles the agent into dist/agent/, packages left in node_modules (the two helper processes it
+// spawns, crash guard and rtnetlink watcher, are native: agent/native/packet-socket, built at
+// install). agent/bin/fleetlb-agent.js runs the bundle while it
 // is current (dist/agent/build.json lists its sources and when it was built) and the sources
 // through tsx otherwise, so an edit is never shadowed by an old build.
 // Usage: node scripts/build-agent.mjs [--outdir DIR]
@@ -14,11 +15,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { outdir: { type: 'string' } } });
 const outdir = resolve(values.outdir ?? `${root}dist/agent`);
 
-/** Output name → source; agent/linux/ts-child.ts finds the helpers by these names. */
+/** Output name → source. */
 const entryPoints = {
   'fleetlb-agent': `${root}agent/main.ts`,
-  'crash-guard': `${root}agent/vrrp/guard/main.ts`,
-  'rtnetlink-watch': `${root}agent/linux/rtnetlink/watch-child.ts`,
 };
 
 const builtAtMs = Date.now();
@@ -28,7 +27,7 @@ const result = await build({
   outdir,
   outExtension: { '.js': '.mjs' },
   absWorkingDir: root,
-  bundle: true, // one file per entry point (no shared chunks): ts-child.ts finds the helpers beside it
+  bundle: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',

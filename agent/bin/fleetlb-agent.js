@@ -2,9 +2,35 @@
 // Runs the built agent (`npm run build` → dist/agent/) while it is current, and the TypeScript
 // sources through tsx's loader (a runtime dependency) otherwise. Current: built after the last
 // change to every source file it holds (dist/agent/build.json), so an edit is never shadowed.
+//
+// First it makes sure Node runs with the V8 settings the agent ships with (node-flags.js): when one
+// is missing it replaces this process by the same Node with them (execve: same pid, same stdio),
+// before anything else runs. FLEETLB_AGENT_NODE_FLAGS replaces the list ("" = V8's defaults).
 import { readFileSync, statSync } from 'node:fs';
+import { NODE_FLAGS } from './node-flags.js';
 
 const root = new URL('../../', import.meta.url);
+
+async function applyNodeFlags() {
+  // The launcher runs before config.ts, and the flags must be set before the agent loads.
+  // eslint-disable-next-line no-restricted-properties
+  const override = process.env.FLEETLB_AGENT_NODE_FLAGS;
+  const wanted = override === undefined ? NODE_FLAGS : override.split(/\s+/).filter(Boolean);
+  const missing = wanted.filter((flag) => !process.execArgv.includes(flag));
+  if (missing.length === 0) return;
+  try {
+    const { reexec } = await import('@fleetlb/packet-socket/reexec');
+    const argv = [...missing, ...process.execArgv, process.argv[1], ...process.argv.slice(2)];
+    // eslint-disable-next-line no-restricted-properties -- execve passes the environment on as is
+    const env = Object.entries(process.env).map(([name, value]) => `${name}=${value}`);
+    reexec(process.execPath, [process.execPath, ...argv], env);
+  } catch (error) {
+    // Not built, or exec refused: the agent runs all the same, with V8's defaults.
+    process.stderr.write(
+      `fleetlb-agent: running without ${missing.join(' ')} (${error?.message ?? error})\n`,
+    );
+  }
+}
 
 function buildIsCurrent() {
   try {
@@ -17,6 +43,7 @@ function buildIsCurrent() {
   }
 }
 
+await applyNodeFlags();
 if (buildIsCurrent()) {
   await import(new URL('dist/agent/fleetlb-agent.mjs', root).href);
 } else {

@@ -25,7 +25,7 @@ import { DrainWatch, drainingServers } from './drain-watch.js';
 import type { FileSource } from './file-source.js';
 import { IpvsObserver } from './ipvs-observer.js';
 import { openIpvs } from './ipvs-setup.js';
-import { RUNS_FROM } from '../linux/ts-child.js';
+import { RUNS_FROM } from '../linux/runs-from.js';
 import { LastKnownGood } from './last-known-good.js';
 import { parseListen, serveMetrics } from './metrics-server.js';
 import { realServerStatus } from './real-server-status.js';
@@ -173,6 +173,10 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
     vrrp: vrrpStatus(engine, (instance) => since.get(instance) ?? startedAt),
     realServers: await realServers().catch(() => []),
     conditions: agent.conditions,
+    // No crash guard (not built, not executable): the agent runs, and says what it cannot do.
+    ...(guard?.problem === undefined
+      ? {}
+      : { errors: [{ stage: 'crash-guard', message: guard.problem.slice(0, 1024) }] }),
   });
   let controlPlane: Awaited<ReturnType<typeof runControlPlaneMode>> | undefined;
   if (file) {
@@ -209,6 +213,7 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
     {
       instances: [...engine.instances.keys()],
       guardPid: guard?.pid,
+      ...(guard?.problem === undefined ? {} : { guardProblem: guard.problem }),
       ipvs: ipvs !== undefined,
       runsFrom: RUNS_FROM,
     },

@@ -3,7 +3,8 @@
  * (per wall second and per CPU-second of the prober, i.e. per core) for TCP and HTTP probes against
  * local servers in a child process, then the agent's RSS with services × destinations TCP checks at
  * a 2 s interval, each in a fresh process (scale-process.ts): built as `npm run build` builds the
- * agent (esbuild, into dist/bench/), with V8's defaults, with --optimize-for-size, and with a small
+ * agent (esbuild, into dist/bench/), with the V8 flags the agent ships with (agent/bin/
+ * node-flags.js), with V8's defaults, with --optimize-for-size, and with a small
  * young generation and slow old-generation growth (both trade CPU for memory); and from the
  * sources through tsx. Prints tables, then the JSON on the last line of stdout.
  */
@@ -12,6 +13,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { NODE_FLAGS } from '../../agent/bin/node-flags.js';
 import { HealthCheck } from '../../contract/health-check.js';
 import type { ScaleResult } from './scale.js';
 import { measureThroughput } from './throughput.js';
@@ -46,6 +48,8 @@ interface ScaleVariant {
 }
 
 const SCALE_VARIANTS: readonly ScaleVariant[] = [
+  // What the agent runs with (agent/bin/fleetlb-agent.js applies them itself).
+  { runsFrom: 'build', v8Flags: NODE_FLAGS },
   { runsFrom: 'build', v8Flags: [] },
   { runsFrom: 'build', v8Flags: ['--optimize-for-size'] },
   // A 1 MB young generation and an old generation that grows by 20 % past what survived.

@@ -1,5 +1,5 @@
 /**
- * @module The line protocol between the watcher's child (watch-child.ts) and its parent
+ * @module The line protocol between the watcher's child (agent/native/packet-socket/src/rtnl_watch.c) and its parent
  * (watch.ts): one JSON object per stdout line. `ready` once the multicast subscription is in
  * place; `link` and `address` per notification. The parser validates every field, so a garbage
  * or truncated line becomes undefined (counted by the parent), never an exception.

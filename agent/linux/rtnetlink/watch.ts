@@ -1,15 +1,16 @@
 /**
  * @module RtnetlinkWatcher: link and address change notifications for the agent, with the
- * multicast subscription kept in a child process (watch-child.ts). The `netlink` package aborts
- * its process on a notification overflow (ENOBUFS); in the child that costs a restart instead of
- * the agent. After every (re)start the watcher emits `resync`: events may have been lost, so the
- * consumer re-dumps state (addresses.ts). The child dies with the parent (stdin EOF).
+ * multicast subscription kept in a small native child, fleetlb-rtnl-watch
+ * (agent/native/packet-socket/src/rtnl_watch.c, well under a MiB; the `netlink` package would
+ * abort the agent's own process on a notification overflow, ENOBUFS). On an overflow the child
+ * exits and is restarted. After every (re)start the watcher emits `resync`: events may have been
+ * lost, so the consumer re-dumps state (addresses.ts). The child dies with the parent (stdin EOF).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { helperArgv } from '../ts-child.js';
+import { rtnlWatchPath } from '@fleetlb/packet-socket/helpers';
 import { parseChildLine, type AddressEvent, type LinkEvent } from './watch-protocol.js';
 
 export type { AddressEvent, LinkEvent } from './watch-protocol.js';
@@ -101,13 +102,13 @@ export class RtnetlinkWatcher extends EventEmitter<RtnetlinkWatcherEvents> {
 
   private spawnChild(): void {
     const generation = ++this.generation;
-    const args = helperArgv('rtnetlink-watch', new URL('./watch-child.ts', import.meta.url), [
+    const args = [
       '--recv-buffer-bytes',
       String(this.options.recvBufferBytes),
       '--stall-first-event-ms',
       String(this.options.stallFirstEventMs),
-    ]);
-    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    ];
+    const child = spawn(rtnlWatchPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const startedAt = Date.now();
     let stderrTail = '';
     let gone = false;

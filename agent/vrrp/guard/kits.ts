@@ -17,7 +17,7 @@ export function resignationKits(masters: readonly PlannedInstance[]): Resignatio
     source: plan.primaryAddress,
     adverts: outgoingAdverts(plan.outgoing, plan.primaryAddress, 0).map((a) => ({
       destination: withZone(a.destination, plan),
-      payloadHex: Buffer.from(a.payload).toString('hex'),
+      payload: a.payload,
     })),
     vips: plan.vips.map(({ interfaceIndex, address, prefixLength }) => ({
       interfaceIndex,
