@@ -23,6 +23,7 @@ import {
 import { createMetrics } from './http/metrics.js';
 import { createToken } from './routes/tokens.js';
 import { ReportParser } from './status/report-parser.js';
+import { DatabaseReportStore, MemoryReportStore } from './status/report-store.js';
 import { DocumentCache } from './store/document-cache.js';
 import { VERSION } from './version.js';
 
@@ -65,6 +66,8 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
     tokens,
     documents: new DocumentCache(database.db, bus),
     reports: new ReportParser(init.logger),
+    reportStore:
+      database.kind === 'pglite' ? new MemoryReportStore() : new DatabaseReportStore(database.db),
     bodyBudget: new BodyBudget({
       perTokenBytes: options.bodyBytesPerToken,
       totalBytes: options.bodyBytesTotal,
