@@ -135,6 +135,7 @@ async function run(
         );
       }
     },
+    controlPlane.earlyAnswer,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

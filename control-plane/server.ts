@@ -20,6 +20,7 @@ import {
   type AppOptions,
   type Clock,
 } from './http/context.js';
+import { earlyThrottle, type EarlyAnswer } from './http/early-throttle.js';
 import { createMetrics } from './http/metrics.js';
 import { createToken } from './routes/tokens.js';
 import { ReportParser } from './status/report-parser.js';
@@ -30,6 +31,8 @@ import { VERSION } from './version.js';
 export interface ControlPlane {
   app: OpenAPIHono<AppEnv>;
   deps: AppDeps;
+  /** For the Node server: refuses an unknown-token flood before the app (early-throttle.ts). */
+  earlyAnswer: EarlyAnswer;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,9 @@ export interface ControlPlaneInit {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** A throttled source waits this long for its 429, the Retry-After it is given. */
+const THROTTLE_HOLD_MS = 1000;
 
 export async function startControlPlane(init: ControlPlaneInit): Promise<ControlPlane> {
   const database =
@@ -77,6 +83,11 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
   return {
     app: createApp(deps, metrics.middleware),
     deps,
+    earlyAnswer: earlyThrottle(tokens, {
+      holdMs: THROTTLE_HOLD_MS,
+      nowMs: () => deps.clock.now().getTime(),
+      count: (method) => metrics.countEarly(method, 429),
+    }),
     async close() {
       await deps.reports.close();
       await bus.stop();

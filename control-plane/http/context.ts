@@ -60,5 +60,10 @@ export const DEFAULT_OPTIONS: AppOptions = {
 };
 
 export interface AppEnv {
-  Variables: { deps: AppDeps; principal: Principal };
+  Variables: {
+    deps: AppDeps;
+    principal: Principal;
+    /** The request body as read by the body guard (body-guard.ts), when there was one. */
+    body?: Uint8Array;
+  };
 }

@@ -101,7 +101,9 @@ export function agentRoutes() {
     const director = principal.director;
     if (!director) throw notFound('the director of this token');
     const { database, clock, options, documents, reports, reportStore } = c.var.deps;
-    const report = await reports.parse(new Uint8Array(await c.req.arrayBuffer()));
+    // The body guard's bytes, handed to the parser's thread without another copy.
+    const body = c.var.body ?? new Uint8Array(await c.req.arrayBuffer());
+    const report = await reports.parse(body);
     if (!report.ok) {
       if (report.status === 400) throw badRequest(report.detail);
       throw new Problem(
