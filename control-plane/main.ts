@@ -95,7 +95,8 @@ async function run(
       options: {
         maxWaitS: config.maxWaitS,
         bodyTimeoutMs: config.bodyTimeoutS * 1000,
-        // PGlite stores in this process: a 32 MiB report grew its heap past 1 GiB for good.
+        // PGlite is one process on small machines: reports are held in memory there
+        // (status/report-store.ts), so their size is bounded tighter than on PostgreSQL.
         ...(config.databaseUrl ? {} : { statusBodyLimitBytes: PGLITE_STATUS_LIMIT_BYTES }),
       },
     });
@@ -134,6 +135,7 @@ async function run(
         );
       }
     },
+    controlPlane.earlyAnswer,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -20,15 +20,19 @@ import {
   type AppOptions,
   type Clock,
 } from './http/context.js';
+import { earlyThrottle, type EarlyAnswer } from './http/early-throttle.js';
 import { createMetrics } from './http/metrics.js';
 import { createToken } from './routes/tokens.js';
 import { ReportParser } from './status/report-parser.js';
+import { DatabaseReportStore, MemoryReportStore } from './status/report-store.js';
 import { DocumentCache } from './store/document-cache.js';
 import { VERSION } from './version.js';
 
 export interface ControlPlane {
   app: OpenAPIHono<AppEnv>;
   deps: AppDeps;
+  /** For the Node server: refuses an unknown-token flood before the app (early-throttle.ts). */
+  earlyAnswer: EarlyAnswer;
   close(): Promise<void>;
 }
 
@@ -40,6 +44,9 @@ export interface ControlPlaneInit {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** A throttled source waits this long for its 429, the Retry-After it is given. */
+const THROTTLE_HOLD_MS = 1000;
 
 export async function startControlPlane(init: ControlPlaneInit): Promise<ControlPlane> {
   const database =
@@ -65,6 +72,8 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
     tokens,
     documents: new DocumentCache(database.db, bus),
     reports: new ReportParser(init.logger),
+    reportStore:
+      database.kind === 'pglite' ? new MemoryReportStore() : new DatabaseReportStore(database.db),
     bodyBudget: new BodyBudget({
       perTokenBytes: options.bodyBytesPerToken,
       totalBytes: options.bodyBytesTotal,
@@ -74,6 +83,11 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
   return {
     app: createApp(deps, metrics.middleware),
     deps,
+    earlyAnswer: earlyThrottle(tokens, {
+      holdMs: THROTTLE_HOLD_MS,
+      nowMs: () => deps.clock.now().getTime(),
+      count: (method) => metrics.countEarly(method, 429),
+    }),
     async close() {
       await deps.reports.close();
       await bus.stop();

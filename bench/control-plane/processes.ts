@@ -142,27 +142,29 @@ async function dropDatabase(url: string): Promise<void> {
 }
 
 /**
- * Runs load.ts against `url`: warm-up, then the measured run. `atStart`/`atEnd` run right before
- * and right after the measured run (to read the server's CPU clock).
+ * Runs load.ts against `url`: warm-up, then the measured run. `atStart` runs right before the
+ * measured run (to read the server's CPU clock); `during`, if given, runs alongside it, and the
+ * run ends when it settles.
  */
 export async function runLoad(
   args: {
     url: string;
-    token: string;
-    etag: string;
+    /** The agent token and ETag of the 304 load, or 'random' for the unknown-token flood. */
+    auth: { token: string; etag: string } | 'random';
     connections: number;
     warmupS: number;
+    /** The longest measured run (it ends earlier when `during` is given and settles). */
     durationS: number;
   },
   atStart: () => Promise<void>,
+  during?: () => Promise<unknown>,
 ): Promise<LoadResult> {
   const child = start('./load.ts', [
     '--url',
     args.url,
-    '--token',
-    args.token,
-    '--etag',
-    args.etag,
+    ...(args.auth === 'random'
+      ? ['--random-tokens']
+      : ['--token', args.auth.token, '--etag', args.auth.etag]),
     '--connections',
     String(args.connections),
     '--warmup',
@@ -180,7 +182,11 @@ export async function runLoad(
       child.on('message', (message: LoadMessage) => {
         if (message.type === 'warm') {
           atStart().then(
-            () => child.send('go'),
+            () => {
+              child.send('go');
+              const stop = () => child.connected && child.send('stop');
+              during?.().then(stop, stop);
+            },
             (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))),
           );
         } else {

@@ -46,7 +46,7 @@ export async function measureThroughput(
 
   let cpuAtStart = 0;
   let machineAtStart = machineCpu();
-  const load = await runLoad({ url: path, token, etag, ...options }, async () => {
+  const load = await runLoad({ url: path, auth: { token, etag }, ...options }, async () => {
     cpuAtStart = await server.cpuSeconds();
     machineAtStart = machineCpu();
   });

@@ -15,6 +15,14 @@ export class SourceRateLimiter {
 
   constructor(readonly options: RateLimitOptions) {}
 
+  /** Whether `source`'s bucket holds one at time `nowMs` (takes nothing). */
+  has(source: string, nowMs: number): boolean {
+    const bucket = this.#buckets.get(source);
+    if (!bucket) return true;
+    const { ratePerS, burst } = this.options;
+    return Math.min(burst, bucket.tokens + ((nowMs - bucket.atMs) / 1000) * ratePerS) >= 1;
+  }
+
   /** Takes one from `source`'s bucket at time `nowMs`; false when it is empty. */
   take(source: string, nowMs: number): boolean {
     const { ratePerS, burst, maxSources } = this.options;

@@ -72,6 +72,21 @@ export class TokenCache {
     return (await pending) ?? 'unknown';
   }
 
+  /**
+   * Whether `authenticate` would answer 'throttled' for `token` from `source` now, decided
+   * synchronously and without taking from the source's allowance: lets the HTTP server refuse
+   * a flood before it builds a request (http/early-throttle.ts). False whenever in doubt.
+   */
+  wouldThrottle(token: string, nowMs: number, source: string): boolean {
+    if (this.#limiter.has(source, nowMs) || !TOKEN_FORM.test(token)) return false;
+    const key = hashToken(token);
+    const hit = this.#known.get(key);
+    if (hit && hit.until > nowMs) return false;
+    const unknownUntil = this.#unknown.get(key);
+    if (unknownUntil !== undefined && unknownUntil > nowMs) return false;
+    return !this.#pending.has(key);
+  }
+
   async #load(key: string, token: string, now: Date): Promise<Principal | undefined> {
     const generation = this.#generation;
     const principal = await this.lookup(token, now);

@@ -12,24 +12,30 @@ import { forbidden, Problem } from './problem.js';
 
 const unauthorized = (detail: string) => new Problem(401, 'unauthorized', 'Unauthorized', detail);
 
+/** A source past its allowance of unknown tokens (token-cache.ts). */
+export const throttled = () =>
+  new Problem(
+    429,
+    'too-many-requests',
+    'Too many requests',
+    'too many unknown tokens from this address; retry later',
+    undefined,
+    { 'retry-after': '1' },
+  );
+
+/** The bearer token of an Authorization header value, if it has that form. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+}
+
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization');
-    const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-    if (!match?.[1]) throw unauthorized('send Authorization: Bearer <token>');
+    const token = bearerToken(c.req.header('authorization'));
+    if (!token) throw unauthorized('send Authorization: Bearer <token>');
     const { tokens, clock } = c.var.deps;
     const source = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress;
-    const principal = await tokens.authenticate(match[1], clock.now(), source);
-    if (principal === 'throttled') {
-      throw new Problem(
-        429,
-        'too-many-requests',
-        'Too many requests',
-        'too many unknown tokens from this address; retry later',
-        undefined,
-        { 'retry-after': '1' },
-      );
-    }
+    const principal = await tokens.authenticate(token, clock.now(), source);
+    if (principal === 'throttled') throw throttled();
     if (principal === 'unknown') throw unauthorized('the token is unknown, revoked or expired');
     c.set('principal', principal);
     await next();

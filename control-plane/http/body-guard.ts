@@ -8,8 +8,11 @@
  *   sender cannot hold a connection and its buffers;
  * - memory: bytes being received are bounded per token and overall; a caller over its share
  *   gets 429, everyone over the total 503, both with Retry-After (RFC 9110 §10.2.3).
- * The body is read here and handed on as a fresh Request, so the validators downstream read it
- * from memory.
+ * The body is read here, kept in the context (`c.var.body`) and handed on as a fresh Request
+ * over the same bytes, so the validators downstream read it from memory. Handlers of large
+ * bodies (status reports) take `c.var.body` and the bytes are never copied again: a Request made
+ * from bytes copies them at once (fetch's "extract a body"), one made from a stream only when it
+ * is read.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context.js';
@@ -135,11 +138,18 @@ export function guardedBody(maxSizeFor: (path: string) => number): MiddlewareHan
       } finally {
         clearTimeout(timer);
       }
+      const bytes = Buffer.concat(chunks);
+      chunks.length = 0;
+      c.set('body', bytes);
       c.req.raw = new Request(c.req.raw, {
-        body: Buffer.concat(chunks),
+        body: new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(bytes);
+            controller.close();
+          },
+        }),
         duplex: 'half',
       } as RequestInit);
-      chunks.length = 0;
       await next();
     } finally {
       bodyBudget.give(token, held);

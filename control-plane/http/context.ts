@@ -7,6 +7,7 @@ import type { TokenCache } from '../auth/token-cache.js';
 import type { Principal } from '../auth/tokens.js';
 import type { DocumentCache } from '../store/document-cache.js';
 import type { ReportParser } from '../status/report-parser.js';
+import type { ReportStore } from '../status/report-store.js';
 import type { BodyBudget } from './body-guard.js';
 
 /** Wall-clock and monotonic time, injected so tests can steer them. */
@@ -24,6 +25,8 @@ export interface AppDeps {
   documents: DocumentCache;
   /** Parses agent status reports on a worker thread. */
   reports: ReportParser;
+  /** The latest report of each director (the database, or this process on PGlite). */
+  reportStore: ReportStore;
   /** Request body bytes being received, per token and in total. */
   bodyBudget: BodyBudget;
   options: AppOptions;
@@ -57,5 +60,10 @@ export const DEFAULT_OPTIONS: AppOptions = {
 };
 
 export interface AppEnv {
-  Variables: { deps: AppDeps; principal: Principal };
+  Variables: {
+    deps: AppDeps;
+    principal: Principal;
+    /** The request body as read by the body guard (body-guard.ts), when there was one. */
+    body?: Uint8Array;
+  };
 }

@@ -14,6 +14,8 @@ const LABELS = ['method', 'route', 'status', 'ok'] as const;
 export interface ControlPlaneMetrics {
   registry: Registry;
   middleware: MiddlewareHandler<AppEnv>;
+  /** Counts a request answered before routing (http/early-throttle.ts). */
+  countEarly(method: string, status: number): void;
 }
 
 export function createMetrics(db: Db, version: string): ControlPlaneMetrics {
@@ -70,5 +72,7 @@ export function createMetrics(db: Db, version: string): ControlPlaneMetrics {
     requests.inc(labels);
     duration.observe(labels, (performance.now() - start) / 1000);
   };
-  return { registry, middleware };
+  const countEarly = (method: string, status: number) =>
+    requests.inc({ method, route: 'before-routing', status: String(status), ok: 'false' });
+  return { registry, middleware, countEarly };
 }

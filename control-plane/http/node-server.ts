@@ -6,7 +6,16 @@
  * `clientError` before any request object exists (Node's http docs, event 'clientError').
  */
 import { serve, type ServerType } from '@hono/node-server';
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { EarlyAnswer } from './early-throttle.js';
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface HttpServerOptions {
   hostname: string;
@@ -70,17 +79,29 @@ function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   socket.end(clientErrorResponse(status));
 }
 
-/** Serves `fetch` (the Hono app) on a Node HTTP server configured as above. */
+/**
+ * Serves `fetch` (the Hono app) on a Node HTTP server configured as above; `early`, if given,
+ * may answer a request from its headers before the app sees it (early-throttle.ts).
+ */
 export function serveHttp(
   fetch: (request: Request) => Response | Promise<Response>,
   options: HttpServerOptions,
   onListening: (info: { address: string; family: string; port: number }) => void,
+  early?: EarlyAnswer,
 ): ServerType {
   const server = serve(
     {
       fetch,
       hostname: options.hostname,
       port: options.port,
+      ...(early
+        ? {
+            createServer: ((serverOptions: ServerOptions, listener: RequestListener) =>
+              createServer(serverOptions, (req, res) => {
+                if (!early(req, res)) void listener(req, res);
+              })) as typeof createServer,
+          }
+        : {}),
       serverOptions: {
         headersTimeout: options.headersTimeoutMs,
         requestTimeout: options.requestTimeoutMs,

@@ -85,13 +85,17 @@ export function databaseUnavailable(method: string, err: unknown): Problem {
   });
 }
 
-export function problemResponse(c: Context, problem: Problem): Response {
+/** The problem+json text and headers of `problem` for a request to `instance` (a path). */
+export function renderProblem(
+  problem: Problem,
+  instance: string,
+): { body: string; headers: Record<string, string> } {
   const body: ProblemDetails = {
     type: `urn:fleetlb:problem:${problem.slug}`,
     title: problem.title,
     status: problem.status,
     ...(problem.detail !== undefined ? { detail: problem.detail } : {}),
-    instance: new URL(c.req.url).pathname,
+    instance,
     ...(problem.errors ? { errors: problem.errors } : {}),
   };
   const headers: Record<string, string> = {
@@ -99,7 +103,12 @@ export function problemResponse(c: Context, problem: Problem): Response {
     'content-type': 'application/problem+json',
   };
   if (problem.status === 401) headers['www-authenticate'] = 'Bearer realm="fleetlb"';
-  return c.body(JSON.stringify(body), problem.status, headers);
+  return { body: JSON.stringify(body), headers };
+}
+
+export function problemResponse(c: Context, problem: Problem): Response {
+  const { body, headers } = renderProblem(problem, new URL(c.req.url).pathname);
+  return c.body(body, problem.status, headers);
 }
 
 const HONO_SLUGS: Record<number, [string, string]> = {

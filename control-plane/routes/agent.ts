@@ -6,10 +6,10 @@
  * - `POST /v1/agent/status`: the latest report per director and a bounded transition history.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, lte } from 'drizzle-orm';
 import { AgentStatus, DesiredState } from '../../contract/index.js';
 import type { Tx } from '../db/database.js';
-import { agentStatus, directors, vrrpTransitions } from '../db/schema.js';
+import { directors, vrrpTransitions } from '../db/schema.js';
 import { publish } from '../events/bus.js';
 import { authorize } from '../http/auth.js';
 import { badRequest, invalid, notFound, Problem } from '../http/problem.js';
@@ -100,8 +100,10 @@ export function agentRoutes() {
     const principal = authorize(c, 'agent');
     const director = principal.director;
     if (!director) throw notFound('the director of this token');
-    const { database, clock, options, documents, reports } = c.var.deps;
-    const report = await reports.parse(new Uint8Array(await c.req.arrayBuffer()));
+    const { database, clock, options, documents, reports, reportStore } = c.var.deps;
+    // The body guard's bytes, handed to the parser's thread without another copy.
+    const body = c.var.body ?? new Uint8Array(await c.req.arrayBuffer());
+    const report = await reports.parse(body);
     if (!report.ok) {
       if (report.status === 400) throw badRequest(report.detail);
       throw new Problem(
@@ -137,18 +139,14 @@ export function agentRoutes() {
         .where(eq(directors.id, director.id))
         .for('share');
       if (!exists) throw notFound(`director ${director.name}`);
-      const row = {
+      await reportStore.save(tx, {
         directorId: director.id,
         siteId: director.siteId,
         reportedAt: clock.now(),
         appliedRevision: report.appliedRevision,
-        // Stored from the parser's text: the event loop neither parses nor re-serializes it.
-        report: sql`${report.json}::jsonb`,
-      };
-      await tx
-        .insert(agentStatus)
-        .values(row)
-        .onConflictDoUpdate({ target: agentStatus.directorId, set: row });
+        // The parser's text: the event loop neither parses nor re-serializes it.
+        json: report.json,
+      });
       if (report.transitions.length > 0) {
         await tx.insert(vrrpTransitions).values(
           report.transitions.map((t) => ({

@@ -136,7 +136,7 @@ async function drain(
   const result = await changeRealServers(deps, site, actor, target, drainChange);
   const waitMs = Math.min(waitS, deps.options.maxWaitS) * 1000;
   const remaining = await waitForDrain(
-    { db: deps.database.db, bus: deps.bus },
+    { reportStore: deps.reportStore, bus: deps.bus },
     result.siteId,
     result.revision,
     result.targets,

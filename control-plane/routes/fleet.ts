@@ -27,7 +27,7 @@ import { authorize } from '../http/auth.js';
 import type { AppEnv } from '../http/context.js';
 import { createRouter } from '../http/openapi.js';
 import { notFound } from '../http/problem.js';
-import { carriersOf, latestReports } from '../store/fleet-status.js';
+import { carriersOf } from '../store/fleet-status.js';
 import { freshnessOf, weighInstance, type DirectorReport } from '../store/report-evidence.js';
 import { findSite } from '../store/sites.js';
 import { problemResponses, selectorParam } from './common.js';
@@ -113,12 +113,12 @@ const routes = {
 
 /** The site, its configuration snapshot and its directors' latest reports. */
 async function loadView(c: Context<AppEnv>, siteName: string) {
-  const { database, documents, bus, clock } = c.var.deps;
+  const { database, documents, bus, clock, reportStore } = c.var.deps;
   const site = await findSite(database.db, siteName);
   bus.noteRevision(site.id, site.revision); // so the shared snapshot is at least this new
   const snapshot = await documents.snapshot(site.id);
   if (!snapshot) throw notFound(`site ${siteName}`);
-  const reports = await latestReports(database.db, site.id);
+  const reports = await reportStore.latest(site.id);
   const now = clock.now();
   const reportOf = (director: string): DirectorReport | undefined =>
     reports.get(snapshot.directorIds.get(director) ?? '');

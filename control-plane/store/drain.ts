@@ -16,11 +16,12 @@ import {
   type Selector,
   type VrrpInstanceSpec,
 } from '../../contract/index.js';
-import type { Db, Tx } from '../db/database.js';
+import type { Tx } from '../db/database.js';
 import { directors, realServers, virtualServers, vrrpInstances } from '../db/schema.js';
 import type { EventBus, FleetEvent } from '../events/bus.js';
 import { notFound, Problem } from '../http/problem.js';
-import { carriersOf, latestReports } from './fleet-status.js';
+import type { ReportStore } from '../status/report-store.js';
+import { carriersOf } from './fleet-status.js';
 import { getObject, listSiteObjects, updateObject } from './objects.js';
 import { loadSiteRealServers } from './site-model.js';
 import { writeSite } from './site-write.js';
@@ -173,12 +174,12 @@ async function drainTargets(
 
 /** Who still holds up the drain of `targets` at `revision`, from the directors' latest reports. */
 export async function drainStragglers(
-  db: Db,
+  reportStore: ReportStore,
   siteId: string,
   revision: number,
   targets: DrainTarget[],
 ): Promise<DrainStraggler[]> {
-  const reports = await latestReports(db, siteId, [
+  const reports = await reportStore.latest(siteId, [
     ...new Set(targets.flatMap((t) => t.directors.map((d) => d.id))),
   ]);
   const entries = new Map<string, Map<string, RealServerStatus>>(); // director id -> "vs/rs" -> entry, built on first use
@@ -222,7 +223,7 @@ export async function drainStragglers(
  * The next wake-up is armed before each read, so a report landing in between is not missed.
  */
 export async function waitForDrain(
-  deps: { db: Db; bus: EventBus },
+  deps: { reportStore: ReportStore; bus: EventBus },
   siteId: string,
   revision: number,
   targets: DrainTarget[],
@@ -240,7 +241,7 @@ export async function waitForDrain(
       left > 0 && !signal.aborted
         ? deps.bus.waitFor(siteId, concerns, left, AbortSignal.any([signal, stop.signal]))
         : undefined;
-    const stragglers = await drainStragglers(deps.db, siteId, revision, targets);
+    const stragglers = await drainStragglers(deps.reportStore, siteId, revision, targets);
     if (stragglers.length === 0 || !woken) {
       stop.abort();
       return stragglers;

@@ -20,7 +20,7 @@ import type { Tx } from '../db/database.js';
 import { directorMaintenance, directors, vrrpInstances } from '../db/schema.js';
 import type { EventBus } from '../events/bus.js';
 import { notFound, Problem } from '../http/problem.js';
-import { latestReports } from './fleet-status.js';
+import type { ReportStore } from '../status/report-store.js';
 import { getObject, listSiteObjects } from './objects.js';
 import { weighInstance } from './report-evidence.js';
 import { writeSite } from './site-write.js';
@@ -90,7 +90,7 @@ export interface MaintenanceChange {
  * `force`. Asking for the state already in force changes nothing (no revision, no audit event).
  */
 export async function changeMaintenance(
-  deps: { bus: EventBus },
+  deps: { bus: EventBus; reportStore: ReportStore },
   siteName: string,
   directorName: string,
   actor: string,
@@ -108,7 +108,7 @@ export async function changeMaintenance(
     const instanceSpecs = (await listSiteObjects(w.tx, vrrpInstances, w.site.id)).map(
       (r) => r.spec as VrrpInstanceSpec,
     );
-    const reports = await latestReports(w.tx, w.site.id);
+    const reports = await deps.reportStore.latest(w.site.id);
     const idOf = new Map(directorRows.map((r) => [r.name, r.id]));
     const instances = maintenanceInstances(
       directorName,

@@ -4,13 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { vrrpTransitions } from '../../control-plane/db/schema.js';
+import { agentStatus, vrrpTransitions } from '../../control-plane/db/schema.js';
+import { findSite } from '../../control-plane/store/sites.js';
 import { forEachDatabase } from '../support/control-plane.js';
 import { SITE, seedSite } from '../support/fleet.js';
 
 const agentInfo = { version: '0.1.0', startedAt: '2026-11-21T00:00:00.000Z', ipvsAvailable: true };
 
-forEachDatabase('agent status', (get) => {
+forEachDatabase('agent status', (get, kind) => {
   let token = '';
 
   test('a report with 10,000 real servers (1,000 × 10, ~1.7 MB) is stored', async () => {
@@ -67,5 +68,34 @@ forEachDatabase('agent status', (get) => {
     }
     const count = await cp.database.db.$count(vrrpTransitions);
     assert.equal(count, 1000, 'the newest 1,000 transitions of the director are kept');
+  });
+
+  test('the latest report is kept in agent_status on PostgreSQL (every replica reads it), in the process on PGlite', async () => {
+    const cp = get();
+    const revision = (await cp.request('GET', `/v1/sites/${SITE}`)).body.revision;
+    for (const activeConnections of [5, 7]) {
+      await cp.postStatus(token, {
+        appliedRevision: revision,
+        agent: agentInfo,
+        realServers: [
+          {
+            virtualServer: 'vs-0',
+            realServer: 'rs-0',
+            health: 'up',
+            weight: 100,
+            activeConnections,
+            inactiveConnections: 0,
+            connectionsTotal: 1,
+          },
+        ],
+      });
+    }
+    const rows = await cp.database.db.$count(agentStatus);
+    assert.equal(rows, kind === 'postgres' ? 1 : 0);
+    const site = await findSite(cp.database.db, SITE);
+    const director = [...(await cp.controlPlane.deps.reportStore.latest(site.id)).values()];
+    assert.equal(director.length, 1, 'one report per director: the second replaced the first');
+    assert.equal(director[0]!.appliedRevision, revision);
+    assert.equal(director[0]!.report.realServers[0]!.activeConnections, 7);
   });
 });

@@ -11,7 +11,9 @@ import { startTestControlPlane, type TestControlPlane } from '../support/control
 import { SITE, seedSite } from '../support/fleet.js';
 import { post, RawClient } from '../support/raw-http.js';
 
-const BODY_TIMEOUT_MS = 400;
+// Long enough that a second request always starts while the first body is still held, however
+// loaded the machine (the 429 test below races them).
+const BODY_TIMEOUT_MS = 3000;
 const PER_TOKEN_BYTES = 256 * 1024;
 
 describe('HTTP edge', () => {

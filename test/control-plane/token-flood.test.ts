@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { ServerType } from '@hono/node-server';
+import { DEFAULT_HTTP_SERVER_OPTIONS, serveHttp } from '../../control-plane/http/node-server.js';
 import { TokenCache } from '../../control-plane/auth/token-cache.js';
 import { findPrincipal, generateToken, type Principal } from '../../control-plane/auth/tokens.js';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
@@ -122,6 +124,11 @@ describe('unknown-token flood through the API [pglite]', () => {
       app.request('/v1/sites', { headers: { authorization: `Bearer ${token}` } }, from(address));
     // The legitimate client has been working (its token is cached) when the flood starts.
     assert.equal((await get(cp.adminToken, '198.51.100.66')).status, 200);
+    // Time stands still for the flood, so the allowance does not refill however slow the machine.
+    const deps = cp.controlPlane.deps;
+    const clock = deps.clock;
+    const frozen = clock.now();
+    deps.clock = { now: () => frozen };
     const statuses = new Map<number, number>();
     for (let i = 0; i < 300; i++) {
       const res = await get(generateToken(), '198.51.100.66');
@@ -131,9 +138,72 @@ describe('unknown-token flood through the API [pglite]', () => {
     assert.ok((statuses.get(429) ?? 0) > 0, `throttled: ${JSON.stringify([...statuses])}`);
     assert.equal((statuses.get(401) ?? 0) + (statuses.get(429) ?? 0), 300);
     assert.equal((await get(cp.adminToken, '198.51.100.66')).status, 200, 'cached token served');
+    deps.clock = clock;
     assert.equal((await get(generateToken(), '203.0.113.5')).status, 401, 'other sources: 401');
     // The real lookup still answers a real token that was never cached.
     const principal = await findPrincipal(cp.database.db, cp.adminToken, new Date());
     assert.equal(principal?.role, 'admin');
+  });
+});
+
+describe('unknown-token flood over HTTP: refused before the app [pglite]', () => {
+  let running: Awaited<ReturnType<typeof startTestControlPlane>>;
+  let server: ServerType;
+  let base = '';
+  before(async () => {
+    running = await startTestControlPlane('pglite');
+    const { app } = running.cp.controlPlane;
+    await new Promise<void>((resolve) => {
+      server = serveHttp(
+        app.fetch,
+        { ...DEFAULT_HTTP_SERVER_OPTIONS, hostname: '127.0.0.1', port: 0 },
+        (info) => {
+          base = `http://127.0.0.1:${info.port}`;
+          resolve();
+        },
+        running.cp.controlPlane.earlyAnswer,
+      );
+    });
+  });
+  after(async () => {
+    (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await running.stop();
+  });
+
+  test('past the allowance the Node listener answers 429 problem+json itself, counted; known tokens are served', async () => {
+    const get = (token: string) =>
+      fetch(`${base}/v1/sites?x=1`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal((await get(running.cp.adminToken)).status, 200);
+    // Time stands still for the flood, so the allowance does not refill however slow the machine.
+    const deps = running.cp.controlPlane.deps;
+    const frozen = deps.clock.now();
+    deps.clock = { now: () => frozen };
+    const statuses: number[] = [];
+    let refusal: Response | undefined;
+    // The allowance is a burst of 50 lookups (refilled at 20 a second).
+    while (statuses.filter((s) => s === 429).length < 3 && statuses.length < 100) {
+      const res = await get(generateToken());
+      statuses.push(res.status);
+      if (res.status === 429) refusal = res;
+      else await res.arrayBuffer();
+    }
+    assert.ok(
+      statuses.every((s) => s === 401 || s === 429),
+      String(statuses),
+    );
+    assert.ok(refusal, 'throttled');
+    assert.equal(refusal.headers.get('retry-after'), '1');
+    assert.equal(refusal.headers.get('content-type'), 'application/problem+json');
+    const problem = (await refusal.json()) as { type: string; status: number; instance: string };
+    assert.equal(problem.type, 'urn:fleetlb:problem:too-many-requests');
+    assert.equal(problem.status, 429);
+    assert.equal(problem.instance, '/v1/sites');
+    const metrics = await running.cp.controlPlane.deps.registry.metrics();
+    assert.match(
+      metrics,
+      /fleetlb_controlplane_http_requests_total\{method="GET",route="before-routing",status="429",ok="false"\} [1-9]/,
+    );
+    assert.equal((await get(running.cp.adminToken)).status, 200, 'a cached token is still served');
   });
 });

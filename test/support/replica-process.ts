@@ -13,6 +13,15 @@ import { POSTGRES_URL } from './databases.js';
 
 const MAIN = fileURLToPath(new URL('../../control-plane/main.ts', import.meta.url));
 
+/** The V8 flags `npm start` runs the control plane with (package.json), so this process is it. */
+const START_NODE_FLAGS = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  }
+).scripts.start
+  .split(/\s+/)
+  .filter((word) => /^--max-|^--v8-/.test(word));
+
 export interface ReplicaProcess {
   /** `http://127.0.0.1:PORT` */
   url: string;
@@ -47,6 +56,7 @@ export async function startReplica(
   const child = spawn(
     process.execPath,
     [
+      ...START_NODE_FLAGS,
       '--import',
       'tsx',
       MAIN,
