@@ -14,3 +14,5 @@ export * from './address-use.js';
 export * from './keepalived/index.js';
 export * from './vrrp-identity.js';
 export * from './apply.js';
+export * from './preview.js';
+export * from './history.js';

@@ -12,6 +12,7 @@ import {
   fieldIssues,
   matchesSelector,
   type Issue,
+  type WritePreview,
 } from '../../../contract/index.js';
 import { can } from '../../auth/roles.js';
 import type { Db, Tx } from '../../db/database.js';
@@ -30,7 +31,7 @@ import {
   type ObjectRow,
   type Scope,
 } from '../../store/objects.js';
-import { writeSite, type SiteWrite } from '../../store/site-write.js';
+import { writeSite, type SiteWrite, type WriteOptions } from '../../store/site-write.js';
 import { findSite } from '../../store/sites.js';
 import {
   checkIfMatch,
@@ -114,6 +115,7 @@ export async function commit(
     resource: resourcePath(kind, params, name),
     before: before && redact(kind, before, false),
     after: after && redact(kind, after, false),
+    stored: after,
   });
   if (!after) {
     await deleteObject(w.tx, kind.table, existing!.id);
@@ -124,6 +126,17 @@ export async function commit(
   return existing
     ? updateObject(w.tx, kind.table, existing.id, after)
     : insertObject(w.tx, kind.table, scope, name, after);
+}
+
+/** The write's options from its `?dryRun=`. */
+function dryRunOf(c: Context<AppEnv>): WriteOptions {
+  return { dryRun: c.req.query('dryRun') === 'true' };
+}
+
+/** A dry run's answer, with the warnings the write would have carried. */
+function previewWithWarnings(c: Context<AppEnv>, preview: WritePreview, warnings: string[]) {
+  for (const warning of warnings) c.header('warning', warningHeader(warning), { append: true });
+  return c.json(preview, 200);
 }
 
 /** Registers the six CRUD routes of `kind` on `app`. */
@@ -171,7 +184,7 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
     const principal = authorize(c, 'write');
     const params = c.req.valid('param') as Params;
     const spec = c.req.valid('json') as Spec;
-    const { result: row } = await writeSite(
+    const { result: row, preview } = await writeSite(
       c.var.deps,
       params.site,
       actorName(principal),
@@ -181,7 +194,9 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
           throw conflict(`${kind.type} ${spec.name} already exists`);
         return commit(kind, w, scope, params, spec.name, undefined, spec);
       },
+      dryRunOf(c),
     );
+    if (preview) return c.json(preview, 200);
     c.header('etag', etagOf(row!.version));
     c.header('location', `/v1/sites/${resourcePath(kind, params, spec.name)}`);
     return c.json(present(kind, c, params, row!), 201);
@@ -199,7 +214,7 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
       );
     const spec = { ...body, name: params.name } as Spec;
     let warnings: string[] = [];
-    const { result } = await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
+    const write = async (w: SiteWrite) => {
       const scope = await resolveScope(w.tx, kind, w.site.id, params);
       const existing = await getObject(w.tx, kind.table, scope, params.name);
       checkIfMatch(headers['if-match'], existing?.version);
@@ -211,7 +226,15 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
         row: (await commit(kind, w, scope, params, params.name, existing, spec))!,
         created: !existing,
       };
-    });
+    };
+    const { result, preview } = await writeSite(
+      c.var.deps,
+      params.site,
+      actorName(principal),
+      write,
+      dryRunOf(c),
+    );
+    if (preview) return previewWithWarnings(c, preview, warnings);
     c.header('etag', etagOf(result.row.version));
     for (const warning of warnings) c.header('warning', warningHeader(warning), { append: true });
     return c.json(present(kind, c, params, result.row), result.created ? 201 : 200);
@@ -232,7 +255,7 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
         );
     }
     let warnings: string[] = [];
-    const { result: row } = await writeSite(
+    const { result: row, preview } = await writeSite(
       c.var.deps,
       params.site,
       actorName(principal),
@@ -251,7 +274,9 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
         warnings = reelectionWarnings(kind, existing.spec as Spec, spec);
         return (await commit(kind, w, scope, params, params.name, existing, spec))!;
       },
+      dryRunOf(c),
     );
+    if (preview) return previewWithWarnings(c, preview, warnings);
     c.header('etag', etagOf(row.version));
     for (const warning of warnings) c.header('warning', warningHeader(warning), { append: true });
     return c.json(present(kind, c, params, row), 200);
@@ -261,14 +286,21 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
     const principal = authorize(c, 'write');
     const params = c.req.valid('param') as Params & { name: string };
     const cascade = c.req.valid('query').cascade === 'true';
-    await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
-      const scope = await resolveScope(w.tx, kind, w.site.id, params);
-      const existing = await getObject(w.tx, kind.table, scope, params.name);
-      if (!existing) throw notFound(`${kind.type} ${params.name}`);
-      checkIfMatch(c.req.valid('header')['if-match'], existing.version);
-      const handled = await deleteWithDependents(w, kind, params, existing, cascade);
-      if (!handled) await commit(kind, w, scope, params, params.name, existing, undefined);
-    });
+    const { preview } = await writeSite(
+      c.var.deps,
+      params.site,
+      actorName(principal),
+      async (w) => {
+        const scope = await resolveScope(w.tx, kind, w.site.id, params);
+        const existing = await getObject(w.tx, kind.table, scope, params.name);
+        if (!existing) throw notFound(`${kind.type} ${params.name}`);
+        checkIfMatch(c.req.valid('header')['if-match'], existing.version);
+        const handled = await deleteWithDependents(w, kind, params, existing, cascade);
+        if (!handled) await commit(kind, w, scope, params, params.name, existing, undefined);
+      },
+      dryRunOf(c),
+    );
+    if (preview) return c.json(preview, 200);
     return c.body(null, 204);
   });
 }
