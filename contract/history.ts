@@ -33,7 +33,7 @@ export const RevisionList = z
       description: 'The oldest revision whose whole site is kept (null: none yet)',
     }),
     items: z.array(RevisionSummary).meta({ description: 'Newest first' }),
-    nextCursor: z.string().nullable(),
+    nextBefore: z.int().nullable().meta({ description: 'Pass as `before` for the next page' }),
   })
   .meta({ id: 'RevisionList' });
 export type RevisionList = z.output<typeof RevisionList>;
@@ -59,7 +59,9 @@ export const ObjectDiff = z
     resourceType: z.enum(['site', 'director', 'vrrp-instance', 'virtual-server', 'real-server']),
     resource: z.string(),
     change: z.enum(['created', 'updated', 'deleted']),
-    fields: z.array(z.string()).meta({ description: 'The top-level fields that differ' }),
+    fields: z
+      .array(z.string())
+      .meta({ description: 'The top-level fields that differ (updated objects only)' }),
     before: z.record(z.string(), z.unknown()).optional(),
     after: z.record(z.string(), z.unknown()).optional(),
   })

@@ -96,21 +96,30 @@ export function snapshotOf(siteName: string, revision: number, state: SiteState)
   return { site: { name: siteName, revision }, directors, vrrpInstances, virtualServers };
 }
 
+/** One object's difference, with its key (for writing it). */
+export type KeyedDiff = ObjectDiff & { key: string; parent: string; name: string };
+
+/** The wire form of a diff. */
+export const wireDiff = ({ key: _k, parent: _p, name: _n, ...diff }: KeyedDiff): ObjectDiff => diff;
+
 /** The objects that differ from `from` to `to`, parents first, then by resource. */
-export function diffStates(siteName: string, from: SiteState, to: SiteState): ObjectDiff[] {
+export function diffStates(siteName: string, from: SiteState, to: SiteState): KeyedDiff[] {
   const keys = [...new Set([...from.keys(), ...to.keys()])];
-  const diffs: (ObjectDiff & { order: number })[] = [];
+  const diffs: (KeyedDiff & { order: number })[] = [];
   for (const key of keys) {
     const old = from.get(key);
     const next = to.get(key);
     if (old && next && jsonEqual(old.spec, next.spec)) continue;
     const entry = (next ?? old)!;
     diffs.push({
+      key,
+      parent: entry.parent,
+      name: entry.name,
       order: CREATE_ORDER.indexOf(entry.type),
       resourceType: entry.type,
       resource: resourceOf(siteName, entry),
       change: !old ? 'created' : !next ? 'deleted' : 'updated',
-      fields: changedFields(old?.spec ?? {}, next?.spec ?? {}),
+      fields: old && next ? changedFields(old.spec, next.spec) : [],
       ...(old ? { before: old.spec } : {}),
       ...(next ? { after: next.spec } : {}),
     });

@@ -154,15 +154,13 @@ export function siteRoutes() {
       await recordAudit(tx, actorName(principal), created.id, created.revision, [
         { action: 'create', resourceType: 'site', resource: spec.name, before: null, after: spec },
       ]);
-      await tx
-        .insert(objectHistory)
-        .values({
-          siteId: created.id,
-          revision: created.revision,
-          resourceType: 'site',
-          name: spec.name,
-          spec,
-        });
+      await tx.insert(objectHistory).values({
+        siteId: created.id,
+        revision: created.revision,
+        resourceType: 'site',
+        name: spec.name,
+        spec,
+      });
       return created;
     });
     c.header('etag', etagOf(row.version));
