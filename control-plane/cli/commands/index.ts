@@ -7,6 +7,7 @@ import { describeCommand } from './describe.js';
 import { drainCommand } from './drain.js';
 import { exportKeepalivedCommand } from './export-keepalived.js';
 import { getCommand } from './get.js';
+import { diffCommand, historyCommand, rollbackCommand } from './history.js';
 import { importKeepalivedCommand } from './import-keepalived.js';
 import { statusCommand } from './status.js';
 import { tokenCommands } from './token.js';
@@ -22,6 +23,9 @@ export const COMMANDS: readonly Command[] = [
   weightSetCommand,
   drainCommand,
   undrainCommand,
+  historyCommand,
+  diffCommand,
+  rollbackCommand,
   statusCommand,
   importKeepalivedCommand,
   exportKeepalivedCommand,
