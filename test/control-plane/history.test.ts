@@ -154,6 +154,26 @@ forEachDatabase('history and rollback', (get) => {
       409,
       'a dry run refuses like the write',
     );
+    // The deploy verbs' writes too (no wait on a dry run).
+    const drain = await cp.request('POST', `${RS}/web1/drain?dryRun=true&wait=30`);
+    assert.equal(drain.status, 200, drain.text);
+    assert.deepEqual(
+      drain.body.changes.map((c: { action: string; after: { adminState: string } }) => [
+        c.action,
+        c.after.adminState,
+      ]),
+      [['drain', 'draining']],
+    );
+    assert.deepEqual(drain.body.directors[0].virtualServers.changed, ['web-http']);
+    const weight = await cp.request(
+      'POST',
+      `${BASE}/real-servers/weight?selector=app!=x&dryRun=true`,
+      {
+        body: { weight: 3 },
+      },
+    );
+    assert.equal(weight.status, 200, weight.text);
+    assert.equal(weight.body.changes[0].action, 'weight');
     assert.deepEqual(await fingerprint(cp), before);
   });
 
