@@ -12,7 +12,6 @@ import {
   fieldIssues,
   matchesSelector,
   type Issue,
-  type WritePreview,
 } from '../../../contract/index.js';
 import { can } from '../../auth/roles.js';
 import type { Db, Tx } from '../../db/database.js';
@@ -31,7 +30,7 @@ import {
   type ObjectRow,
   type Scope,
 } from '../../store/objects.js';
-import { writeSite, type SiteWrite, type WriteOptions } from '../../store/site-write.js';
+import { writeSite, type SiteWrite } from '../../store/site-write.js';
 import { findSite } from '../../store/sites.js';
 import {
   checkIfMatch,
@@ -42,6 +41,7 @@ import {
   selectorParam,
 } from '../common.js';
 import { deleteWithDependents } from './cascade.js';
+import { dryRunOf, previewWithWarnings } from './dry-run.js';
 import { redact, type ObjectKind, type Spec } from './kinds.js';
 import { reelectionWarnings, warningHeader } from './reelection-warnings.js';
 import { objectRoutes, resourcePath, type ObjectParams as Params } from './routes.js';
@@ -126,17 +126,6 @@ export async function commit(
   return existing
     ? updateObject(w.tx, kind.table, existing.id, after)
     : insertObject(w.tx, kind.table, scope, name, after);
-}
-
-/** The write's options from its `?dryRun=`. */
-function dryRunOf(c: Context<AppEnv>): WriteOptions {
-  return { dryRun: c.req.query('dryRun') === 'true' };
-}
-
-/** A dry run's answer, with the warnings the write would have carried. */
-function previewWithWarnings(c: Context<AppEnv>, preview: WritePreview, warnings: string[]) {
-  for (const warning of warnings) c.header('warning', warningHeader(warning), { append: true });
-  return c.json(preview, 200);
 }
 
 /** Registers the six CRUD routes of `kind` on `app`. */
