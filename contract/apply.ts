@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Name } from './common.js';
+import { DirectorEffect } from './preview.js';
 import { VRRP_IDENTITY_FIELDS } from './vrrp-identity.js';
 
 export const APPLY_KINDS = ['Director', 'VrrpInstance', 'VirtualServer', 'RealServer'] as const;
@@ -67,6 +68,10 @@ export const ApplyResult = z
     }),
     objects: z.array(AppliedObject),
     reelections: z.array(ApplyReelection),
+    directors: z.array(DirectorEffect).optional().meta({
+      description:
+        "Dry run: how each director's document would change (directors it leaves alone are not listed)",
+    }),
   })
   .meta({ id: 'ApplyResult' });
 export type ApplyResult = z.output<typeof ApplyResult>;

@@ -23,3 +23,5 @@ export * from './object-resource.js';
 export * from './prometheus-targets.js';
 export * from './health.js';
 export * from './maintenance.js';
+export * from './preview.js';
+export * from './history.js';

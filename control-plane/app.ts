@@ -22,6 +22,8 @@ import { directorDocumentRoutes } from './routes/director-document.js';
 import { prometheusSdRoutes } from './routes/prometheus-sd.js';
 import { registerObjectRoutes } from './routes/objects/handlers.js';
 import { applyRoutes } from './routes/apply.js';
+import { historyRoutes } from './routes/history.js';
+import { rollbackRoutes } from './routes/rollback.js';
 import { siteRoutes } from './routes/sites.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { VERSION } from './version.js';
@@ -81,6 +83,8 @@ export function createApp(
   app.route('/', siteRoutes());
   for (const kind of Object.values(KINDS)) registerObjectRoutes(app, kind);
   app.route('/', applyRoutes());
+  app.route('/', historyRoutes());
+  app.route('/', rollbackRoutes());
   app.route('/', agentRoutes());
   app.route('/', tokenRoutes());
   app.route('/', auditRoutes());

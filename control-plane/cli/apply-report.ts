@@ -9,6 +9,7 @@ import type { ApplyResult } from '../../contract/apply.js';
 import { executeChange, planChanges, specText, type PlannedChange } from './apply-plan.js';
 import type { Invocation } from './command.js';
 import { unifiedDiff } from './diff.js';
+import { directorEffectLines } from './director-effects.js';
 import type { ApiClient } from './http-client.js';
 import { describeRef, type ObjectRef } from './kinds.js';
 import type { DesiredObject } from './manifest.js';
@@ -118,6 +119,9 @@ export async function applyObjects(
     if (done.result) results.push(done.result);
   }
   const reelections = results.flatMap((r) => r.reelections);
+  const directors = results.flatMap((r) =>
+    (r.directors ?? []).map((d) => ({ site: r.site, ...d })),
+  );
   if (!table) {
     const changes = reported.map((r) => ({ ...r.ref, action: r.action, diff: r.diff }));
     const revisions = results.map((r) => ({
@@ -126,7 +130,10 @@ export async function applyObjects(
       changed: r.changed,
     }));
     inv.out(
-      serialize({ dryRun, changes, revisions, reelections }, inv.globals.output as 'json' | 'yaml'),
+      serialize(
+        { dryRun, changes, revisions, reelections, ...(dryRun ? { directors } : {}) },
+        inv.globals.output as 'json' | 'yaml',
+      ),
     );
     return results;
   }
@@ -140,6 +147,8 @@ export async function applyObjects(
       `VRRP instance ${r.instance} ${verb} on ${r.director}: ${r.fields.join(', ')} changed\n`,
     );
   }
+  for (const r of results)
+    for (const line of directorEffectLines(r.directors ?? [], true)) inv.out(`${r.site}/${line}\n`);
   const count = (...actions: string[]) => reported.filter((r) => actions.includes(r.action)).length;
   const summary = `${count('create', 'created')} ${dryRun ? 'to create' : 'created'}, ${count('update', 'updated')} ${dryRun ? 'to update' : 'updated'}, ${count('unchanged')} unchanged`;
   const revisions = results

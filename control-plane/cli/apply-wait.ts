@@ -53,7 +53,7 @@ const POLL_MS = 500;
 
 export async function waitForApplied(
   client: ApiClient,
-  results: readonly ApplyResult[],
+  results: readonly Pick<ApplyResult, 'site' | 'revision' | 'changed' | 'dryRun'>[],
   timeoutMs: number,
   progress: (line: string) => void,
 ): Promise<void> {

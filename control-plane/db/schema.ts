@@ -13,6 +13,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -97,6 +98,31 @@ export const auditEvents = pgTable(
     after: jsonb('after'),
   },
   (t) => [index().on(t.siteId, t.id), index().on(t.resourceType, t.id)],
+);
+
+/**
+ * Every state each object of a site has had, keyed by the revision that wrote it (`spec` null:
+ * deleted at that revision), so the whole site at any revision since its history began is the
+ * newest row per object at or below it. `resourceType` is `site` for the site's own spec or an
+ * object kind; `parent` is a real server's virtual server ('' otherwise). Specs are stored whole
+ * (secrets included, like the object tables); readers redact them.
+ */
+export const objectHistory = pgTable(
+  'object_history',
+  {
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    revision: bigint('revision', { mode: 'number' }).notNull(),
+    resourceType: text('resource_type').notNull(),
+    parent: text('parent').notNull().default(''),
+    name: text('name').notNull(),
+    spec: jsonb('spec'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.resourceType, t.parent, t.name, t.revision] }),
+    index().on(t.siteId, t.revision),
+  ],
 );
 
 export const agentStatus = pgTable('agent_status', {

@@ -3,8 +3,9 @@
  * objects in one transaction under the site lock, parents first, each validated against the
  * site as the earlier ones left it; one revision and one audit group for all of them, or nothing
  * at all (the first refusal names the object: `objects.3.weight`). `?dryRun=true` runs the same
- * and rolls back: the answer is what would change, the revision it would make and the VRRP
- * instances that would re-elect. A real server's operational fields (weight, adminState) follow
+ * and rolls back: the answer is what would change, the revision it would make, the VRRP
+ * instances that would re-elect and how each director's document would change
+ * (store/site-write.ts). A real server's operational fields (weight, adminState) follow
  * server-side apply's field ownership: absent from the manifest, they keep their values; present
  * and different while the deploy verbs own them (the last to set them was drain, restore or
  * weight), the apply is refused with 409 unless `?force=true`.
@@ -69,13 +70,6 @@ const route = createRoute({
     ...problemResponses(400, 401, 403, 404, 409, 422),
   },
 });
-
-/** Thrown inside the transaction to roll a dry run back with its result. */
-class DryRunDone extends Error {
-  constructor(readonly result: ApplyResult) {
-    super('dry run');
-  }
-}
 
 /** A refusal of one object, its field paths under `objects.{index}`. */
 function within(index: number, object: ApplyObject, error: unknown): unknown {
@@ -178,40 +172,34 @@ export function applyRoutes() {
     const ordered = objects
       .map((object, index) => ({ object, index }))
       .sort((a, b) => ORDER.indexOf(a.object.kind) - ORDER.indexOf(b.object.kind));
-    try {
-      const { result, revision, changed } = await writeSite(
-        c.var.deps,
-        site,
-        actorName(principal),
-        async (w) => {
-          const result: ApplyResult = {
-            site,
-            dryRun,
-            changed: false,
-            revision: w.site.revision,
-            objects: [],
-            reelections: [],
-          };
-          for (const { object, index } of ordered) {
-            try {
-              await applyOne(w, site, object, force, result);
-            } catch (error) {
-              throw within(index, object, error);
-            }
+    const { result, revision, changed, preview } = await writeSite(
+      c.var.deps,
+      site,
+      actorName(principal),
+      async (w) => {
+        const result: ApplyResult = {
+          site,
+          dryRun,
+          changed: false,
+          revision: w.site.revision,
+          objects: [],
+          reelections: [],
+        };
+        for (const { object, index } of ordered) {
+          try {
+            await applyOne(w, site, object, force, result);
+          } catch (error) {
+            throw within(index, object, error);
           }
-          result.changed = result.objects.some((o) => o.action !== 'unchanged');
-          if (dryRun) {
-            result.revision = w.site.revision + (result.changed ? 1 : 0);
-            throw new DryRunDone(result);
-          }
-          return result;
-        },
-      );
-      return c.json({ ...result, revision, changed }, 200);
-    } catch (error) {
-      if (error instanceof DryRunDone) return c.json(error.result, 200);
-      throw error;
-    }
+        }
+        return result;
+      },
+      { dryRun },
+    );
+    return c.json(
+      { ...result, revision, changed, ...(preview ? { directors: preview.directors } : {}) },
+      200,
+    );
   });
   return app;
 }

@@ -6,6 +6,7 @@
  * A drain sets adminState `draining` (the weight is kept, the agent programs 0). With `wait` it
  * answers 200 once every director carrying the real server applied the drain's revision and
  * reports no active connection to it, else 202 with what is left when the wait runs out.
+ * Each takes `?dryRun=true`: checked and rolled back, the answer a WritePreview (no wait).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import {
@@ -13,6 +14,7 @@ import {
   Name,
   RealServerChangeResult as ChangeResult,
   WeightChange,
+  WritePreview,
   type AffectedRealServer,
   type Selector,
 } from '../../contract/index.js';
@@ -43,10 +45,15 @@ const selector = z
   .string()
   .max(1024)
   .meta({ description: 'Label selector (non-empty), e.g. app=web,version=v1' });
+const dryRun = z.enum(['true', 'false']).default('false').meta({
+  description:
+    'Answer what the change would do (a WritePreview: changes, revision, effect per director) and roll back',
+});
 const drainResponses = {
   200: {
-    description: 'Drained: every director applied it and reports no active connection',
-    ...json(DrainResult),
+    description:
+      'Drained: every director applied it and reports no active connection (with dryRun: a WritePreview)',
+    ...json(z.union([DrainResult, WritePreview])),
   },
   202: {
     description: 'Draining: the wait ran out (or was not asked for) first',
@@ -61,7 +68,7 @@ const routes = {
     path: `${onePath}/drain`,
     tags,
     summary: 'Drain a real server (adminState draining), optionally waiting for it',
-    request: { params: oneParams, query: z.object({ wait }) },
+    request: { params: oneParams, query: z.object({ wait, dryRun }) },
     responses: { ...drainResponses, ...problemResponses(400, 401, 403, 404) },
   }),
   restoreOne: createRoute({
@@ -69,9 +76,12 @@ const routes = {
     path: `${onePath}/restore`,
     tags,
     summary: 'Put a real server back in service (adminState enabled)',
-    request: { params: oneParams },
+    request: { params: oneParams, query: z.object({ dryRun }) },
     responses: {
-      200: { description: 'Restored', ...json(ChangeResult) },
+      200: {
+        description: 'Restored (with dryRun: a WritePreview)',
+        ...json(z.union([ChangeResult, WritePreview])),
+      },
       ...problemResponses(401, 403, 404),
     },
   }),
@@ -80,7 +90,7 @@ const routes = {
     path: '/v1/sites/{site}/real-servers/drain',
     tags,
     summary: 'Drain every real server of the site matching a selector, in one revision',
-    request: { params: siteParams, query: z.object({ selector, wait }) },
+    request: { params: siteParams, query: z.object({ selector, wait, dryRun }) },
     responses: { ...drainResponses, ...problemResponses(400, 401, 403, 404) },
   }),
   restoreSelected: createRoute({
@@ -88,9 +98,12 @@ const routes = {
     path: '/v1/sites/{site}/real-servers/restore',
     tags,
     summary: 'Restore every real server of the site matching a selector, in one revision',
-    request: { params: siteParams, query: z.object({ selector }) },
+    request: { params: siteParams, query: z.object({ selector, dryRun }) },
     responses: {
-      200: { description: 'Restored', ...json(ChangeResult) },
+      200: {
+        description: 'Restored (with dryRun: a WritePreview)',
+        ...json(z.union([ChangeResult, WritePreview])),
+      },
       ...problemResponses(400, 401, 403, 404),
     },
   }),
@@ -101,14 +114,17 @@ const routes = {
     summary: 'Set the weight of every real server of the site matching a selector, in one revision',
     request: {
       params: siteParams,
-      query: z.object({ selector }),
+      query: z.object({ selector, dryRun }),
       body: {
         required: true,
         ...json(WeightChange),
       },
     },
     responses: {
-      200: { description: 'Changed', ...json(ChangeResult) },
+      200: {
+        description: 'Changed (with dryRun: a WritePreview)',
+        ...json(z.union([ChangeResult, WritePreview])),
+      },
       ...problemResponses(400, 401, 403, 404, 413, 415, 422),
     },
   }),
@@ -132,8 +148,10 @@ async function drain(
   target: RealServerTarget,
   waitS: number,
   signal: AbortSignal,
+  dryRun: boolean,
 ) {
-  const result = await changeRealServers(deps, site, actor, target, drainChange);
+  const result = await changeRealServers(deps, site, actor, target, drainChange, { dryRun });
+  if (result.preview) return { preview: result.preview };
   const waitMs = Math.min(waitS, deps.options.maxWaitS) * 1000;
   const remaining = await waitForDrain(
     { reportStore: deps.reportStore, bus: deps.bus },
@@ -179,7 +197,9 @@ export function deployRoutes() {
       { virtualServer, name },
       c.req.valid('query').wait,
       c.req.raw.signal,
+      c.req.valid('query').dryRun === 'true',
     );
+    if ('preview' in body) return c.json(body.preview, 200);
     return body.drained ? c.json(body, 200) : c.json(body, 202);
   });
 
@@ -192,8 +212,9 @@ export function deployRoutes() {
       actor,
       { virtualServer, name },
       restoreChange,
+      { dryRun: c.req.valid('query').dryRun === 'true' },
     );
-    return c.json(changeBody(result), 200);
+    return c.json(result.preview ?? changeBody(result), 200);
   });
 
   app.openapi(routes.drainSelected, async (c) => {
@@ -206,7 +227,9 @@ export function deployRoutes() {
       requiredSelector(text),
       waitS,
       c.req.raw.signal,
+      c.req.valid('query').dryRun === 'true',
     );
+    if ('preview' in body) return c.json(body.preview, 200);
     return body.drained ? c.json(body, 200) : c.json(body, 202);
   });
 
@@ -219,8 +242,9 @@ export function deployRoutes() {
       actor,
       target,
       restoreChange,
+      { dryRun: c.req.valid('query').dryRun === 'true' },
     );
-    return c.json(changeBody(result), 200);
+    return c.json(result.preview ?? changeBody(result), 200);
   });
 
   app.openapi(routes.weightSelected, async (c) => {
@@ -233,8 +257,9 @@ export function deployRoutes() {
       actor,
       target,
       change,
+      { dryRun: c.req.valid('query').dryRun === 'true' },
     );
-    return c.json(changeBody(result), 200);
+    return c.json(result.preview ?? changeBody(result), 200);
   });
 
   return app;

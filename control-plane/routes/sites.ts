@@ -6,7 +6,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { asc, count, eq, gt, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
 import { Name, SiteResource, SiteSpec, matchesSelector, pageOf } from '../../contract/index.js';
-import { directors, sites, virtualServers, vrrpInstances } from '../db/schema.js';
+import { directors, objectHistory, sites, virtualServers, vrrpInstances } from '../db/schema.js';
 import { publish } from '../events/bus.js';
 import { actorName, authorize } from '../http/auth.js';
 import { createRouter } from '../http/openapi.js';
@@ -145,6 +145,13 @@ export function siteRoutes() {
       await recordAudit(tx, actorName(principal), created.id, created.revision, [
         { action: 'create', resourceType: 'site', resource: spec.name, before: null, after: spec },
       ]);
+      await tx.insert(objectHistory).values({
+        siteId: created.id,
+        revision: created.revision,
+        resourceType: 'site',
+        name: spec.name,
+        spec,
+      });
       return created;
     });
     c.header('etag', etagOf(row.version));

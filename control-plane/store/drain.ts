@@ -15,6 +15,7 @@ import {
   type RealServerStatus,
   type Selector,
   type VrrpInstanceSpec,
+  type WritePreview,
 } from '../../contract/index.js';
 import type { Tx } from '../db/database.js';
 import { directors, realServers, virtualServers, vrrpInstances } from '../db/schema.js';
@@ -24,7 +25,7 @@ import type { ReportStore } from '../status/report-store.js';
 import { carriersOf } from './fleet-status.js';
 import { getObject, listSiteObjects, updateObject } from './objects.js';
 import { loadSiteRealServers } from './site-model.js';
-import { writeSite } from './site-write.js';
+import { writeSite, type WriteOptions } from './site-write.js';
 import { readStoredSpec } from './stored-spec.js';
 
 /** Which real servers an operation applies to. */
@@ -66,6 +67,8 @@ export interface RealServerChangeResult {
   changed: boolean;
   realServers: AffectedRealServer[];
   targets: DrainTarget[];
+  /** With `dryRun`: what the change would do (nothing was changed). */
+  preview?: WritePreview;
 }
 
 /**
@@ -79,39 +82,51 @@ export async function changeRealServers(
   actor: string,
   target: RealServerTarget,
   change: RealServerChange,
+  options: WriteOptions = {},
 ): Promise<RealServerChangeResult> {
-  const { result, revision, changed } = await writeSite(deps, siteName, actor, async (w) => {
-    const selected = await selectRealServers(w.tx, w.site.id, siteName, target);
-    const affected: AffectedRealServer[] = [];
-    for (const { row, virtualServer, spec } of selected) {
-      const after = change.apply(spec);
-      const differs = !isDeepStrictEqual(spec, after);
-      if (differs) {
-        await updateObject(w.tx, realServers, row.id, after);
-        w.record({
-          action: change.action,
-          resourceType: 'real-server',
-          resource: `${siteName}/virtual-servers/${virtualServer}/real-servers/${spec.name}`,
-          before: spec,
-          after,
+  const { result, revision, changed, preview } = await writeSite(
+    deps,
+    siteName,
+    actor,
+    async (w) => {
+      const selected = await selectRealServers(w.tx, w.site.id, siteName, target);
+      const affected: AffectedRealServer[] = [];
+      for (const { row, virtualServer, spec } of selected) {
+        const after = change.apply(spec);
+        const differs = !isDeepStrictEqual(spec, after);
+        if (differs) {
+          await updateObject(w.tx, realServers, row.id, after);
+          w.record({
+            action: change.action,
+            resourceType: 'real-server',
+            resource: `${siteName}/virtual-servers/${virtualServer}/real-servers/${spec.name}`,
+            before: spec,
+            after,
+          });
+        }
+        affected.push({
+          virtualServer,
+          name: spec.name,
+          adminState: after.adminState,
+          weight: after.weight,
+          changed: differs,
         });
       }
-      affected.push({
-        virtualServer,
-        name: spec.name,
-        adminState: after.adminState,
-        weight: after.weight,
-        changed: differs,
-      });
-    }
-    return { siteId: w.site.id, affected, targets: await drainTargets(w.tx, w.site.id, affected) };
-  });
+      return {
+        siteId: w.site.id,
+        affected,
+        targets: await drainTargets(w.tx, w.site.id, affected),
+      };
+    },
+    options,
+  );
   return {
     siteId: result.siteId,
     revision,
     changed,
     realServers: result.affected,
     targets: result.targets,
+    ...(preview ? { preview } : {}),
   };
 }
 

@@ -30,7 +30,8 @@ export async function loadSnapshot(db: Db, siteId: string): Promise<LoadedSnapsh
   });
 }
 
-async function readSnapshot(tx: Tx, siteId: string): Promise<LoadedSnapshot | undefined> {
+/** The same read inside a transaction the caller holds (a write's, to preview its effect). */
+export async function readSnapshot(tx: Tx, siteId: string): Promise<LoadedSnapshot | undefined> {
   // Sent together: PostgreSQL (postgres.js) pipelines them on the transaction's connection, so the
   // snapshot costs one round trip instead of six; PGlite queues them. The long-polls of every
   // director of the site wait on this after each change.

@@ -8,6 +8,7 @@ import { directorMaintenanceCommand, directorResumeCommand } from './director.js
 import { drainCommand } from './drain.js';
 import { exportKeepalivedCommand } from './export-keepalived.js';
 import { getCommand } from './get.js';
+import { diffCommand, historyCommand, rollbackCommand } from './history.js';
 import { importKeepalivedCommand } from './import-keepalived.js';
 import { statusCommand } from './status.js';
 import { tokenCommands } from './token.js';
@@ -25,6 +26,9 @@ export const COMMANDS: readonly Command[] = [
   undrainCommand,
   directorMaintenanceCommand,
   directorResumeCommand,
+  historyCommand,
+  diffCommand,
+  rollbackCommand,
   statusCommand,
   importKeepalivedCommand,
   exportKeepalivedCommand,

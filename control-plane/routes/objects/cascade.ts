@@ -58,6 +58,7 @@ async function applyCascade(
       resource: change.resource,
       before: redact(changed, before, false),
       after: change.after && redact(changed, change.after, false),
+      stored: change.after,
     });
     if (change.after) await updateObject(w.tx, changed.table, change.row.id, change.after);
     else await deleteObject(w.tx, changed.table, change.row.id);

@@ -41,6 +41,7 @@ import {
   selectorParam,
 } from '../common.js';
 import { deleteWithDependents } from './cascade.js';
+import { dryRunOf, previewWithWarnings } from './dry-run.js';
 import { redact, type ObjectKind, type Spec } from './kinds.js';
 import { reelectionWarnings, warningHeader } from './reelection-warnings.js';
 import { objectRoutes, resourcePath, type ObjectParams as Params } from './routes.js';
@@ -114,6 +115,7 @@ export async function commit(
     resource: resourcePath(kind, params, name),
     before: before && redact(kind, before, false),
     after: after && redact(kind, after, false),
+    stored: after,
   });
   if (!after) {
     await deleteObject(w.tx, kind.table, existing!.id);
@@ -171,7 +173,7 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
     const principal = authorize(c, 'write');
     const params = c.req.valid('param') as Params;
     const spec = c.req.valid('json') as Spec;
-    const { result: row } = await writeSite(
+    const { result: row, preview } = await writeSite(
       c.var.deps,
       params.site,
       actorName(principal),
@@ -181,7 +183,9 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
           throw conflict(`${kind.type} ${spec.name} already exists`);
         return commit(kind, w, scope, params, spec.name, undefined, spec);
       },
+      dryRunOf(c),
     );
+    if (preview) return c.json(preview, 200);
     c.header('etag', etagOf(row!.version));
     c.header('location', `/v1/sites/${resourcePath(kind, params, spec.name)}`);
     return c.json(present(kind, c, params, row!), 201);
@@ -199,7 +203,7 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
       );
     const spec = { ...body, name: params.name } as Spec;
     let warnings: string[] = [];
-    const { result } = await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
+    const write = async (w: SiteWrite) => {
       const scope = await resolveScope(w.tx, kind, w.site.id, params);
       const existing = await getObject(w.tx, kind.table, scope, params.name);
       checkIfMatch(headers['if-match'], existing?.version);
@@ -211,7 +215,15 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
         row: (await commit(kind, w, scope, params, params.name, existing, spec))!,
         created: !existing,
       };
-    });
+    };
+    const { result, preview } = await writeSite(
+      c.var.deps,
+      params.site,
+      actorName(principal),
+      write,
+      dryRunOf(c),
+    );
+    if (preview) return previewWithWarnings(c, preview, warnings);
     c.header('etag', etagOf(result.row.version));
     for (const warning of warnings) c.header('warning', warningHeader(warning), { append: true });
     return c.json(present(kind, c, params, result.row), result.created ? 201 : 200);
@@ -232,7 +244,7 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
         );
     }
     let warnings: string[] = [];
-    const { result: row } = await writeSite(
+    const { result: row, preview } = await writeSite(
       c.var.deps,
       params.site,
       actorName(principal),
@@ -251,7 +263,9 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
         warnings = reelectionWarnings(kind, existing.spec as Spec, spec);
         return (await commit(kind, w, scope, params, params.name, existing, spec))!;
       },
+      dryRunOf(c),
     );
+    if (preview) return previewWithWarnings(c, preview, warnings);
     c.header('etag', etagOf(row.version));
     for (const warning of warnings) c.header('warning', warningHeader(warning), { append: true });
     return c.json(present(kind, c, params, row), 200);
@@ -261,14 +275,21 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
     const principal = authorize(c, 'write');
     const params = c.req.valid('param') as Params & { name: string };
     const cascade = c.req.valid('query').cascade === 'true';
-    await writeSite(c.var.deps, params.site, actorName(principal), async (w) => {
-      const scope = await resolveScope(w.tx, kind, w.site.id, params);
-      const existing = await getObject(w.tx, kind.table, scope, params.name);
-      if (!existing) throw notFound(`${kind.type} ${params.name}`);
-      checkIfMatch(c.req.valid('header')['if-match'], existing.version);
-      const handled = await deleteWithDependents(w, kind, params, existing, cascade);
-      if (!handled) await commit(kind, w, scope, params, params.name, existing, undefined);
-    });
+    const { preview } = await writeSite(
+      c.var.deps,
+      params.site,
+      actorName(principal),
+      async (w) => {
+        const scope = await resolveScope(w.tx, kind, w.site.id, params);
+        const existing = await getObject(w.tx, kind.table, scope, params.name);
+        if (!existing) throw notFound(`${kind.type} ${params.name}`);
+        checkIfMatch(c.req.valid('header')['if-match'], existing.version);
+        const handled = await deleteWithDependents(w, kind, params, existing, cascade);
+        if (!handled) await commit(kind, w, scope, params, params.name, existing, undefined);
+      },
+      dryRunOf(c),
+    );
+    if (preview) return c.json(preview, 200);
     return c.body(null, 204);
   });
 }

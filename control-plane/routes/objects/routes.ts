@@ -3,7 +3,7 @@
  * list/create on the collection, read/replace/patch/delete on `/{name}`.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { Name, pageOf } from '../../../contract/index.js';
+import { Name, pageOf, WritePreview } from '../../../contract/index.js';
 import { PageQuery, problemResponses } from '../common.js';
 import { resourceSchema, type ObjectKind } from './kinds.js';
 
@@ -14,6 +14,19 @@ export const CascadeQuery = z.object({
       'Also change what depends on the object, each change audited with its full before; without it, a 409 lists them',
   }),
 });
+
+/** `?dryRun=true`: validate against the site with the change applied, answer the preview, roll back. */
+export const DryRunQuery = z.object({
+  dryRun: z.enum(['true', 'false']).default('false').meta({
+    description:
+      'Check the write against the site with it applied and answer what it would do (a WritePreview: the changes, the revision, the effect on each director), then roll back: nothing changes',
+  }),
+});
+
+const preview = {
+  description: 'Dry run: what the write would do',
+  content: { 'application/json': { schema: WritePreview } },
+};
 
 const DELETE_DESCRIPTION: Record<ObjectKind['type'], string> = {
   director:
@@ -96,8 +109,13 @@ export function objectRoutes(kind: ObjectKind) {
       path: collection,
       tags,
       summary: `Create a ${readable}`,
-      request: { params: parentParams, body: { required: true, ...json(kind.spec) } },
+      request: {
+        params: parentParams,
+        query: DryRunQuery,
+        body: { required: true, ...json(kind.spec) },
+      },
       responses: {
+        200: preview,
         201: { description: 'Created', ...json(resource) },
         ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422),
       },
@@ -120,13 +138,17 @@ export function objectRoutes(kind: ObjectKind) {
       summary: `Create or replace a ${readable}`,
       request: {
         params: itemParams,
+        query: DryRunQuery,
         headers: conditional.extend({
           'if-none-match': z.string().optional().meta({ description: '`*`: create only' }),
         }),
         body: { required: true, ...json(kind.spec.partial({ name: true })) },
       },
       responses: {
-        200: { description: 'Replaced (or unchanged)', ...json(resource) },
+        200: {
+          description: 'Replaced (or unchanged); with dryRun=true, a WritePreview',
+          ...json(z.union([resource, WritePreview])),
+        },
         201: { description: 'Created', ...json(resource) },
         ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422),
       },
@@ -142,6 +164,7 @@ export function objectRoutes(kind: ObjectKind) {
           : 'Admins only.',
       request: {
         params: itemParams,
+        query: DryRunQuery,
         headers: conditional,
         body: {
           required: true,
@@ -152,7 +175,10 @@ export function objectRoutes(kind: ObjectKind) {
         },
       },
       responses: {
-        200: { description: 'Changed', ...json(resource) },
+        200: {
+          description: 'Changed; with dryRun=true, a WritePreview',
+          ...json(z.union([resource, WritePreview])),
+        },
         ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422),
       },
     }),
@@ -162,8 +188,16 @@ export function objectRoutes(kind: ObjectKind) {
       tags,
       summary: `Delete a ${readable}`,
       description: DELETE_DESCRIPTION[kind.type],
-      request: { params: itemParams, headers: conditional, query: CascadeQuery },
-      responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 409, 412) },
+      request: {
+        params: itemParams,
+        headers: conditional,
+        query: CascadeQuery.extend(DryRunQuery.shape),
+      },
+      responses: {
+        200: preview,
+        204: { description: 'Deleted' },
+        ...problemResponses(401, 403, 404, 409, 412),
+      },
     }),
   };
 }
