@@ -14,3 +14,4 @@ export * from './address-use.js';
 export * from './keepalived/index.js';
 export * from './vrrp-identity.js';
 export * from './apply.js';
+export * from './ipvs-sync.js';

@@ -11,6 +11,7 @@ import { duplicates, instanceFamily } from './validate-helpers.js';
 import { checkVirtualServers } from './validate-virtual-servers.js';
 import {
   checkInstance,
+  checkIpvsSyncPerDirector,
   checkTrackedVirtualServers,
   checkVipsAcrossInstances,
   checkVrids,
@@ -74,6 +75,7 @@ export function validateSite(site: SiteModel): Issue[] {
     });
   });
   issues.push(...checkVrids(vridEntries));
+  issues.push(...checkIpvsSyncPerDirector(vridEntries));
   issues.push(...checkVipsAcrossInstances(site.vrrpInstances, ['vrrpInstances']));
   issues.push(
     ...duplicates(
@@ -155,6 +157,11 @@ export function validateDesiredState(doc: DesiredState): Issue[] {
     ),
   );
   issues.push(...checkVipsAcrossInstances(doc.vrrpInstances, ['vrrpInstances']));
+  issues.push(
+    ...checkIpvsSyncPerDirector(
+      doc.vrrpInstances.map((inst, i) => ({ director: '', inst, path: ['vrrpInstances', i] })),
+    ),
+  );
   issues.push(
     ...duplicates(
       doc.vrrpInstances.map((i) => i.name),
