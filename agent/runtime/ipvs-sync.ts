@@ -139,7 +139,9 @@ export class IpvsSyncController {
           {
             event: 'ipvs-sync',
             instance: this.instance,
+            // The round plans from the latest state, which may be newer than its trigger.
             why,
+            state: this.state,
             steps: steps.map((s) =>
               s.type === 'stop' ? `stop ${s.role}` : `start ${s.config.role}`,
             ),
