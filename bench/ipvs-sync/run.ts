@@ -60,6 +60,11 @@ if (!existsSync(path)) {
 }
 const trials = JSON.parse(readFileSync(path, 'utf8')) as FailoverTrial[];
 process.stderr.write(vm.stderr);
+if (vm.exitCode !== 0) {
+  // The trials that completed are still reported; the run as a whole failed.
+  process.stderr.write(`\nthe guest exited ${vm.exitCode}: INCOMPLETE\n${consoleTail(vm)}\n`);
+  process.exitCode = 1;
+}
 
 const stats = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);

@@ -77,7 +77,16 @@ export async function buildSegment(): Promise<void> {
 /** A director's namespace, fresh: a new IPVS table, no sync daemon, its link up. */
 export async function buildDirector(name: DirectorName): Promise<void> {
   const d = DIRECTORS.find((x) => x.name === name)!;
-  await sh(`ip netns del ${ns(name)} 2>/dev/null || true\n${hostScript(name, d.address)}`);
+  // A process left in the old namespace (a killed agent's watcher) keeps it, and its veth,
+  // alive: kill what is left, and delete the veth from the bridge's side.
+  await sh(
+    [
+      `ip netns pids ${ns(name)} 2>/dev/null | xargs -r kill -9`,
+      `ip netns del ${ns(name)} 2>/dev/null || true`,
+      `ip link del sy-${name} 2>/dev/null || true`,
+      hostScript(name, d.address),
+    ].join('\n'),
+  );
   // Let the old veth's peer disappear from the bridge before the new one is used.
   await sleep(100);
 }
@@ -321,7 +330,7 @@ export interface FailoverTrial {
   /** The real server before, and the ones that answered after the takeover. */
   serverBefore: string;
   serversAfter: string[];
-  /** The crash until the backup held the VIP (polled every 50 ms). */
+  /** The crash until the kernel added the VIP on the backup (`ip -ts monitor address`). */
   takeoverMs: number;
   /** The longest gap between two replies from the last one before the crash on. */
   stallMs: number;
@@ -381,8 +390,13 @@ export async function failoverTrial(
     const masterConnections = (await connectionsOf('lb1')).length;
     const backupTable = await connectionsOf('lb2');
     const serverBefore = held.servers().at(-1)!;
+    const monitor = new AddressMonitor('lb2');
     const crashedAt = await crash(lb1);
-    const tookOver = await until(() => holdsVip('lb2'), 'lb2 holds the VIP', 60_000);
+    const polled = await until(() => holdsVip('lb2'), 'lb2 holds the VIP', 60_000);
+    // The kernel's own event, stamped by `ip -ts monitor` as it read it: polling `ip addr`
+    // under emulation lags by seconds.
+    const tookOver = (await monitor.vipAdded(2_000)) ?? polled;
+    monitor.stop();
     await held.waitReplies(10, tookOver, 30_000);
     const end = held.ended();
     return {
@@ -409,6 +423,34 @@ export async function failoverTrial(
     await Promise.all([stop(lb1), stop(lb2)]);
     saveLog(lb1);
     saveLog(lb2);
+  }
+}
+
+/** `ip -ts -o monitor address` in a namespace: when the VIP was added there. */
+class AddressMonitor {
+  private readonly child: ChildProcess;
+  private readonly lines: string[] = [];
+
+  constructor(name: string) {
+    this.child = spawn('ip', ['-n', ns(name), '-ts', '-o', 'monitor', 'address'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    children.add(this.child);
+    this.child.once('exit', () => children.delete(this.child));
+    createInterface({ input: this.child.stdout! }).on('line', (l) => this.lines.push(l));
+  }
+
+  /** The wall time of the VIP's addition (`[2026-01-01T00:00:00.123456] 2: eth0 inet …`). */
+  async vipAdded(waitMs: number): Promise<number | undefined> {
+    const find = () => this.lines.find((l) => l.includes(` ${VIP}/32 `) && !l.includes('Deleted'));
+    await until(async () => find() !== undefined, 'the VIP event', waitMs).catch(() => {});
+    const stamp = /^\[([^\]]+)\]/.exec(find() ?? '')?.[1];
+    const ms = stamp === undefined ? NaN : Date.parse(stamp.slice(0, 23));
+    return Number.isFinite(ms) ? ms : undefined;
+  }
+
+  stop(): void {
+    this.child.kill('SIGKILL');
   }
 }
 
