@@ -99,10 +99,14 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
   });
   const observer = ipvs ? new IpvsObserver(ipvs.client) : undefined;
   metrics.config.setIpvsAvailable(ipvs !== undefined);
-  const syncDaemons = ipvs ? await openSyncDaemons(logger) : undefined;
-  const ipvsSync = new IpvsSyncController(syncDaemons, logger, {
-    onRound: (running, wanted) => metrics.ipvsSync.daemons(running, wanted),
-  });
+  const syncSide = ipvs ? await openSyncDaemons(logger) : undefined;
+  const syncDaemons = syncSide && 'client' in syncSide ? syncSide.client : undefined;
+  const ipvsSync = new IpvsSyncController(
+    syncDaemons,
+    logger,
+    { onRound: (running, wanted) => metrics.ipvsSync.daemons(running, wanted) },
+    syncSide && 'error' in syncSide ? syncSide.error : undefined,
+  );
   // First among the transition listeners: the daemons switch before hooks and reports.
   engine.prependListener('transition', (t) => void ipvsSync.transition(t.instance, t.to));
   engine.on('transition', (t) => metrics.vrrp.transition(t, performance.timeOrigin + t.at));

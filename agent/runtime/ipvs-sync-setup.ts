@@ -2,14 +2,15 @@
 import type { Logger } from 'pino';
 import { NetlinkSyncDaemonClient } from '../linux/ipvs/sync-daemon-client.js';
 
-/** The daemon client, or undefined when it cannot open (the sync controller then reports it). */
+/** The daemon client, or why it cannot open (the sync controller then reports it). */
 export async function openSyncDaemons(
   logger: Logger,
-): Promise<NetlinkSyncDaemonClient | undefined> {
+): Promise<{ client: NetlinkSyncDaemonClient } | { error: string }> {
   try {
-    return await NetlinkSyncDaemonClient.open();
+    return { client: await NetlinkSyncDaemonClient.open() };
   } catch (error) {
-    logger.warn({ error: (error as Error).message }, 'IPVS sync daemons cannot be driven');
-    return undefined;
+    const message = `the IPVS sync daemons cannot be driven: ${(error as Error).message}`;
+    logger.warn({ error: (error as Error).message }, message);
+    return { error: message };
   }
 }

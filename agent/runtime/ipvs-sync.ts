@@ -46,6 +46,8 @@ export class IpvsSyncController {
     private readonly port: SyncDaemonPort | undefined,
     private readonly logger: IpvsSyncLogger,
     private readonly hooks: IpvsSyncHooks = {},
+    /** What the condition says when there is no port. */
+    private readonly unavailable = IPVS_SYNC_UNAVAILABLE,
   ) {}
 
   /**
@@ -117,7 +119,7 @@ export class IpvsSyncController {
     const wanted = wantedDaemons(this.settings, this.state);
     const now = () => new Date().toISOString();
     if (this.port === undefined) {
-      this.setError(wanted.length > 0 ? IPVS_SYNC_UNAVAILABLE : undefined, now());
+      this.setError(wanted.length > 0 ? this.unavailable : undefined, now());
       this.hooks.onRound?.([], this.wantedRole());
       return;
     }
