@@ -36,19 +36,44 @@ export type RealServerStatus = z.output<typeof RealServerStatus>;
  * dashboards, alerts and scripts can rely on it.
  * - `ipvs-unavailable`: the kernel has no IPVS (ip_vs not loaded), so the virtual server is not
  *   programmed; VRRP and its health checks run.
+ * - `ipvs-sync-failed`: the IPVS connection sync daemon a VRRP instance asks for does not run
+ *   as wanted (no IPVS, no such interface …); VRRP and IPVS run, connections are not synced.
  */
-export const ConditionType = z.enum(['ipvs-unavailable']);
+export const ConditionType = z.enum(['ipvs-unavailable', 'ipvs-sync-failed']);
 export type ConditionType = z.output<typeof ConditionType>;
 
 export const Condition = z
   .object({
     type: ConditionType,
-    object: z.object({ kind: z.enum(['VirtualServer']), name: Name }),
+    object: z.object({ kind: z.enum(['VirtualServer', 'VrrpInstance']), name: Name }),
     message: Text(1024),
     since: z.iso.datetime().meta({ description: 'Since when it holds, by the agent’s clock' }),
   })
   .meta({ id: 'AgentCondition' });
 export type Condition = z.output<typeof Condition>;
+
+/** The IPVS connection sync daemons of a director, and the instance they follow. */
+export const IpvsSyncStatus = z
+  .object({
+    instance: Name.meta({ description: 'The VRRP instance the sync daemons follow' }),
+    wanted: z.enum(['master', 'backup']).meta({
+      description: 'The daemon its VRRP state asks for: master on MASTER, backup otherwise',
+    }),
+    running: z
+      .array(
+        z.object({
+          role: z.enum(['master', 'backup']),
+          interface: Text(15),
+          syncId: z.int().min(0).max(255),
+        }),
+      )
+      .max(2)
+      .meta({ description: 'The daemons the kernel runs (GET_DAEMON), at the last change' }),
+    error: Text(1024).optional().meta({ description: 'Why the wanted daemon does not run' }),
+    since: z.iso.datetime().meta({ description: 'When the daemons were last checked' }),
+  })
+  .meta({ id: 'IpvsSyncStatus' });
+export type IpvsSyncStatus = z.output<typeof IpvsSyncStatus>;
 
 export const AgentStatus = z
   .object({
@@ -108,6 +133,9 @@ export const AgentStatus = z
       .array(z.object({ stage: Text(32), message: Text(1024) }))
       .max(100)
       .default([]),
+    ipvsSync: IpvsSyncStatus.optional().meta({
+      description: 'IPVS connection sync, when an instance of this director enables it',
+    }),
     conditions: z.array(Condition).max(100_000).default([]).meta({
       description:
         'What the director cannot do of what its document asks, per object; the rest of the document is in force',

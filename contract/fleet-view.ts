@@ -109,6 +109,10 @@ export const DirectorStatus = z
       description:
         'What the director cannot do of what its document asks, per object (e.g. ipvs-unavailable: a virtual server not programmed on a kernel without IPVS), from its last report',
     }),
+    ipvsSync: AgentStatus.shape.ipvsSync.unwrap().nullable().meta({
+      description:
+        'IPVS connection sync from its last report: the daemon its VRRP state asks for and the daemons the kernel runs; null when no instance of it enables sync',
+    }),
   })
   .meta({ id: 'DirectorStatus' });
 export type DirectorStatus = z.output<typeof DirectorStatus>;

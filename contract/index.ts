@@ -25,3 +25,4 @@ export * from './health.js';
 export * from './maintenance.js';
 export * from './preview.js';
 export * from './history.js';
+export * from './ipvs-sync.js';

@@ -174,3 +174,26 @@ export function checkMemberTracks(
     ),
   ];
 }
+
+/**
+ * IPVS connection sync follows one instance per director: a network namespace runs one master
+ * and one backup sync daemon at most (net/netfilter/ipvs/ip_vs_sync.c `start_sync_thread`), and
+ * keepalived links `lvs_sync_daemon` to one instance.
+ */
+export function checkIpvsSyncPerDirector(
+  entries: { director: string; inst: { name: string; ipvsSync?: unknown }; path: Path }[],
+): Issue[] {
+  const first = new Map<string, string>(); // director -> instance name
+  const issues: Issue[] = [];
+  for (const { director, inst, path } of entries) {
+    if (inst.ipvsSync === undefined) continue;
+    const other = first.get(director);
+    if (other === undefined) first.set(director, inst.name);
+    else if (other !== inst.name)
+      issues.push({
+        path: [...path, 'ipvsSync'],
+        message: `IPVS connection sync already follows instance ${other}${director ? ` on director ${director}` : ''}: one instance per director (the kernel runs one master and one backup sync daemon)`,
+      });
+  }
+  return issues;
+}

@@ -12,6 +12,7 @@ import { checkVirtualServers } from './validate-virtual-servers.js';
 import {
   checkInstance,
   checkMemberTracks,
+  checkIpvsSyncPerDirector,
   checkTrackedVirtualServers,
   checkVipsAcrossInstances,
   checkVrids,
@@ -78,6 +79,7 @@ export function validateSite(site: SiteModel): Issue[] {
     });
   });
   issues.push(...checkVrids(vridEntries));
+  issues.push(...checkIpvsSyncPerDirector(vridEntries));
   issues.push(...checkVipsAcrossInstances(site.vrrpInstances, ['vrrpInstances']));
   issues.push(
     ...duplicates(
@@ -153,6 +155,11 @@ export function validateDesiredState(doc: DesiredState): Issue[] {
     ),
   );
   issues.push(...checkVipsAcrossInstances(doc.vrrpInstances, ['vrrpInstances']));
+  issues.push(
+    ...checkIpvsSyncPerDirector(
+      doc.vrrpInstances.map((inst, i) => ({ director: '', inst, path: ['vrrpInstances', i] })),
+    ),
+  );
   issues.push(
     ...duplicates(
       doc.vrrpInstances.map((i) => i.name),

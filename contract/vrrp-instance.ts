@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { strictObject } from './unknown-fields.js';
+import { IpvsSync } from './ipvs-sync.js';
 import {
   Description,
   InterfaceName,
@@ -195,6 +196,7 @@ const vrrpFields = {
     intervalMs: 0,
   }),
   notify: NotifyHooks.default({}),
+  ipvsSync: IpvsSync.optional(),
 };
 
 /** A VRRP instance as stored and served by the API. */

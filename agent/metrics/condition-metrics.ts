@@ -8,7 +8,8 @@
 import { Gauge, type Registry } from 'prom-client';
 import { ConditionType, type Condition } from '../../contract/agent-status.js';
 
-export const CONDITION_TYPES = ConditionType.options;
+/** The condition types a virtual server can be in (the others are about other objects). */
+export const CONDITION_TYPES = ConditionType.options.filter((t) => t !== 'ipvs-sync-failed');
 
 export class ConditionMetrics {
   private readonly gauge: Gauge<'virtual_server' | 'condition'>;

@@ -24,6 +24,8 @@ import { DirectorAgent } from './director-agent.js';
 import { DrainWatch, drainingServers } from './drain-watch.js';
 import type { FileSource } from './file-source.js';
 import { IpvsObserver } from './ipvs-observer.js';
+import { openSyncDaemons } from './ipvs-sync-setup.js';
+import { IpvsSyncController } from './ipvs-sync.js';
 import { openIpvs } from './ipvs-setup.js';
 import { RUNS_FROM } from '../linux/runs-from.js';
 import { LastKnownGood } from './last-known-good.js';
@@ -97,6 +99,16 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
   });
   const observer = ipvs ? new IpvsObserver(ipvs.client) : undefined;
   metrics.config.setIpvsAvailable(ipvs !== undefined);
+  const syncSide = ipvs ? await openSyncDaemons(logger) : undefined;
+  const syncDaemons = syncSide && 'client' in syncSide ? syncSide.client : undefined;
+  const ipvsSync = new IpvsSyncController(
+    syncDaemons,
+    logger,
+    { onRound: (running, wanted) => metrics.ipvsSync.daemons(running, wanted) },
+    syncSide && 'error' in syncSide ? syncSide.error : undefined,
+  );
+  // First among the transition listeners: the daemons switch before hooks and reports.
+  engine.prependListener('transition', (t) => void ipvsSync.transition(t.instance, t.to));
   engine.on('transition', (t) => metrics.vrrp.transition(t, performance.timeOrigin + t.at));
   const health = new HealthRunner({
     onChange: ({ virtualServer, realServer, health: h }) => {
@@ -124,6 +136,10 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
     health,
     (document) => {
       metrics.vrrp.syncInstances(document.vrrpInstances);
+      void ipvsSync.follow(
+        document.vrrpInstances,
+        (name) => engine.instances.get(name)?.runner.state.name,
+      );
       if (vipOwnership.follow(document.vrrpInstances)) resyncVips();
       draining = drainingServers(document.virtualServers);
       metrics.ipvs.syncDocument(document.virtualServers);
@@ -157,7 +173,10 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
         metrics.registry,
         () => agent.applied !== undefined,
         async () => {
-          if (observer) metrics.ipvs.observe(await observer.services());
+          if (!observer) return;
+          const services = await observer.services();
+          metrics.ipvs.observe(services);
+          metrics.ipvsSync.observe(services);
         },
       )
     : undefined;
@@ -172,7 +191,8 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
     },
     vrrp: vrrpStatus(engine, (instance) => since.get(instance) ?? startedAt),
     realServers: await realServers().catch(() => []),
-    conditions: agent.conditions,
+    conditions: [...agent.conditions, ...ipvsSync.conditions()],
+    ipvsSync: ipvsSync.status(),
     // No crash guard (not built, not executable): the agent runs, and says what it cannot do.
     ...(guard?.problem === undefined
       ? {}
@@ -292,6 +312,7 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
       );
     }
     ipvs?.client.close();
+    syncDaemons?.close();
     await Promise.all([guard?.close(), watcher.close()]);
     rtnetlink.close();
     announcer.close();

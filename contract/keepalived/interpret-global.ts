@@ -42,7 +42,10 @@ const GLOBAL: Record<string, Handler<GlobalDefs>> = {
   smtp_connect_timeout: (n, g, c) => set(g, 'smtpConnectTimeoutS', seconds(n, c)),
   script_user: (n, g, c) => set(g, 'scriptUser', str(n, c)),
   net_namespace: (n, g, c) => set(g, 'netNamespace', str(n, c)),
-  lvs_sync_daemon: (n, g) => (g.lvsSyncDaemon = [...n.args]),
+  lvs_sync_daemon: (n, g) => {
+    g.lvsSyncDaemon = [...n.args];
+    g.lvsSyncDaemonAt = n.at;
+  },
   lvs_sync_daemon_interface: ignored(`(old LVS sync daemon syntax) ${notSupported}`),
   vrrp_mcast_group4: ignored(notSupported),
   vrrp_mcast_group6: ignored(notSupported),

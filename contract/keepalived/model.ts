@@ -20,6 +20,8 @@ export interface GlobalDefs {
   scriptUser?: string;
   netNamespace?: string;
   lvsSyncDaemon?: string[];
+  /** Where `lvs_sync_daemon` is written (lvs-sync-daemon.ts places its warnings there). */
+  lvsSyncDaemonAt?: SourcePosition;
 }
 
 /** A script's program and arguments, split as keepalived splits them (script-words.ts). */

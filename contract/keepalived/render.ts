@@ -22,6 +22,7 @@
  * - Written but not read back by fleetlb's importer: scheduler flags, per-real-server and
  *   sorry-server forwarding, UDP payloads, `ip_family` of fwmark services.
  */
+import { renderLvsSyncDaemon } from './lvs-sync-daemon.js';
 import type { DesiredState } from '../desired-state.js';
 import { collectVrrpScripts } from './render-scripts.js';
 import { renderVirtualServer } from './render-lvs.js';
@@ -84,6 +85,7 @@ function globalDefs(doc: DesiredState, version: 2 | 3 | undefined, ctx: RenderCt
     `router_id ${quote(doc.director.name)}`,
     ...(version === undefined ? [] : [`vrrp_version ${version}`]),
     ...garpInterval(doc, ctx),
+    ...renderLvsSyncDaemon(doc.vrrpInstances),
     // fleetlb runs scripts as root; keepalived wants that said, and checks the scripts are safe.
     ...(usesScripts(doc) ? ['enable_script_security', 'script_user root'] : []),
   ]);

@@ -7,6 +7,7 @@ import type { KeepalivedConfig } from './model.js';
 import { lossy, type MapCtx } from './to-desired-helpers.js';
 import { mapVirtualServer } from './to-desired-lvs.js';
 import { mapVrrpInstance } from './to-desired-vrrp.js';
+import { linkLvsSyncDaemon } from './lvs-sync-daemon.js';
 
 export interface ToDesiredStateOptions {
   site: string;
@@ -81,6 +82,7 @@ export function toDesiredState(
     sources.instances.push({ at: v.at, children: vipAt });
     return [mapped];
   });
+  linkLvsSyncDaemon(config, vrrpInstances, ctx);
   const virtualServers = config.virtualServers.flatMap((v) =>
     mapVirtualServer(v, config, ctx).map((server) => {
       sources.servers.push({ at: v.at, children: v.realServers.map((r) => r.at) });

@@ -203,6 +203,7 @@ export function fleetRoutes() {
         agent: latest?.report.agent ?? null,
         errors: latest?.report.errors ?? [],
         conditions: latest?.report.conditions ?? [],
+        ipvsSync: latest?.report.ipvsSync ?? null,
       };
     });
     return c.json({ ...header, directors: list }, 200);

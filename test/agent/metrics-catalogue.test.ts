@@ -18,6 +18,10 @@ import {
 } from '../../agent/metrics/health-labels.js';
 import { APPLY_STAGES } from '../../agent/metrics/config-metrics.js';
 import { CONDITION_TYPES } from '../../agent/metrics/condition-metrics.js';
+import {
+  IPVS_CONNECTION_STATES,
+  SYNC_DAEMON_ROLES,
+} from '../../agent/metrics/ipvs-sync-metrics.js';
 
 const document = DesiredState.parse(
   JSON.parse(
@@ -30,6 +34,13 @@ const document = DesiredState.parse(
 
 const CATALOGUE: readonly (readonly [string, string, string])[] = [
   ['fleetlb_agent_build_info', 'gauge', 'Build metadata'],
+  [
+    'fleetlb_ipvs_sync_daemon_running',
+    'gauge',
+    '1 while the kernel runs the IPVS connection sync daemon of this role',
+  ],
+  ['fleetlb_ipvs_sync_daemon_wanted', 'gauge', ''],
+  ['fleetlb_ipvs_connections', 'gauge', ''],
   ['fleetlb_vrrp_state', 'gauge', "1 for the director's current VRRP state, 0 for the others"],
   ['fleetlb_vrrp_transitions_total', 'counter', 'VRRP state transitions, by state entered'],
   ['fleetlb_vrrp_last_transition_timestamp_seconds', 'gauge', 'Unix time of the last state change'],
@@ -100,6 +111,7 @@ async function exposition(): Promise<string> {
   metrics.health.syncDocument(document.virtualServers, 1_700_000_000_000);
   metrics.config.setIpvsAvailable(true);
   metrics.conditions.sync(document.virtualServers, []);
+  metrics.ipvsSync.observe([]);
   return metrics.registry.metrics();
 }
 
@@ -134,7 +146,8 @@ test('label values come only from config names and closed enums', async () => {
     ...vips,
   ]);
   const enums: Record<string, readonly string[]> = {
-    state: [...VRRP_STATES, ...REAL_SERVER_STATES],
+    state: [...VRRP_STATES, ...REAL_SERVER_STATES, ...IPVS_CONNECTION_STATES],
+    role: SYNC_DAEMON_ROLES,
     to: ['backup', 'master', 'fault'],
     reason: [...ADVERT_ERROR_REASONS, ...HEALTHCHECK_FAILURE_REASONS],
     stage: APPLY_STAGES,

@@ -264,3 +264,25 @@ test('a refused import names the keepalived.conf line of every error', async () 
   assert.match(result.stderr, new RegExp(`${file}:3:\\d+: error: lb_kind FNAT`));
   assert.doesNotMatch(result.stderr, /virtualServers\.\d/);
 });
+
+test('lvs_sync_daemon imports as the instance ipvsSync, stored and compiled into the director document', async () => {
+  const file = join(lab.dir, 'sync.conf');
+  await writeFile(
+    file,
+    conf(150).replace(
+      '    router_id lb\n',
+      '    router_id lb\n    lvs_sync_daemon eth1 VI_WEB id 9 ttl 2\n',
+    ),
+  );
+  const result = await lab.run([
+    ...['import', 'keepalived', file, '--site', 'par2'],
+    ...['--director', 'lb1', '--address', '192.0.2.11'],
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const vrrp = json(await lab.run(['get', 'vrrp', 'vi_web', '--site', 'par2', '-o', 'json']));
+  assert.deepEqual(vrrp.ipvsSync, { interface: 'eth1', syncId: 9, ttl: 2 });
+  const doc = (await lab.served.cp.request('GET', '/v1/sites/par2/directors/lb1/document')) as {
+    body: DesiredState;
+  };
+  assert.deepEqual(doc.body.vrrpInstances[0]?.ipvsSync, { interface: 'eth1', syncId: 9, ttl: 2 });
+});

@@ -154,3 +154,36 @@ test('conditions: a director without IPVS lists its virtual servers as ipvs-unav
     [['lb2', 'ipvs-unavailable']],
   );
 });
+
+test('IPVS sync: the daemon each director runs, NOT-RUNNING when its kernel does not run the wanted one', async () => {
+  const { cp } = lab.served;
+  const revision = (await cp.request('GET', '/v1/sites/ams1')).body.revision as number;
+  const since = '2026-01-01T00:00:02.000Z';
+  await cp.postStatus(await cp.token('agent', 'ams1', 'lb1'), {
+    ...report(revision, 'master'),
+    ipvsSync: {
+      instance: 'web',
+      wanted: 'master',
+      running: [{ role: 'master', interface: 'eth1', syncId: 51 }],
+      since,
+    },
+  });
+  await cp.postStatus(await cp.token('agent', 'ams1', 'lb2'), {
+    ...report(revision, 'backup'),
+    ipvsSync: { instance: 'web', wanted: 'backup', running: [], error: 'ENODEV', since },
+  });
+  const result = await lab.run(['status', '--site', 'ams1']);
+  assert.match(result.stdout, /\nDIRECTOR +ADDRESS +APPLIED +LAST-REPORT +IPVS-SYNC +FLAGS\n/);
+  assert.match(result.stdout, /\nlb1 +\S+ +\d+\/\d+ +20\d\d-\S+ +master +-\n/);
+  assert.match(result.stdout, /\nlb2 +\S+ +\d+\/\d+ +20\d\d-\S+ +backup:NOT-RUNNING +-\n/);
+  const view = (await cp.request('GET', '/v1/sites/ams1/directors-status')).body as {
+    directors: { name: string; ipvsSync: { wanted: string } | null }[];
+  };
+  assert.deepEqual(
+    view.directors.map((d) => [d.name, d.ipvsSync?.wanted]),
+    [
+      ['lb1', 'master'],
+      ['lb2', 'backup'],
+    ],
+  );
+});

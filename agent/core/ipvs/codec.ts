@@ -48,3 +48,6 @@ export { decodeService } from './decode-service.js';
 export { decodeDestination } from './decode-destination.js';
 export { decodeInfo, decodeTimeouts } from './decode-config.js';
 export { IPVS_GENL_NAME, IPVS_GENL_VERSION, IpvsCmd } from './ip-vs-h.js';
+export type { ObservedSyncDaemon, SyncDaemonConfig, SyncDaemonRole } from './daemon-model.js';
+export { encodeDelDaemon, encodeGetDaemons, encodeNewDaemon } from './encode-daemon.js';
+export { decodeDaemon } from './decode-daemon.js';

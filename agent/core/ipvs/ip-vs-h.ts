@@ -126,3 +126,38 @@ export const IPPROTO_SCTP = 132;
 
 /** `sizeof(union nf_inet_addr)`: every IPVS address attribute, IPv4 in the first 4 bytes. */
 export const NF_INET_ADDR_LENGTH = 16;
+
+/** `enum { IPVS_DAEMON_ATTR_* }`: inside the `IPVS_CMD_ATTR_DAEMON` nest (the sync daemons). */
+export const IpvsDaemonAttr = {
+  /** u32: `IP_VS_STATE_MASTER` or `IP_VS_STATE_BACKUP`. */
+  STATE: 1,
+  /** NUL-terminated interface name, at most `IP_VS_IFNAME_MAXLEN - 1` bytes. */
+  MCAST_IFN: 2,
+  /** u32 (the kernel keeps a u8: 0-255). */
+  SYNC_ID: 3,
+  /** u16 host order: the UDP payload size of sync messages. */
+  SYNC_MAXLEN: 4,
+  /** be32: an IPv4 multicast group (`nla_get_in_addr`). */
+  MCAST_GROUP: 5,
+  /** 16 bytes: an IPv6 multicast group (`nla_get_in6_addr`). */
+  MCAST_GROUP6: 6,
+  /** u16 host order: the base UDP port (one port per sync thread from it). */
+  MCAST_PORT: 7,
+  /** u8. */
+  MCAST_TTL: 8,
+} as const;
+
+/** `IP_VS_STATE_*`: which sync daemon (`ipvs->sync_state` is a bit set of both). */
+export const IpvsDaemonState = { NONE: 0, MASTER: 1, BACKUP: 2 } as const;
+
+/** `IP_VS_IFNAME_MAXLEN` (16, with the NUL). */
+export const IP_VS_IFNAME_MAXLEN = 16;
+
+/** The kernel's defaults when a NEW_DAEMON leaves them out (ip_vs_sync.c `start_sync_thread`). */
+export const IP_VS_SYNC_DEFAULTS = {
+  /** `IP_VS_SYNC_GROUP` 0xe0000051. */
+  group: '224.0.0.81',
+  /** `IP_VS_SYNC_PORT`. */
+  port: 8848,
+  ttl: 1,
+} as const;

@@ -113,7 +113,8 @@ export class AttributeWriter {
 
   /** A raw bytes attribute (`nla_put`). */
   bytes(type: number, payload: Uint8Array): void {
-    this.buf.set(payload, this.open(type, payload.length));
+    const at = this.open(type, payload.length); // first: open may grow (replace) the buffer
+    this.buf.set(payload, at);
   }
 
   /** A NUL-terminated string attribute (`nla_put_string`); printable ASCII only. */

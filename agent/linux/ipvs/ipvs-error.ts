@@ -17,7 +17,10 @@ export type IpvsOperation =
   | 'list-destinations'
   | 'info'
   | 'get-timeouts'
-  | 'set-timeouts';
+  | 'set-timeouts'
+  | 'start-daemon'
+  | 'stop-daemon'
+  | 'list-daemons';
 
 /** What each errno means for each operation (net/netfilter/ipvs/ip_vs_ctl.c return paths). */
 const EXPLANATIONS: Readonly<Record<string, string>> = {
@@ -33,6 +36,11 @@ const EXPLANATIONS: Readonly<Record<string, string>> = {
   'update-destination:ENOENT': 'no such destination',
   'delete-destination:ESRCH': 'the service does not exist',
   'delete-destination:ENOENT': 'no such destination',
+  'start-daemon:EEXIST': 'a sync daemon of that role already runs',
+  'start-daemon:ENODEV': 'no such interface',
+  'start-daemon:EINVAL':
+    'the kernel refused the daemon (a service with destinations of the other family forbids sync)',
+  'stop-daemon:ESRCH': 'no sync daemon of that role runs',
   ERANGE: 'lower threshold above upper threshold',
   EPERM: 'permission denied (the agent needs CAP_NET_ADMIN)',
   EINVAL: 'the kernel refused the request as invalid',

@@ -34,6 +34,7 @@ type Director = Pick<
     errors: unknown[];
     conditions: Pick<Condition, 'type' | 'object' | 'message'>[];
     agent: { maintenance?: boolean | undefined } | null;
+    ipvsSync?: { wanted: string; running: { role: string }[] } | null;
   };
 interface SiteStatus {
   site: string;
@@ -47,6 +48,17 @@ const flags = (pairs: [boolean, string][]) =>
     .filter(([on]) => on)
     .map(([, text]) => text)
     .join(',');
+
+/**
+ * The sync daemon a director's VRRP state asks for, and whether its kernel runs it: `backup`,
+ * `master`, `backup:NOT-RUNNING`; `unknown` without fresh evidence, `-` without sync.
+ */
+function syncColumn(d: DirectorStatus): string {
+  if (!d.ipvsSync) return '-';
+  if (d.stale || d.stopped) return 'unknown';
+  const running = d.ipvsSync.running.some((r) => r.role === d.ipvsSync!.wanted);
+  return running ? d.ipvsSync.wanted : `${d.ipvsSync.wanted}:NOT-RUNNING`;
+}
 
 export function renderSiteStatus(s: SiteStatus): string {
   const vrrp = renderTable(
@@ -76,6 +88,8 @@ export function renderSiteStatus(s: SiteStatus): string {
       { header: 'ADDRESS', value: (d) => d.address },
       { header: 'APPLIED', value: (d) => `${d.appliedRevision ?? '-'}/${s.revision}` },
       { header: 'LAST-REPORT', value: (d) => d.reportedAt ?? 'never' },
+      // Only when a director of the site enables sync: no column of dashes otherwise.
+      ...(s.directors.some((d) => d.ipvsSync) ? [{ header: 'IPVS-SYNC', value: syncColumn }] : []),
       {
         header: 'FLAGS',
         value: (d) =>
@@ -137,7 +151,9 @@ export const statusCommand: Command = {
     'does not report running in maintenance yet),',
     'N-ERRORS (reported errors), N-CONDITIONS (objects of its document the director cannot put in',
     'force, listed below the directors: e.g. ipvs-unavailable, a virtual server on a kernel without',
-    'IPVS; VRRP and health checks run).',
+    'IPVS; VRRP and health checks run). IPVS-SYNC: the connection sync daemon the director runs',
+    '(master on the MASTER of the instance sync follows, backup elsewhere), NOT-RUNNING when the',
+    'kernel does not run it, unknown without fresh evidence; shown when a director enables sync.',
     'Exits 8 on a split brain, else 9 on no master, else 10 when a director is stale, stopped or',
     'unknown in an instance, else 0.',
   ].join('\n'),
