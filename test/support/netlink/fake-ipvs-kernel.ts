@@ -56,7 +56,7 @@ import {
   type GenlHandler,
 } from './fake-generic-netlink.js';
 
-/** The schedulers Debian's 6.1 kernel ships as modules (ip_vs_<name>.ko). */
+/** The schedulers Debian's 6.1 kernel ships as modules (ip_vs_<name>.ko; `twos` came in 6.7). */
 export const DEBIAN_SCHEDULERS = [
   'dh',
   'fo',
@@ -69,7 +69,6 @@ export const DEBIAN_SCHEDULERS = [
   'rr',
   'sed',
   'sh',
-  'twos',
   'wlc',
   'wrr',
 ];

@@ -17,9 +17,9 @@ import { serviceKey, type DesiredService, type IpvsTable } from '../../../agent/
 import type { PlanOptions } from '../../../agent/core/ipvs/plan-types.js';
 import { parseIpvsadmSave } from '../../support/ipvsadm-save.js';
 import { configOf, ipvsClientContract } from '../../support/ipvs-client-contract.js';
+import { guestPrerequisite } from '../../support/vm/guest-tier.js';
 
-const skip =
-  process.env.FLEETLB_VM === '1' ? false : 'runs only inside the VM (test/vm/ipvs-client.test.ts)';
+const skip = guestPrerequisite('test/vm/ipvs-client.test.ts');
 
 const run = (...argv: string[]): string =>
   execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 });
