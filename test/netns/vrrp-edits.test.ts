@@ -196,6 +196,9 @@ describe('VRRP edits apply in place (netns)', { skip }, () => {
     // The sampler sees what an edit must not do: the re-election leaves the VIP without a holder
     // for about a Master_Down_Interval.
     assert.ok(sampler.gaps(VIP, from, Date.now()).length > 0, 'a re-election has a gap');
-    assert.equal(sampler.overlaps(VIP, from, Date.now()).length, 0);
+    // No overlap assertion here: if d2 reloads more than a Master_Down_Interval after d1 (a
+    // loaded machine), d2's old VRID 51 takes the VIP while d1's VRID 61 is elected, which is the
+    // protocol (two routers, two VRIDs). With both edits at once the simulated LAN proves the one
+    // election without an overlap (test/agent/vrrp-simulated.test.ts).
   });
 });
