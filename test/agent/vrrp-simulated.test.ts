@@ -102,6 +102,9 @@ describe('in-place edits on the simulated LAN: no gap, no overlap, no transition
     ['the interval 1 s → 0.1 s', (s) => ({ ...s, advertIntervalCs: 10 })],
     ['the interval 1 s → 4 s', (s) => ({ ...s, advertIntervalCs: 400 })],
     ['preempt off', (s) => ({ ...s, preempt: false })],
+    ["the backup's priority", (s, d) => (d === 'd2' ? { ...s, priority: 110 } : s)],
+    ['notify hooks', (s) => ({ ...s, notify: { master: '/bin/true', backup: '/bin/true' } })],
+    ['gratuitous ARP settings', (s) => ({ ...s, garp: { masterDelayS: 2, masterRepeat: 2 } })],
   ];
   for (const version of [2, 3] as const) {
     for (const [what, edit] of edits) {
@@ -171,5 +174,83 @@ describe('hooks of the first transitions', () => {
     }
     assert.match(logged(), /^INSTANCE web BACKUP 150$/m);
     assert.match(logged(), /^INSTANCE web MASTER 150$/m);
+  });
+});
+
+describe('election logic moved from the netns tier (three directors, preempt modes)', () => {
+  async function three(): Promise<{ fleet: SimFleet; d: SimDirector[] }> {
+    const fleet = new SimFleet();
+    const d = [
+      fleet.add('d1', '192.0.2.11'),
+      fleet.add('d2', '192.0.2.12'),
+      fleet.add('d3', '192.0.2.13'),
+    ];
+    await d[0]!.run([{ ...base, priority: 150 }]);
+    await d[1]!.run([{ ...base, priority: 100 }]);
+    await d[2]!.run([{ ...base, priority: 50 }]);
+    await fleet.time.advance(10_000);
+    return { fleet, d };
+  }
+
+  test('three directors elect the highest priority; only it holds the VIP, stably', async () => {
+    const { fleet, d } = await three();
+    const at = fleet.time.now;
+    await fleet.time.advance(10_000);
+    assert.deepEqual(
+      d.map((x) => x.state('web')),
+      ['master', 'backup', 'backup'],
+    );
+    assert.deepEqual(
+      d.map((x) => x.kernel.holds(VIP)),
+      [true, false, false],
+    );
+    assert.deepEqual(fleet.gaps(VIP, at), []);
+    assert.deepEqual(fleet.overlaps(VIP, at), []);
+  });
+
+  test('the master resigns: the next priority takes over after its Skew_Time, the third stays backup', async () => {
+    const { fleet, d } = await three();
+    const seen = d.map((x) => x.transitions.length);
+    await d[0]!.engine.stop();
+    await fleet.time.advance(5_000);
+    assert.deepEqual(reasons(d[1]!, seen[1]), ['master:priority-zero']);
+    assert.deepEqual(reasons(d[2]!, seen[2]), [], 'd3 hears d2 before its longer Skew_Time');
+  });
+
+  test('kill -9 of agent and guard: the next priority takes over on its Master_Down_Timer', async () => {
+    const { fleet, d } = await three();
+    const seen = d.map((x) => x.transitions.length);
+    fleet.kill('d1');
+    await fleet.time.advance(masterDownIntervalMs(3, 100, 100) + 1_000);
+    assert.deepEqual(reasons(d[1]!, seen[1]), ['master:master-down-timer']);
+    assert.deepEqual(reasons(d[2]!, seen[2]), []);
+  });
+
+  test('nopreempt: a higher-priority director that starts later stays backup', async () => {
+    const fleet = new SimFleet();
+    const d1 = fleet.add('d1', '192.0.2.11');
+    const d2 = fleet.add('d2', '192.0.2.12');
+    await d2.run([{ ...base, priority: 100 }]);
+    await fleet.time.advance(10_000);
+    await d1.run([{ ...base, priority: 150, preempt: false }]);
+    await fleet.time.advance(30_000);
+    assert.equal(d1.state('web'), 'backup');
+    assert.equal(d2.state('web'), 'master');
+    assert.ok(d2.kernel.holds(VIP) && !d1.kernel.holds(VIP));
+  });
+
+  test('preempt delay: a higher-priority director takes over only after the delay', async () => {
+    const fleet = new SimFleet();
+    const d1 = fleet.add('d1', '192.0.2.11');
+    const d2 = fleet.add('d2', '192.0.2.12');
+    await d2.run([{ ...base, priority: 100 }]);
+    await fleet.time.advance(10_000);
+    await d1.run([{ ...base, priority: 150, preemptDelayS: 20 }]);
+    await fleet.time.advance(15_000);
+    assert.equal(d1.state('web'), 'backup', 'not before the 20 s delay');
+    await fleet.time.advance(10_000);
+    assert.equal(d1.state('web'), 'master');
+    assert.equal(d2.state('web'), 'backup');
+    assert.ok(d1.kernel.holds(VIP) && !d2.kernel.holds(VIP));
   });
 });

@@ -43,7 +43,7 @@ describe('agent metrics endpoint (netns)', { skip }, () => {
     const argv = [AGENT_BIN, '--desired', join(dir, 'desired.json')];
     const options = ['--metrics-listen', `${ADDRESS}:9500`, '--state-dir', dir];
     agent = new LabAgent('d1', lab.spawn([process.execPath, ...argv, ...options], 'd1'));
-    await agent.waitForState('web', 'master', 8_000);
+    await agent.waitForState('web', 'master', 60_000); // start-up under load: a bound
   });
   after(async () => {
     agent?.process.kill('SIGTERM');

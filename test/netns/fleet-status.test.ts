@@ -128,7 +128,11 @@ describe('fleetlb status through a real failover (netns)', { skip }, () => {
       'd2 master in the fleet view',
     );
     assert.equal(members(taken), 'd1:unknown,d2:master');
-    assert.equal(taken.view.instances[0]!.members[0]!.superseded, true);
+    // d1 is unknown because d2's takeover supersedes its last claim, or, when the machine is so
+    // loaded that d2's report arrives after d1's report has gone stale, because it is stale:
+    // either way its claim no longer counts (the order of the two is not the protocol's).
+    const d1Member = taken.view.instances[0]!.members[0]!;
+    assert.ok(d1Member.superseded || d1Member.stale, JSON.stringify(d1Member));
     assert.equal(taken.code, 10);
     // The dead master's VIP lease runs out by itself (no guard to remove it).
     const deadline = Date.now() + CHANGE_MS;

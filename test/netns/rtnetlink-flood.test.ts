@@ -30,7 +30,7 @@ function floodBatches(): string[] {
   ].map((lines) => `${lines.join('\n')}\n`);
 }
 
-describe('rtnetlink watcher under a notification flood (netns)', { skip, timeout: 120_000 }, () => {
+describe('rtnetlink watcher under a notification flood (netns)', { skip, timeout: 600_000 }, () => {
   let lab: NetnsLab;
   let host = 0;
   before(async () => {

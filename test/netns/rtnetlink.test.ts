@@ -12,7 +12,7 @@ const skip = labPrerequisite();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('rtnetlink adapter (netns)', { skip, timeout: 90_000 }, () => {
+describe('rtnetlink adapter (netns)', { skip, timeout: 300_000 }, () => {
   let lab: NetnsLab;
   let rpc: LineClient;
   let eth0 = 0;
@@ -170,7 +170,7 @@ describe('rtnetlink adapter (netns)', { skip, timeout: 90_000 }, () => {
   });
 });
 
-describe('rtnetlink watcher (netns)', { skip, timeout: 90_000 }, () => {
+describe('rtnetlink watcher (netns)', { skip, timeout: 300_000 }, () => {
   let lab: NetnsLab;
   let p: LineClient;
   before(async () => {

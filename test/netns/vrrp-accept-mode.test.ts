@@ -46,7 +46,7 @@ describe('Accept_Mode (netns, nftables)', { skip }, () => {
   for (const acceptMode of [false, true]) {
     test(`acceptMode ${acceptMode}: the master ${acceptMode ? 'accepts' : 'refuses'} connections to the VIP`, async () => {
       const agent = startAgent(lab, 'd1', desiredDocument('d1', '192.0.2.11', [web(acceptMode)]));
-      await agent.waitForState('web', 'master', 10_000);
+      await agent.waitForState('web', 'master', 60_000);
       assert.ok(lab.addresses('d1').includes(VIP), 'the master holds the VIP');
       assert.equal(connect(), acceptMode ? 'connected' : 'timeout');
       agent.process.kill('SIGTERM');

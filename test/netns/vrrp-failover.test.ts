@@ -1,14 +1,21 @@
 /**
- * The VRRP engine against the real kernel: fleetlb agents in lab hosts d1, d2, d3 on one bridge
- * (VRRPv3, 0.1 s adverts, VIP 192.0.2.100). Election among three; failover on kill -9 (the crash
- * guard resigns), on kill -9 of agent and guard (Master_Down_Timer; the VIP lease expires on the
- * dead master), on SIGTERM (priority 0), on link down, on a tracked check failing; nopreempt;
- * preempt delay; notify hooks. Timeouts are protocol bounds plus margin, never measurements.
+ * The VRRP engine against the real kernel, wire and processes: fleetlb agents in lab hosts d1
+ * and d2 on one bridge (VRRPv3, 1 s adverts, VIP 192.0.2.100). Election with the VIP in the
+ * kernel; failover on kill -9 (the crash guard, a process of its own, resigns), on kill -9 of
+ * agent and guard (Master_Down_Timer; the VIP lease expires in the kernel), on SIGTERM
+ * (priority 0, VIP removed), on link down (rtnetlink), on a tracked script failing.
+ *
+ * Election logic with more directors, nopreempt, preempt delay, notify hooks and in-place edits
+ * run in-process on the simulated LAN (test/agent/vrrp-simulated.test.ts). Two directors here
+ * make every takeover's cause unique, and 1 s adverts give each process seconds, not tens of
+ * milliseconds, before a stall looks like a dead master: the bounds below are protocol
+ * intervals (Master_Down_Interval 3.6 s, Skew_Time 0.6 s, the lease max(2 s, ⌈MDI⌉) = 4 s) with
+ * a margin for start-up under load, never measurements.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labPrerequisite, NetnsLab } from '../support/netns-lab.js';
@@ -22,26 +29,18 @@ import {
 
 const skip = labPrerequisite();
 const VIP = '192.0.2.100';
-const HOSTS = { d1: '192.0.2.11', d2: '192.0.2.12', d3: '192.0.2.13' } as const;
+const HOSTS = { d1: '192.0.2.11', d2: '192.0.2.12' } as const;
 type HostName = keyof typeof HOSTS;
-/** Master_Down_Interval at 0.1 s is ~0.36 s; agents need ~1 s to start under tsx. */
-const SETTLE_MS = 8_000;
-const FAILOVER_MS = 3_000;
+/** Agent start-up (seconds under tsx and load) plus d1's Master_Down_Interval (3.4 s). */
+const SETTLE_MS = 60_000; // a bound for agent start-up under load, not a measurement
+/** Master_Down_Interval (3.6 s) or the lease (4 s), with margin for a loaded machine. */
+const FAILOVER_MS = 15_000;
 
-/**
- * The first backup whose Master_Down_Timer runs out takes over, for `cause`: d2, whose Skew_Time
- * is shorter, unless d2's process stalls for longer than the difference ((100 - 50) / 256 of
- * 100 ms, 20 ms; seen under CI load). Then d3 takes over first, and d2, which discards its
- * lower-priority adverts, takes over in turn when its own timer fires (preempt, RFC 9568 §6.4.2).
- */
-function assertTakeover(backups: LabAgent[], t0: number, cause: string): void {
-  const takeovers = backups
-    .flatMap((agent) => agent.lines.map((l) => ({ ...l, host: agent.host })))
+/** The takeovers by `agent` since `t0`, as `reason`s. */
+function takeovers(agent: LabAgent, t0: number): string[] {
+  return agent.lines
     .filter((l) => l.event === 'transition' && l.to === 'master' && Number(l.wallMs ?? 0) >= t0)
-    .sort((x, y) => Number(x.wallMs) - Number(y.wallMs));
-  const reasons = takeovers.map((l) => `${l.host}: ${String(l.reason)}`);
-  assert.equal(takeovers[0]?.reason, cause, reasons.join(', '));
-  if (takeovers.length > 1) assert.equal(takeovers.at(-1)?.reason, 'preempt', reasons.join(', '));
+    .map((l) => String(l.reason));
 }
 
 const web = (priority: number, over: Partial<LabInstance> = {}): LabInstance => ({
@@ -49,7 +48,7 @@ const web = (priority: number, over: Partial<LabInstance> = {}): LabInstance => 
   vrid: 51,
   version: 3,
   interface: 'eth0',
-  advertIntervalCs: 10,
+  advertIntervalCs: 100,
   priority,
   vips: [{ address: VIP, prefixLength: 24 }],
   garp: { masterDelayS: 0, masterRepeat: 1, masterRefreshS: 0, intervalMs: 0 },
@@ -100,64 +99,61 @@ describe('VRRP failover between fleetlb agents (netns)', { skip }, () => {
     return started!.guardPid as number;
   }
 
-  async function electThree(): Promise<[LabAgent, LabAgent, LabAgent]> {
+  async function electTwo(): Promise<[LabAgent, LabAgent]> {
     const a = start('d1', web(150));
     const b = start('d2', web(100));
-    const c = start('d3', web(50));
     await a.waitForState('web', 'master', SETTLE_MS);
     await b.waitForState('web', 'backup', SETTLE_MS);
-    await c.waitForState('web', 'backup', SETTLE_MS);
-    return [a, b, c];
+    await eventually(() => owners().join() === 'd1', FAILOVER_MS, 'VIP on d1 only');
+    return [a, b];
   }
 
-  test('three directors elect the highest priority; only it holds the VIP', async () => {
-    const [a, b, c] = await electThree();
-    await eventually(() => owners().join() === 'd1', FAILOVER_MS, 'VIP on d1 only');
-    // Stable: a few advert intervals later nobody changed state.
-    await new Promise((r) => setTimeout(r, 500));
-    assert.deepEqual(
-      [a.state('web'), b.state('web'), c.state('web')],
-      ['master', 'backup', 'backup'],
-    );
+  test('two directors elect the higher priority; only it holds the VIP', async () => {
+    const [a, b] = await electTwo();
+    // Stable: three advert intervals later nobody changed state.
+    await new Promise((r) => setTimeout(r, 3_000));
+    assert.deepEqual([a.state('web'), b.state('web')], ['master', 'backup']);
+    assert.deepEqual(owners(), ['d1']);
     await stopAll();
   });
 
-  test('kill -9 of the master agent: its guard resigns, the next priority takes over', async () => {
-    const [a, b, c] = await electThree();
+  test('kill -9 of the master agent: its guard resigns (priority 0), the backup takes over', async () => {
+    const [a, b] = await electTwo();
     const t0 = Date.now();
     process.kill(a.pid, 'SIGKILL');
     await b.waitForState('web', 'master', FAILOVER_MS, t0);
-    assertTakeover([b, c], t0, 'priority-zero'); // the backups reacted to the resignation
+    // Only a priority-0 advert, which only the guard can send now, makes the cause priority-zero
+    // (the Master_Down_Timer would give the guard 3.6 s).
+    assert.deepEqual(takeovers(b, t0), ['priority-zero']);
     await eventually(() => owners().join() === 'd2', FAILOVER_MS, 'VIP moved to d2 only');
-    assert.equal(c.state('web'), 'backup');
     await stopAll();
   });
 
   test('kill -9 of agent and guard: Master_Down_Timer takeover; the dead master’s VIP lease expires', async () => {
-    const [a, b, c] = await electThree();
+    const [a, b] = await electTwo();
     const t0 = Date.now();
     process.kill(guardPid(a), 'SIGKILL');
     process.kill(a.pid, 'SIGKILL');
     await b.waitForState('web', 'master', FAILOVER_MS, t0);
-    assertTakeover([b, c], t0, 'master-down-timer');
+    assert.deepEqual(takeovers(b, t0), ['master-down-timer']);
     // valid_lft = max(2 s, ⌈Master_Down_Interval⌉): the kernel drops it by itself.
-    await eventually(() => owners().join() === 'd2', 4_000, 'd1 VIP lease expired');
+    await eventually(() => owners().join() === 'd2', FAILOVER_MS, 'd1 VIP lease expired');
     await stopAll();
   });
 
-  test('SIGTERM: priority-0 advert, VIP removed at once, backup takes over after Skew_Time', async () => {
-    const [a, b] = await electThree();
+  test('SIGTERM: priority-0 advert, VIP removed, the backup takes over', async () => {
+    const [a, b] = await electTwo();
     const t0 = Date.now();
     a.process.kill('SIGTERM');
-    const takeover = await b.waitForState('web', 'master', FAILOVER_MS, t0);
-    assert.equal(takeover.reason, 'priority-zero');
+    await b.waitForState('web', 'master', FAILOVER_MS, t0);
+    assert.deepEqual(takeovers(b, t0), ['priority-zero']);
     await a.waitFor((l) => l.msg === 'stopped', FAILOVER_MS, 'clean stop');
-    assert.deepEqual(owners(), ['d2']);
+    await eventually(() => owners().join() === 'd2', FAILOVER_MS, 'VIP on d2 only');
     await stopAll();
   });
 
   test('link down on the master: FAULT, backup takes over; link up: the master preempts back', async () => {
-    const [a, b] = await electThree();
+    const [a, b] = await electTwo();
     const t0 = Date.now();
     lab.run(['ip', 'link', 'set', 'eth0', 'down'], 'd1');
     await a.waitForState('web', 'fault', FAILOVER_MS, t0);
@@ -188,7 +184,7 @@ describe('VRRP failover between fleetlb agents (netns)', { skip }, () => {
     await b.waitForState('web', 'backup', SETTLE_MS);
     // Let both agents finish starting: d2 must see d1's lower-priority adverts (a preempt), and
     // a start-up stall of d1 longer than Master_Down_Interval would look like a dead master.
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 3_000));
     const t0 = Date.now();
     rmSync(healthy);
     const takeover = await b.waitForState('web', 'master', FAILOVER_MS, t0);
@@ -196,57 +192,6 @@ describe('VRRP failover between fleetlb agents (netns)', { skip }, () => {
     await a.waitForState('web', 'backup', FAILOVER_MS, t0);
     writeFileSync(healthy, '');
     await a.waitForState('web', 'master', FAILOVER_MS, Date.now());
-    await stopAll();
-    rmSync(dir, { recursive: true });
-  });
-
-  test('nopreempt: a higher-priority director that starts later stays backup', async () => {
-    const b = start('d2', web(100));
-    await b.waitForState('web', 'master', SETTLE_MS);
-    const a = start('d1', web(150, { preempt: false }));
-    await a.waitForState('web', 'backup', SETTLE_MS);
-    await new Promise((r) => setTimeout(r, 1_000)); // ~3 Master_Down_Intervals
-    assert.equal(a.state('web'), 'backup');
-    assert.equal(b.state('web'), 'master');
-    assert.deepEqual(owners(), ['d2']);
-    await stopAll();
-  });
-
-  test('preempt delay: a higher-priority director takes over only after the delay', async () => {
-    const b = start('d2', web(100));
-    await b.waitForState('web', 'master', SETTLE_MS);
-    const a = start('d1', web(150, { preemptDelayS: 2 }));
-    const backup = await a.waitForState('web', 'backup', SETTLE_MS);
-    const master = await a.waitForState('web', 'master', SETTLE_MS);
-    assert.ok(master.wallMs! - backup.wallMs! >= 2_000, 'not before the 2 s delay');
-    await b.waitForState('web', 'backup', FAILOVER_MS, master.wallMs! - 50);
-    await stopAll();
-  });
-
-  test('notify hooks run with keepalived’s arguments', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fleetlb-notify-'));
-    const log = join(dir, 'notify.log');
-    const script = (tag: string): string => {
-      const path = join(dir, `${tag}.sh`);
-      writeFileSync(path, `#!/bin/sh\necho "${tag} $*" >> ${log}\n`);
-      chmodSync(path, 0o755);
-      return path;
-    };
-    const a = start('d1', web(150, { notify: { master: script('master'), any: script('any') } }));
-    await a.waitForState('web', 'master', SETTLE_MS);
-    // Each hook is its own process: the BACKUP hook of the startup may finish after the MASTER
-    // one (keepalived does not order them either), so wait for both.
-    const logged = () => readFileSync(log, { encoding: 'utf8', flag: 'a+' });
-    await eventually(
-      () =>
-        logged().includes('any INSTANCE web MASTER 150') &&
-        logged().includes('any INSTANCE web BACKUP 150'),
-      FAILOVER_MS,
-      'notify any, for BACKUP and MASTER',
-    );
-    const lines = readFileSync(log, 'utf8').trim().split('\n');
-    assert.ok(lines.includes('master '), 'notify_master runs without arguments');
-    assert.ok(lines.includes('any INSTANCE web BACKUP 150'), 'startup went through BACKUP');
     await stopAll();
     rmSync(dir, { recursive: true });
   });

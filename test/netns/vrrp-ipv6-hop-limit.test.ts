@@ -35,7 +35,7 @@ describe('IPv6 hop limit 255 (netns, nftables)', { skip }, () => {
       vips: [{ address: VIP, prefixLength: 64 }],
     };
     agent = startAgent(lab, 'd1', desiredDocument('d1', '2001:db8::11', [instance]));
-    await agent.waitForState('web6', 'master', 10_000);
+    await agent.waitForState('web6', 'master', 60_000);
   });
   after(() => lab.stop());
 
@@ -81,7 +81,7 @@ describe('IPv6 hop limit 255 (netns, nftables)', { skip }, () => {
   test('hop limit 255: the same advert is accepted and the master yields to it', async () => {
     const t0 = Date.now();
     inject(255, 1);
-    const yielded = await agent.waitForState('web6', 'backup', 2_000, t0);
+    const yielded = await agent.waitForState('web6', 'backup', 15_000, t0);
     assert.equal(yielded.reason, 'higher-priority');
   });
 });

@@ -17,7 +17,7 @@ import { LabAgent } from '../support/vrrp-lab.js';
 
 const skip = labPrerequisite(['keepalived', 'killall']);
 const AGENT_BIN = new URL('../../agent/bin/fleetlb-agent.js', import.meta.url).pathname;
-const START_MS = 15_000;
+const START_MS = 60_000; // a bound for agent start-up under load, not a measurement
 const FAILOVER_MS = 15_000;
 const VIP = '192.0.2.100';
 /** A short, unique process name (killall matches the first 15 characters of comm). */

@@ -91,7 +91,7 @@ describe('VRRP agent under hostile input (netns)', { skip }, () => {
     lab.addHost('d1', { addresses: ['192.0.2.11/24'] });
     lab.addHost('d3', { addresses: [`${ATTACKER}/24`] });
     agent = startAgent(lab, 'd1', desiredDocument('d1', '192.0.2.11', [instance]));
-    await agent.waitForState('web', 'master', 30_000);
+    await agent.waitForState('web', 'master', 60_000);
   });
   after(() => lab.stop());
 
@@ -118,7 +118,7 @@ describe('VRRP agent under hostile input (netns)', { skip }, () => {
 
   test('a flood of address notifications does not stop a running agent', async () => {
     agent = startAgent(lab, 'd1', desiredDocument('d1', '192.0.2.11', [instance]));
-    await agent.waitForState('web', 'master', 30_000);
+    await agent.waitForState('web', 'master', 60_000);
     const commands: string[] = [];
     for (let round = 0; round < 2; round++) {
       for (let i = 1; i < 255; i++) commands.push(`addr add 198.51.100.${i}/32 dev eth0`);

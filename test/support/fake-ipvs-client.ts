@@ -1,15 +1,25 @@
 /**
  * @module An in-memory IPVS table behind the IpvsClient port, for unit tests of the runtime's
- * pacing and bookkeeping (the real client is tested in the VM tier). It applies operations
- * with the pure applier, so an impossible operation fails as the kernel would refuse it.
+ * pacing and bookkeeping. It applies operations with the pure applier and refuses what the
+ * kernel refuses with the kernel's errno (EEXIST, ESRCH, ENOENT for a missing destination or an
+ * unknown scheduler, EINVAL for what the encoder or the kernel rejects as invalid), so the
+ * shared suite (test/support/ipvs-client-contract.ts) holds for it as for the real client over
+ * the fake kernel (test/support/netlink/) and in the VM.
  */
-import { applyOps, IpvsApplyError } from '../../agent/core/ipvs/apply-to-table.js';
+import {
+  applyOps,
+  IpvsApplyError,
+  type ApplyFailure,
+} from '../../agent/core/ipvs/apply-to-table.js';
+import { encodeSetTimeouts, type IpvsTimeouts } from '../../agent/core/ipvs/codec.js';
+import { addressBytes, familyOfAddress } from '../../agent/core/ipvs/ipvs-values.js';
 import {
   ZERO_STATS,
   type DesiredService,
   type IpvsTable,
   type ObservedService,
 } from '../../agent/core/ipvs/model.js';
+import { objectOf, requestFor } from '../../agent/core/ipvs/op-request.js';
 import type { IpvsOp } from '../../agent/core/ipvs/operations.js';
 import { encodeNewDaemon } from '../../agent/core/ipvs/encode-daemon.js';
 import type {
@@ -21,10 +31,21 @@ import { IP_VS_SYNC_DEFAULTS } from '../../agent/core/ipvs/ip-vs-h.js';
 import type { SyncDaemonPort } from '../../agent/linux/ipvs/sync-daemon-client.js';
 import type { ApplyOutcome, IpvsClient, IpvsListing } from '../../agent/linux/ipvs/ipvs-client.js';
 import { IpvsError } from '../../agent/linux/ipvs/ipvs-error.js';
+import { DEBIAN_SCHEDULERS } from './netlink/fake-ipvs-kernel.js';
+
+/** The kernel's errno for each refusal of the pure applier (net/netfilter/ipvs/ip_vs_ctl.c). */
+const ERRNO: Readonly<Record<ApplyFailure, string>> = {
+  'service-exists': 'EEXIST',
+  'service-missing': 'ESRCH',
+  'destination-exists': 'EEXIST',
+  'destination-missing': 'ENOENT',
+};
 
 export class FakeIpvsClient implements IpvsClient, SyncDaemonPort {
   readonly info = { versionCode: 0x010201, version: '1.2.1', connectionTableSize: 4096 };
   table: IpvsTable<DesiredService> = { services: [] };
+  schedulers = new Set(DEBIAN_SCHEDULERS);
+  timeouts: IpvsTimeouts = { tcpTimeoutS: 900, tcpFinTimeoutS: 120, udpTimeoutS: 300 };
   lists = 0;
   applied: IpvsOp[] = [];
   /** The sync daemons running, by role (ip_vs_sync.c keeps one master and one backup at most). */
@@ -49,13 +70,37 @@ export class FakeIpvsClient implements IpvsClient, SyncDaemonPort {
   }
 
   async apply(op: IpvsOp): Promise<void> {
+    const refuse = (errno: string, detail: string) =>
+      new IpvsError(errno, op.type, objectOf(op), detail);
     try {
-      this.table = applyOps(this.table, [op]);
+      requestFor(op); // what the real client's encoder refuses, it refuses before sending
+    } catch (error) {
+      throw refuse('EINVAL', (error as Error).message);
+    }
+    try {
+      const next = applyOps(this.table, [op]);
+      this.checkKernelRules(op, refuse);
+      this.table = next;
       this.applied.push(op);
     } catch (error) {
-      if (error instanceof IpvsApplyError)
-        throw new IpvsError('EEXIST', op.type, '', error.message);
+      if (error instanceof IpvsApplyError) throw refuse(ERRNO[error.failure], error.message);
       throw error;
+    }
+  }
+
+  /** What the kernel refuses beyond existence: `ip_vs_add_service`, `ip_vs_new_dest`. */
+  private checkKernelRules(op: IpvsOp, refuse: (errno: string, detail: string) => IpvsError) {
+    if (op.type === 'add-service' || op.type === 'update-service') {
+      if (!this.schedulers.has(op.service.scheduler)) throw refuse('ENOENT', 'no such scheduler');
+    }
+    if (op.type === 'add-destination') {
+      const family = familyOfAddress(op.destination.address)!;
+      const a = addressBytes(op.destination.address, family);
+      const unicast =
+        family === 'ipv4'
+          ? a[0] !== 0 && a[0]! < 224
+          : a[0] !== 0xff && !(a[0] === 0xfe && (a[1]! & 0xc0) === 0x80);
+      if (!unicast) throw refuse('EINVAL', 'not a unicast address');
     }
   }
 
@@ -72,11 +117,21 @@ export class FakeIpvsClient implements IpvsClient, SyncDaemonPort {
     return outcome;
   }
 
-  async getTimeouts() {
-    return {};
+  async getTimeouts(): Promise<Partial<IpvsTimeouts>> {
+    return { ...this.timeouts };
   }
 
-  async setTimeouts(): Promise<void> {}
+  /** `ip_vs_set_timeout`: 0 leaves a timeout as it is. */
+  async setTimeouts(timeouts: Partial<IpvsTimeouts>): Promise<void> {
+    try {
+      encodeSetTimeouts(timeouts);
+    } catch (error) {
+      throw new IpvsError('EINVAL', 'set-timeouts', 'config', (error as Error).message);
+    }
+    for (const [key, value] of Object.entries(timeouts) as [keyof IpvsTimeouts, number][]) {
+      if (value) this.timeouts[key] = value;
+    }
+  }
 
   async listDaemons(): Promise<ObservedSyncDaemon[]> {
     return [...this.daemons.values()].map((d) => ({ ...d }));

@@ -95,7 +95,7 @@ export class NetnsLab {
   /** Runs a command to completion in the lab (or in `host`); throws with its stderr on failure. */
   run(argv: readonly string[], host?: string, input?: string): string {
     const [cmd, ...args] = [...this.prefix(host), ...argv];
-    const result = spawnSync(cmd!, args, { encoding: 'utf8', input, timeout: 30_000 });
+    const result = spawnSync(cmd!, args, { encoding: 'utf8', input, timeout: 120_000 }); // a bound under load
     if (result.status !== 0) {
       throw new Error(
         `lab command failed (${result.status ?? result.signal}): ${argv.join(' ')}\n${result.stderr}`,

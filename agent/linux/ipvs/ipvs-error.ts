@@ -3,6 +3,7 @@
  * operation and the object concerned, and explained the way ipvsadm's libipvs explains it
  * (`ipvs_strerror`) — "unknown scheduler", not a bare `ENOENT`.
  */
+import { NetlinkRequestError } from '../netlink/genl-connection.js';
 import { errnoFromMessage } from '../rtnetlink/errors.js';
 
 export type IpvsOperation =
@@ -79,9 +80,12 @@ export class IpvsUnavailableError extends IpvsError {
   }
 }
 
-/** Wraps what a netlink call threw (the `netlink` package rejects with text-only Errors). */
+/** Wraps what a netlink call threw: a kernel refusal keeps its errno. */
 export function toIpvsError(error: unknown, operation: IpvsOperation, object: string): IpvsError {
   if (error instanceof IpvsError) return error;
+  if (error instanceof NetlinkRequestError) {
+    return new IpvsError(error.errno, operation, object, error.message, { cause: error });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new IpvsError(errnoFromMessage(message), operation, object, message, { cause: error });
 }

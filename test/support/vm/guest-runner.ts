@@ -5,6 +5,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GUEST_RESULTS_DIR } from './initramfs.js';
 import { repoRoot } from './kernel.js';
+import { inCI } from '../tier.js';
 import { consoleTail, runInVm, type VmOptions, type VmResult } from './qemu.js';
 
 /** One finished guest test as the JSON-lines reporter wrote it, with its subtests. */
@@ -56,11 +57,31 @@ function guestError(test: GuestTest): Error {
   return error;
 }
 
-async function replay(t: TestContext, test: GuestTest): Promise<void> {
+/**
+ * How a guest test is replayed: its skip and todo, except that in CI a skip is a failure, as in
+ * every tier (tier.ts) — whatever made the guest skip, the host does not hide it.
+ */
+export function replayOptions(
+  test: Pick<GuestTest, 'skip' | 'todo'>,
+  ci = inCI,
+): { options: TestOptions; failure?: string } {
   const options: TestOptions = {};
-  if (test.skip !== undefined && test.skip !== false) options.skip = test.skip;
   if (test.todo !== undefined && test.todo !== false) options.todo = test.todo;
+  if (test.skip === undefined || test.skip === false) return { options };
+  const reason = test.skip === true ? 'no reason given' : test.skip;
+  if (ci)
+    return {
+      options,
+      failure: `CI requires every guest test, but the guest skipped it: ${reason}`,
+    };
+  options.skip = test.skip;
+  return { options };
+}
+
+async function replay(t: TestContext, test: GuestTest): Promise<void> {
+  const { options, failure } = replayOptions(test);
   await t.test(test.name, options, async (sub) => {
+    if (failure !== undefined) throw new Error(failure);
     for (const child of test.children) await replay(sub, child);
     // A parent whose subtests failed fails on the host by itself.
     if (test.status === 'fail' && test.error?.failureType !== 'subtestsFailed') {

@@ -50,15 +50,14 @@ import {
   topologyScript,
   VIP,
 } from './lab/site-lab.js';
+import { guestPrerequisite } from '../../support/vm/guest-tier.js';
 
 const template = process.env.FLEETLB_PG_TEMPLATE;
 const pgBin = process.env.FLEETLB_PG_BIN;
-const skip =
-  process.env.FLEETLB_VM !== '1'
-    ? 'runs only inside the VM (test/vm/end-to-end.test.ts)'
-    : template === undefined || pgBin === undefined
-      ? 'FLEETLB_PG_TEMPLATE / FLEETLB_PG_BIN not set'
-      : false;
+const skip = guestPrerequisite('test/vm/end-to-end.test.ts', [
+  template !== undefined && pgBin !== undefined,
+  'FLEETLB_PG_TEMPLATE / FLEETLB_PG_BIN not set',
+]);
 
 const AGENT_BIN = new URL('../../../agent/bin/fleetlb-agent.js', import.meta.url).pathname;
 const CLIENT = ns('client');

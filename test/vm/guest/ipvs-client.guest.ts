@@ -2,30 +2,24 @@
  * @module Guest side of test/vm/ipvs-client.test.ts, run INSIDE the VM: the generic-netlink IPVS
  * client against Debian's kernel. Every scheduler the kernel ships and every forwarding method,
  * IPv6, fwmark, persistence, scheduler flags and thresholds are programmed by our client and read
- * back identically by our client and by `ipvsadm -Sn`; kernel errors come back typed and
- * explained; an unchanged table plans to nothing.
+ * back identically by our client and by `ipvsadm -Sn`; an unchanged table plans to nothing. The
+ * shared IpvsClient suite (test/support/ipvs-client-contract.ts) runs here first: refusals,
+ * queueing and batching with the kernel's errno, as the fakes must answer them.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { NetlinkIpvsClient } from '../../../agent/linux/ipvs/netlink-ipvs-client.js';
-import { IpvsError } from '../../../agent/linux/ipvs/ipvs-error.js';
 import { plan } from '../../../agent/core/ipvs/plan.js';
-import { applyOps } from '../../../agent/core/ipvs/apply-to-table.js';
 import { renderRules } from '../../../agent/core/ipvs/ipvsadm-text.js';
-import {
-  destinationKey,
-  serviceKey,
-  type DesiredService,
-  type IpvsTable,
-  type ObservedService,
-} from '../../../agent/core/ipvs/model.js';
+import { serviceKey, type DesiredService, type IpvsTable } from '../../../agent/core/ipvs/model.js';
 import type { PlanOptions } from '../../../agent/core/ipvs/plan-types.js';
 import { parseIpvsadmSave } from '../../support/ipvsadm-save.js';
+import { configOf, ipvsClientContract } from '../../support/ipvs-client-contract.js';
+import { guestPrerequisite } from '../../support/vm/guest-tier.js';
 
-const skip =
-  process.env.FLEETLB_VM === '1' ? false : 'runs only inside the VM (test/vm/ipvs-client.test.ts)';
+const skip = guestPrerequisite('test/vm/ipvs-client.test.ts');
 
 const run = (...argv: string[]): string =>
   execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 });
@@ -155,16 +149,17 @@ const options = (owned: Iterable<string>): PlanOptions => ({
   maxDestructive: Infinity,
 });
 
-/** Config only (applyOps drops counters), services and destinations sorted by key. */
-const configOf = (table: IpvsTable<ObservedService | DesiredService>) => ({
-  services: applyOps(table as IpvsTable<DesiredService>, [])
-    .services.map((s) => ({
-      ...s,
-      destinations: [...s.destinations].sort((a, b) => byKey(destinationKey(a), destinationKey(b))),
-    }))
-    .sort((a, b) => byKey(serviceKey(a), serviceKey(b))),
-});
-const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+// The suite every IpvsClient passes (the fakes in test/agent/ipvs-client-contract.test.ts): the
+// same assertions, errno included, against this kernel.
+ipvsClientContract(
+  'NetlinkIpvsClient in a real kernel',
+  async () => {
+    run('modprobe', 'ip_vs');
+    run('ipvsadm', '-C');
+    return NetlinkIpvsClient.open();
+  },
+  { skip },
+);
 
 describe('IPVS generic-netlink client in a real kernel', { skip }, () => {
   let client: NetlinkIpvsClient;
@@ -201,17 +196,6 @@ describe('IPVS generic-netlink client in a real kernel', { skip }, () => {
     const listing = await client.list();
     assert.deepEqual(listing.unreadable, []);
     assert.deepEqual(configOf(listing), configOf(desired));
-  });
-
-  test('calls made at once queue instead of colliding (a second dump on a socket is EBUSY)', async () => {
-    const [a, b, c, , d] = await Promise.all([
-      client.list(),
-      client.list({ stats: false }),
-      client.list(),
-      client.applyAll([]),
-      client.list(),
-    ]);
-    for (const listing of [a, b, c, d]) assert.deepEqual(configOf(listing), configOf(desired));
   });
 
   test('ipvsadm -Sn reads back exactly the desired table', () => {
@@ -254,64 +238,6 @@ describe('IPVS generic-netlink client in a real kernel', { skip }, () => {
     assert.match(run('ipvsadm', '-Sn'), /-r 198\.51\.100\.21:8080 -m -w 9$/m);
     const back = plan(await client.list(), desired, options(owned));
     await client.applyAll(back.ops);
-  });
-
-  test('a scheduler the kernel lacks is a typed, explained error', async () => {
-    const op = {
-      type: 'add-service' as const,
-      service: { ...desired.services[0]!, port: 9999, scheduler: 'nosuch' },
-    };
-    await assert.rejects(client.apply(op), (error: unknown) => {
-      assert.ok(error instanceof IpvsError);
-      assert.equal(error.errno, 'ENOENT');
-      assert.equal(error.operation, 'add-service');
-      assert.match(error.message, /svc:tcp:192\.0\.2\.10:9999: the kernel has no such scheduler/);
-      return true;
-    });
-  });
-
-  test('adding what exists and removing what does not are typed errors', async () => {
-    const service = desired.services[0]!;
-    await assert.rejects(client.apply({ type: 'add-service', service }), { errno: 'EEXIST' });
-    const missing = { ...service, port: 9998 };
-    await assert.rejects(client.apply({ type: 'delete-service', service: missing }), {
-      errno: 'ESRCH',
-    });
-    const destination = { address: '198.51.100.99', port: 80 };
-    await assert.rejects(client.apply({ type: 'delete-destination', service, destination }), {
-      errno: 'ENOENT',
-      message: /no such destination/,
-    });
-  });
-
-  test('applyAll: a refused request in a batch fails alone, the rest apply', async () => {
-    const service = { ...desired.services[0]!, port: 9997, destinations: [] };
-    const missing = { ...service, port: 9996 };
-    const destination = dest('198.51.100.77', 80, 'nat');
-    const outcome = await client.applyAll([
-      { type: 'add-service', service },
-      { type: 'add-service', service },
-      { type: 'add-destination', service, destination },
-      { type: 'add-destination', service: missing, destination },
-      { type: 'delete-service', service },
-    ]);
-    assert.equal(outcome.applied, 3);
-    assert.deepEqual(
-      outcome.failed.map((f) => [f.op.type, f.error.errno, f.error.message]),
-      [
-        [
-          'add-service',
-          'EEXIST',
-          'add-service svc:tcp:192.0.2.10:9997: the service already exists (EEXIST)',
-        ],
-        [
-          'add-destination',
-          'ESRCH',
-          'add-destination svc:tcp:192.0.2.10:9996 → 198.51.100.77:80: the service does not exist (ESRCH)',
-        ],
-      ],
-    );
-    assert.doesNotMatch(run('ipvsadm', '-Sn'), /:999[67]/);
   });
 
   test('entries another tool made are left alone; removing ours deletes only ours', async () => {

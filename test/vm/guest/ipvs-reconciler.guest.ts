@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { NetlinkIpvsClient } from '../../../agent/linux/ipvs/netlink-ipvs-client.js';
 import { IpvsReconciler, type RoundReport } from '../../../agent/runtime/ipvs-reconciler.js';
 import type { DesiredService } from '../../../agent/core/ipvs/model.js';
+import { guestPrerequisite } from '../../support/vm/guest-tier.js';
 
-const skip =
-  process.env.FLEETLB_VM === '1' ? false : 'runs only inside the VM (test/vm/ipvs-client.test.ts)';
+const skip = guestPrerequisite('test/vm/ipvs-client.test.ts');
 
 const run = (...argv: string[]): string =>
   execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 });

@@ -30,10 +30,10 @@ import {
   runClient as runIn,
   spawnIn,
 } from './lab/processes.js';
+import { guestPrerequisite } from '../../support/vm/guest-tier.js';
 
 // These tests change the kernel's state (IPVS, namespaces, bridges, sysctls): never outside the VM.
-const skip =
-  process.env.FLEETLB_VM === '1' ? false : 'runs only inside the VM (test/vm/ipvs-traffic.test.ts)';
+const skip = guestPrerequisite('test/vm/ipvs-traffic.test.ts');
 
 const execFileAsync = promisify(execFile);
 

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createGenericNetlink, genl } from 'netlink';
+import { guestPrerequisite } from '../../support/vm/guest-tier.js';
 
 // These tests change the kernel's state (IPVS services, namespaces): never outside the VM.
-const skip =
-  process.env.FLEETLB_VM === '1' ? false : 'runs only inside the VM (test/vm/smoke.test.ts)';
+const skip = guestPrerequisite('test/vm/smoke.test.ts');
 
 const run = (argv: readonly string[]): string => {
   const [cmd, ...args] = argv;
