@@ -44,7 +44,8 @@ connection).
 On a kernel without IPVS the agent runs VRRP and the health checks, and reports each virtual
 server of its document as not programmed (condition ipvs-unavailable: log, status, metrics).
 SIGTERM sends the control plane a last status report (within 2 s) after resigning.
-The agent restarts itself with the V8 flags it ships with (agent/README.md, V8 settings);
+The agent restarts itself with the V8 flags it ships with (lite mode up to 1,000 real servers:
+agent/README.md, V8 settings);
 FLEETLB_AGENT_NODE_FLAGS replaces them ("" = V8's defaults).
 `;
 

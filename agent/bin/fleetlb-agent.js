@@ -3,11 +3,12 @@
 // sources through tsx's loader (a runtime dependency) otherwise. Current: built after the last
 // change to every source file it holds (dist/agent/build.json), so an edit is never shadowed.
 //
-// First it makes sure Node runs with the V8 settings the agent ships with (node-flags.js): when one
-// is missing it replaces this process by the same Node with them (execve: same pid, same stdio),
-// before anything else runs. FLEETLB_AGENT_NODE_FLAGS replaces the list ("" = V8's defaults).
+// First it makes sure Node runs with the V8 settings the agent ships with (node-flags.js; lite
+// mode only for a configuration of at most 1,000 real servers): when one is missing it replaces
+// this process by the same Node with them (execve: same pid, same stdio), before anything else
+// runs. FLEETLB_AGENT_NODE_FLAGS replaces the list ("" = V8's defaults).
 import { readFileSync, statSync } from 'node:fs';
-import { NODE_FLAGS } from './node-flags.js';
+import { nodeFlagsFor, startingRealServers } from './node-flags.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -15,7 +16,11 @@ async function applyNodeFlags() {
   // The launcher runs before config.ts, and the flags must be set before the agent loads.
   // eslint-disable-next-line no-restricted-properties
   const override = process.env.FLEETLB_AGENT_NODE_FLAGS;
-  const wanted = override === undefined ? NODE_FLAGS : override.split(/\s+/).filter(Boolean);
+  const wanted =
+    override === undefined
+      ? // eslint-disable-next-line no-restricted-properties -- as agent/config.ts reads them
+        nodeFlagsFor(startingRealServers(process.argv.slice(2), process.env))
+      : override.split(/\s+/).filter(Boolean);
   const missing = wanted.filter((flag) => !process.execArgv.includes(flag));
   if (missing.length === 0) return;
   try {

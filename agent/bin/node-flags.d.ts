@@ -1,2 +1,14 @@
-/** The V8 flags the agent ships with (bin/fleetlb-agent.js applies them). */
+/** The V8 flags of every agent, and lite mode's, added for small configurations. */
+export const BASE_FLAGS: readonly string[];
+export const LITE_FLAGS: readonly string[];
+export const LITE_MODE_MAX_REAL_SERVERS: number;
+/** What the agent runs with for a configuration of `realServers` real servers. */
+export function nodeFlagsFor(realServers: number): string[];
+/** The flags for a small configuration. */
 export const NODE_FLAGS: readonly string[];
+export function countKeepalivedRealServers(text: string): number;
+export function countDocumentRealServers(text: string): number;
+export function startingRealServers(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): number;

@@ -1,13 +1,77 @@
-// The V8 flags the agent ships with; bin/fleetlb-agent.js applies them (bench/README.md,
-// footprint, has the figures and what they cost).
+// The V8 flags the agent ships with; bin/fleetlb-agent.js applies them before the agent loads
+// (bench/README.md, "Footprint" and "Health checks", has the figures and what they cost).
 //   --max-semi-space-size=1  a 1 MiB young generation
 //   --single-threaded        no V8 helper threads (GC, compiler)
-//   --lite-mode              no optimising compiler, and a heap that grows conservatively: the
-//                            largest saving, at scale above all (startup with 10,000 checks)
+//   --lite-mode              no optimising compiler and a conservatively growing heap: the
+//                            smallest idle agent (about 59 MiB instead of 66-68), but every
+//                            probe costs about twice the CPU (0.23 instead of 0.12 ms per TCP
+//                            check), so a director with many checks could not keep their
+//                            schedule on one core (10,000 every 2 s need 5,000 a second).
 //   --no-expose-wasm         lite mode turns it off anyway, with a warning on stderr otherwise
-export const NODE_FLAGS = Object.freeze([
-  '--max-semi-space-size=1',
-  '--single-threaded',
-  '--lite-mode',
-  '--no-expose-wasm',
-]);
+// Lite mode is therefore for directors with few real servers: up to LITE_MODE_MAX_REAL_SERVERS
+// in the configuration the agent starts from (its --desired or --keepalived-conf file, or the
+// last-known-good document in its state directory in control-plane mode; none: lite).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const BASE_FLAGS = Object.freeze(['--max-semi-space-size=1', '--single-threaded']);
+export const LITE_FLAGS = Object.freeze(['--lite-mode', '--no-expose-wasm']);
+export const LITE_MODE_MAX_REAL_SERVERS = 1000;
+
+/** What the agent runs with for a configuration of `realServers` real servers. */
+export function nodeFlagsFor(realServers) {
+  return realServers <= LITE_MODE_MAX_REAL_SERVERS
+    ? [...BASE_FLAGS, ...LITE_FLAGS]
+    : [...BASE_FLAGS];
+}
+
+/** The flags for a small configuration (what the footprint benchmark's idle case runs). */
+export const NODE_FLAGS = Object.freeze(nodeFlagsFor(0));
+
+/** Real servers in a keepalived.conf's text (its `real_server` blocks; includes not followed). */
+export function countKeepalivedRealServers(text) {
+  return text.match(/^[ \t]*real_server[ \t]/gm)?.length ?? 0;
+}
+
+/** Real servers in a desired-state document's JSON text (0 when it does not parse). */
+export function countDocumentRealServers(text) {
+  try {
+    const document = JSON.parse(text);
+    const servers = Array.isArray(document?.virtualServers) ? document.virtualServers : [];
+    return servers.reduce(
+      (sum, vs) => sum + (Array.isArray(vs?.realServers) ? vs.realServers.length : 0),
+      0,
+    );
+  } catch {
+    return 0;
+  }
+}
+
+/** The value of `--name VALUE` or `--name=VALUE` in `argv`. */
+function option(argv, name) {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === name) return argv[i + 1];
+    if (argv[i]?.startsWith(`${name}=`)) return argv[i].slice(name.length + 1);
+  }
+  return undefined;
+}
+
+/**
+ * Real servers in the configuration the agent is about to start from (argv and environment as
+ * agent/config.ts reads them); 0 when there is none yet or it cannot be read.
+ */
+export function startingRealServers(argv, env) {
+  const read = (path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const keepalived = option(argv, '--keepalived-conf');
+  if (keepalived !== undefined) return countKeepalivedRealServers(read(keepalived) ?? '');
+  const desired = option(argv, '--desired') ?? env.FLEETLB_DESIRED;
+  const stateDir = option(argv, '--state-dir') ?? env.FLEETLB_STATE_DIR ?? '/var/lib/fleetlb';
+  const document = desired ?? join(stateDir, 'last-known-good.json');
+  return countDocumentRealServers(read(document) ?? '');
+}

@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { NODE_FLAGS } from '../../agent/bin/node-flags.js';
+import { nodeFlagsFor } from '../../agent/bin/node-flags.js';
 import { HealthCheck } from '../../contract/health-check.js';
 import type { ScaleResult } from './scale.js';
 import { measureThroughput } from './throughput.js';
@@ -49,7 +49,10 @@ interface ScaleVariant {
 
 const SCALE_VARIANTS: readonly ScaleVariant[] = [
   // What the agent runs with (agent/bin/fleetlb-agent.js applies them itself).
-  { runsFrom: 'build', v8Flags: NODE_FLAGS },
+  {
+    runsFrom: 'build',
+    v8Flags: nodeFlagsFor(Number(values.services) * Number(values.destinations)),
+  },
   { runsFrom: 'build', v8Flags: [] },
   { runsFrom: 'build', v8Flags: ['--optimize-for-size'] },
   // A 1 MB young generation and an old generation that grows by 20 % past what survived.

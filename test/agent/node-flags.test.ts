@@ -1,0 +1,60 @@
+/**
+ * The V8 flags the agent restarts itself with: lite mode (the smallest idle agent) only for
+ * configurations of at most 1,000 real servers, read from the file the agent starts from.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  BASE_FLAGS,
+  countDocumentRealServers,
+  countKeepalivedRealServers,
+  LITE_FLAGS,
+  nodeFlagsFor,
+  startingRealServers,
+} from '../../agent/bin/node-flags.js';
+
+test('lite mode up to 1,000 real servers, the optimising compiler beyond', () => {
+  assert.deepEqual(nodeFlagsFor(0), [...BASE_FLAGS, ...LITE_FLAGS]);
+  assert.deepEqual(nodeFlagsFor(1000), [...BASE_FLAGS, ...LITE_FLAGS]);
+  assert.deepEqual(nodeFlagsFor(1001), [...BASE_FLAGS]);
+});
+
+test('real servers are counted in a keepalived.conf and in a document', () => {
+  const conf = [
+    'virtual_server 192.0.2.10 80 {',
+    '  real_server 198.51.100.1 80 {',
+    '    TCP_CHECK { }',
+    '  }',
+    '\treal_server 198.51.100.2 80 {',
+    '  }',
+    '  # real_server 198.51.100.3 80 (a comment)',
+    '}',
+  ].join('\n');
+  assert.equal(countKeepalivedRealServers(conf), 2);
+  const doc = { virtualServers: [{ realServers: [{}, {}, {}] }, { realServers: [{}] }, {}] };
+  assert.equal(countDocumentRealServers(JSON.stringify(doc)), 4);
+  assert.equal(countDocumentRealServers('{ not json'), 0);
+});
+
+test('the starting configuration: --keepalived-conf, --desired, else the last-known-good document', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetlb-flags-'));
+  const conf = join(dir, 'keepalived.conf');
+  writeFileSync(conf, '  real_server 198.51.100.1 80 {\n  }\n'.repeat(1500));
+  assert.equal(startingRealServers(['--keepalived-conf', conf], {}), 1500);
+  assert.equal(startingRealServers([`--keepalived-conf=${conf}`], {}), 1500);
+  const desired = join(dir, 'desired.json');
+  writeFileSync(desired, JSON.stringify({ virtualServers: [{ realServers: [{}, {}] }] }));
+  assert.equal(startingRealServers(['--desired', desired], {}), 2);
+  assert.equal(startingRealServers([], { FLEETLB_DESIRED: desired }), 2);
+  writeFileSync(
+    join(dir, 'last-known-good.json'),
+    JSON.stringify({ virtualServers: [{ realServers: Array.from({ length: 7 }, () => ({})) }] }),
+  );
+  const controlPlane = ['--control-plane', 'http://192.0.2.1:8080', '--state-dir', dir];
+  assert.equal(startingRealServers(controlPlane, {}), 7);
+  assert.equal(startingRealServers(['--control-plane', 'x'], { FLEETLB_STATE_DIR: dir }), 7);
+  assert.equal(startingRealServers(['--desired', join(dir, 'missing.json')], {}), 0);
+});
