@@ -54,6 +54,8 @@ const EDITS: ReadonlyArray<[keyof Spec | 'family', (s: Spec) => Spec, 'in-place'
   ['priority', (s) => ({ ...s, priority: 160 }), 'in-place'],
   ['unicastSource', (s) => ({ ...s, unicastSource: '192.0.2.11' }), 'in-place'],
   ['unicastPeers', (s) => ({ ...s, unicastPeers: ['192.0.2.12'] }), 'in-place'],
+  // The election goes on; the sync controller restarts only the daemons (agent/runtime/ipvs-sync.ts).
+  ['ipvsSync', (s) => ({ ...s, ipvsSync: { interface: 'eth1' } }), 'in-place'],
 ];
 
 describe('classifyInstanceChange', () => {
