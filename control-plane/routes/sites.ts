@@ -5,7 +5,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { asc, count, eq, gt, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
-import { Name, SiteResource, SiteSpec, matchesSelector, pageOf } from '../../contract/index.js';
+import {
+  Name,
+  SiteResource,
+  SiteSpec,
+  WritePreview,
+  matchesSelector,
+  pageOf,
+} from '../../contract/index.js';
 import { directors, objectHistory, sites, virtualServers, vrrpInstances } from '../db/schema.js';
 import { publish } from '../events/bus.js';
 import { actorName, authorize } from '../http/auth.js';
@@ -24,7 +31,8 @@ import {
   selectorParam,
 } from './common.js';
 import { KINDS, redact, type Spec } from './objects/kinds.js';
-import { CascadeQuery } from './objects/routes.js';
+import { dryRunOf } from './objects/dry-run.js';
+import { CascadeQuery, DryRunQuery } from './objects/routes.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const tags = ['sites'];
@@ -51,8 +59,9 @@ const routes = {
     path: '/v1/sites',
     tags,
     summary: 'Create a site',
-    request: { body: { required: true, ...json(SiteSpec) } },
+    request: { query: DryRunQuery, body: { required: true, ...json(SiteSpec) } },
     responses: {
+      200: { description: 'Dry run: what the write would do', ...json(WritePreview) },
       201: { description: 'Created', ...json(SiteResource) },
       ...problemResponses(400, 401, 403, 409, 413, 415, 422),
     },
@@ -76,10 +85,14 @@ const routes = {
     request: {
       params: siteParam,
       headers: ifMatch,
+      query: DryRunQuery,
       body: { required: true, ...json(SiteSpec.partial({ name: true })) },
     },
     responses: {
-      200: { description: 'Replaced', ...json(SiteResource) },
+      200: {
+        description: 'Replaced (or unchanged); with dryRun=true, a WritePreview',
+        ...json(z.union([SiteResource, WritePreview])),
+      },
       ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422),
     },
   }),
@@ -93,9 +106,13 @@ const routes = {
     request: {
       params: siteParam,
       headers: ifMatch,
-      query: CascadeQuery,
+      query: CascadeQuery.extend(DryRunQuery.shape),
     },
-    responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 409, 412) },
+    responses: {
+      200: { description: 'Dry run: what the delete would do', ...json(WritePreview) },
+      204: { description: 'Deleted' },
+      ...problemResponses(401, 403, 404, 409, 412),
+    },
   }),
 };
 
@@ -134,6 +151,23 @@ export function siteRoutes() {
   app.openapi(routes.create, async (c) => {
     const principal = authorize(c, 'write');
     const spec = c.req.valid('json');
+    if (c.req.valid('query').dryRun === 'true') {
+      const [taken] = await c.var.deps.database.db
+        .select({ id: sites.id })
+        .from(sites)
+        .where(eq(sites.name, spec.name));
+      if (taken) throw conflict(`site ${spec.name} already exists`);
+      const change = { action: 'create', resourceType: 'site', resource: spec.name, after: spec };
+      const preview: WritePreview = {
+        site: spec.name,
+        dryRun: true,
+        changed: true,
+        revision: 1,
+        changes: [change],
+        directors: [],
+      };
+      return c.json(preview, 200);
+    }
     const row = await c.var.deps.bus.transaction(async (tx) => {
       const [created] = await tx
         .insert(sites)
@@ -173,7 +207,11 @@ export function siteRoutes() {
     if (body.name !== undefined && body.name !== name)
       throw invalid([{ path: ['name'], message: `must be ${name} or absent` }], ['body']);
     const spec = { ...body, name };
-    const { result: row, revision } = await writeSite(
+    const {
+      result: row,
+      revision,
+      preview,
+    } = await writeSite(
       c.var.deps,
       name,
       actorName(principal),
@@ -194,7 +232,9 @@ export function siteRoutes() {
           .returning();
         return updated!;
       },
+      dryRunOf(c),
     );
+    if (preview) return c.json(preview, 200);
     c.header('etag', etagOf(row.version));
     return c.json(present({ ...row, revision }), 200); // the row predates the revision bump
   });
@@ -203,41 +243,52 @@ export function siteRoutes() {
     const principal = authorize(c, 'write');
     const { site: name } = c.req.valid('param');
     const cascade = c.req.valid('query').cascade === 'true';
-    await writeSite(c.var.deps, name, actorName(principal), async (w) => {
-      checkIfMatch(c.req.valid('header')['if-match'], w.site.version);
-      const children = await Promise.all(
-        [directors, vrrpInstances, virtualServers].map(
-          async (t) =>
-            (await w.tx.select({ n: count() }).from(t).where(eq(t.siteId, w.site.id)))[0]?.n ?? 0,
-        ),
-      );
-      if (!cascade && children.some((n) => n > 0)) {
-        throw conflict(
-          `site ${name} still has ${children[0]} directors, ${children[1]} VRRP instances and ${children[2]} virtual servers; delete them or pass cascade=true`,
+    const options = dryRunOf(c);
+    const { preview } = await writeSite(
+      c.var.deps,
+      name,
+      actorName(principal),
+      async (w) => {
+        checkIfMatch(c.req.valid('header')['if-match'], w.site.version);
+        const children = await Promise.all(
+          [directors, vrrpInstances, virtualServers].map(
+            async (t) =>
+              (await w.tx.select({ n: count() }).from(t).where(eq(t.siteId, w.site.id)))[0]?.n ?? 0,
+          ),
         );
-      }
-      await bumpRevision(w.tx, w.site.id); // wakes the site's long-polls: their director is gone
-      // One event per object with its full before, children first, so the site can be rebuilt.
-      const contents = planSiteDelete(name, await loadSiteRows(w.tx, w.site.id));
-      await recordAudit(w.tx, actorName(principal), w.site.id, null, [
-        ...contents.map((change) => ({
-          action: 'delete',
-          resourceType: change.type,
-          resource: change.resource,
-          before: redact(KINDS[change.type], change.row.spec as Spec, false),
-          after: null,
-        })),
-        {
-          action: 'delete',
-          resourceType: 'site',
-          resource: name,
-          before: w.site.spec,
-          after: null,
-        },
-      ]);
-      await publish(w.tx, { type: 'tokens' }); // agent tokens of its directors went with it
-      await w.tx.delete(sites).where(eq(sites.id, w.site.id));
-    });
+        if (!cascade && children.some((n) => n > 0)) {
+          throw conflict(
+            `site ${name} still has ${children[0]} directors, ${children[1]} VRRP instances and ${children[2]} virtual servers; delete them or pass cascade=true`,
+          );
+        }
+        await bumpRevision(w.tx, w.site.id); // wakes the site's long-polls: their director is gone
+        // One event per object with its full before, children first, so the site can be rebuilt.
+        const contents = planSiteDelete(name, await loadSiteRows(w.tx, w.site.id));
+        const deleted = [
+          ...contents.map((change) => ({
+            action: 'delete',
+            resourceType: change.type,
+            resource: change.resource,
+            before: redact(KINDS[change.type], change.row.spec as Spec, false),
+            after: null,
+          })),
+          {
+            action: 'delete',
+            resourceType: 'site',
+            resource: name,
+            before: w.site.spec,
+            after: null,
+          },
+        ];
+        // A dry run lists them in its preview (and everything here is rolled back).
+        if (options.dryRun) for (const change of deleted) w.record(change);
+        await recordAudit(w.tx, actorName(principal), w.site.id, null, deleted);
+        await publish(w.tx, { type: 'tokens' }); // agent tokens of its directors went with it
+        await w.tx.delete(sites).where(eq(sites.id, w.site.id));
+      },
+      options,
+    );
+    if (preview) return c.json(preview, 200);
     return c.body(null, 204);
   });
 
