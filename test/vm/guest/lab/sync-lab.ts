@@ -163,7 +163,7 @@ export async function startDirector(
   // fleetlb runs from the document its keepalived.conf maps to, as a `--desired` file, when it
   // may be put in maintenance (a keepalived.conf has no such setting).
   const desired = `${dir}/desired.json`;
-  const document = desiredMode ? desiredDocument(conf) : undefined;
+  const document = desiredMode && implementation === 'fleetlb' ? desiredDocument(conf) : undefined;
   if (document) writeFileSync(desired, JSON.stringify(document));
   const source = document ? ['--desired', desired] : ['--keepalived-conf', conf];
   const argv =
