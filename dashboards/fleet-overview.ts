@@ -1,8 +1,9 @@
 /**
  * @module Fleet overview: who holds which VIP and who is VRRP master over time, per site and
  * instance; masters and VIP holders counted fleet-wide (0 = outage, 2+ = split brain);
- * failovers as bars and as annotations on every time panel; directors in maintenance; adverts
- * and priorities.
+ * failovers as bars and as annotations on every time panel; directors in maintenance; IPVS
+ * connection sync (which sync daemon each director runs, and the connection entries each kernel
+ * holds: a warm backup holds about as many as its master); adverts and priorities.
  */
 import { VRRP_STATES } from '../agent/metrics/vrrp-labels.js';
 import { PrometheusAnnotation } from './annotations.js';
@@ -209,6 +210,45 @@ export function fleetOverview(): Dashboard {
         height: 8,
         unit: 's',
         rename: { Value: 'in state for' },
+      }),
+    ])
+    .row('Connection sync', [
+      stateTimeline({
+        title: 'IPVS sync daemon per director',
+        description:
+          "The kernel's IPVS connection sync daemon each director runs: master on the VRRP master, backup on the others (none: sync not configured)",
+        queries: [
+          {
+            // 0 none, 1 backup, 2 master, 3 both (briefly, while switching). Both roles are
+            // always exported, 0 when not running, so a director without sync draws "none".
+            expr: `2 * max by (site, director) (${selector('fleetlb_ipvs_sync_daemon_running', AGENT_SCOPE, { role: 'master' })}) + max by (site, director) (${selector('fleetlb_ipvs_sync_daemon_running', AGENT_SCOPE, { role: 'backup' })})`,
+            legend: '{{site}} {{director}}',
+          },
+        ],
+        width: 12,
+        height: 8,
+        states: [
+          { text: 'none', color: 'text' },
+          { text: 'backup', color: 'blue' },
+          { text: 'master', color: 'green' },
+          { text: 'both', color: 'orange' },
+        ],
+      }),
+      timeseries({
+        title: 'IPVS connection entries per director',
+        description:
+          "Connection entries in each director's kernel (active, inactive, persistence templates): with sync, a warm backup holds about as many as its master",
+        queries: [
+          {
+            // Exported once the agent has read an IPVS table; until then (or on a kernel
+            // without IPVS) the director draws 0 from the always-exported daemon gauge.
+            expr: `sum by (site, director) (${selector('fleetlb_ipvs_connections', AGENT_SCOPE)}) or 0 * max by (site, director) (${selector('fleetlb_ipvs_sync_daemon_running', AGENT_SCOPE)})`,
+            legend: '{{site}} {{director}}',
+          },
+        ],
+        width: 12,
+        height: 8,
+        decimals: 0,
       }),
     ])
     .row('Adverts and priority', [

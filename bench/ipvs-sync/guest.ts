@@ -1,7 +1,8 @@
 /**
- * @module Guest side of `npm run bench:sync` (run.ts), INSIDE the VM: unplanned takeovers with
- * IPVS connection sync (test/vm/guest/lab/sync-lab.ts), `--trials` per implementation pair, each
- * trial's figures written to `sync-bench.json` in the results share.
+ * @module Guest side of `npm run bench:sync` (run.ts), INSIDE the VM: takeovers with IPVS
+ * connection sync (test/vm/guest/lab/sync-lab.ts), unplanned (crash) and planned (maintenance),
+ * `--trials` per implementation pair and handover, each trial's figures written to
+ * `sync-bench.json` in the results share.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ import {
   failoverTrial,
   startRealServers,
   type FailoverTrial,
+  type Handover,
   type Implementation,
 } from '../../test/vm/guest/lab/sync-lab.js';
 
@@ -22,8 +24,10 @@ const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '5' },
     pairs: { type: 'string', default: 'fleetlb/fleetlb,keepalived/keepalived' },
+    handovers: { type: 'string', default: 'crash,maintenance' },
   },
 });
+const handovers = values.handovers.split(',') as Handover[];
 const trials = Number(values.trials);
 const pairs = values.pairs.split(',').map((p) => p.split('/') as [Implementation, Implementation]);
 
@@ -32,14 +36,15 @@ await startRealServers(3_600_000);
 const results: FailoverTrial[] = [];
 try {
   for (let i = 0; i < trials; i++)
-    for (const [master, backup] of pairs) {
-      const trial = await failoverTrial(master, backup, true);
-      const { backupTable: _table, ...figures } = trial;
-      process.stderr.write(
-        `[guest] trial ${i + 1}/${trials} ${master}/${backup}: ${JSON.stringify(figures)}\n`,
-      );
-      results.push(trial);
-    }
+    for (const handover of handovers)
+      for (const [master, backup] of pairs) {
+        const trial = await failoverTrial(master, backup, true, handover);
+        const { backupTable: _table, ...figures } = trial;
+        process.stderr.write(
+          `[guest] trial ${i + 1}/${trials} ${handover} ${master}/${backup}: ${JSON.stringify(figures)}\n`,
+        );
+        results.push(trial);
+      }
 } finally {
   writeFileSync(`${process.env.FLEETLB_VM_RESULTS}/sync-bench.json`, JSON.stringify(results));
   for (const child of children) child.kill('SIGKILL');

@@ -1,9 +1,11 @@
 /**
  * @module The IPVS connection-sync benchmark (`npm run bench:sync`; see bench/README.md): boots
  * ONE Debian VM (qemu TCG) and runs guest.ts in it: a client holds one TCP connection through the
- * VIP (a line every 100 ms) while the master director is crashed (SIGKILL, link down), with
- * `lvs_sync_daemon` on both directors; fleetlb on both sides and keepalived on both sides in
- * turn. Prints, per pair, the stall the connection saw and the takeover (min / median / max),
+ * VIP (a line every 100 ms) while the master director is crashed (SIGKILL, link down) or put in
+ * maintenance (fleetlb: `director.maintenance: true` in its `--desired` file + SIGHUP; keepalived:
+ * its priority lowered to 1 in its file + SIGHUP), with `lvs_sync_daemon` on both directors;
+ * fleetlb on both sides and keepalived on both sides in turn. Prints, per handover and pair, the
+ * stall the connection saw and the takeover (min / median / max),
  * how many trials the connection survived, and the connection entries the backup held against
  * the master's before the crash.
  */
@@ -17,10 +19,11 @@ import { warmTsxCache } from '../../test/support/vm/tsx-cache.js';
 import type { FailoverTrial } from '../../test/vm/guest/lab/sync-lab.js';
 
 const USAGE = `usage: npm run bench:sync -- [--trials 5] [--pairs fleetlb/fleetlb,keepalived/keepalived]
-        [--limit 40]
+        [--handovers crash,maintenance] [--limit 40]
 
   --trials N   takeovers per pair (master/backup implementations)
   --pairs      master/backup pairs, fleetlb or keepalived each
+  --handovers  crash (SIGKILL + link down), maintenance (planned: priority 1 / resign)
   --limit MIN  hard limit: the VM is killed after this many minutes
 `;
 
@@ -28,6 +31,7 @@ const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '5' },
     pairs: { type: 'string', default: 'fleetlb/fleetlb,keepalived/keepalived' },
+    handovers: { type: 'string', default: 'crash,maintenance' },
     limit: { type: 'string', default: '40' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -47,6 +51,7 @@ const vm = await runInVm({
     process.execPath,
     ...['--import', 'tsx', 'bench/ipvs-sync/guest.ts'],
     ...['--trials', String(Number(values.trials)), '--pairs', values.pairs],
+    ...['--handovers', values.handovers],
   ],
   timeoutMs: limitMs,
   memoryMiB: 2048,
@@ -76,6 +81,7 @@ const stats = (xs: number[]) => {
 };
 const rows = [
   [
+    'handover',
     'master/backup',
     'trials',
     'survived',
@@ -84,21 +90,25 @@ const rows = [
     'conns backup:master',
   ],
 ];
-for (const pair of values.pairs.split(',')) {
-  const mine = trials.filter((t) => `${t.master}/${t.backup}` === pair);
-  if (mine.length === 0) continue;
-  rows.push([
-    pair,
-    String(mine.length),
-    String(mine.filter((t) => t.survived && t.serversAfter.join() === t.serverBefore).length),
-    stats(mine.map((t) => t.stallMs)),
-    stats(mine.map((t) => t.takeoverMs)),
-    mine.map((t) => `${t.backupConnections}:${t.masterConnections}`).join(' '),
-  ]);
-}
+for (const handover of values.handovers.split(','))
+  for (const pair of values.pairs.split(',')) {
+    const mine = trials.filter(
+      (t) => t.handover === handover && `${t.master}/${t.backup}` === pair,
+    );
+    if (mine.length === 0) continue;
+    rows.push([
+      handover,
+      pair,
+      String(mine.length),
+      String(mine.filter((t) => t.survived && t.serversAfter.join() === t.serverBefore).length),
+      stats(mine.map((t) => t.stallMs)),
+      stats(mine.map((t) => t.takeoverMs)),
+      mine.map((t) => `${t.backupConnections}:${t.masterConnections}`).join(' '),
+    ]);
+  }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 console.log(
-  'IPVS connection sync across an unplanned takeover (SIGKILL + link down), qemu TCG guest, advert_int 1 s',
+  'IPVS connection sync across an unplanned takeover (SIGKILL + link down) and a planned one (maintenance), qemu TCG guest, advert_int 1 s',
 );
 for (const row of rows) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
 console.log(JSON.stringify(trials.map(({ backupTable: _t, ...f }) => f)));

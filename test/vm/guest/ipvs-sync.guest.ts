@@ -5,7 +5,10 @@
  * (SIGKILL of every process, link down). With `lvs_sync_daemon`, the backup's `ipvsadm -Lnc`
  * shows the connection before the crash, and after the takeover it carries on to the same real
  * server without a reset: fleetlb on both sides, and keepalived as the peer either way. Without
- * sync (the control) the new master has no entry and its stack resets the connection.
+ * sync (the control) the new master has no entry and its stack resets the connection. And a planned
+ * handover: the fleetlb master put in maintenance (`director.maintenance: true` in its `--desired`
+ * file and a SIGHUP, the standalone form of `fleetlb director maintenance`: the lab has no control
+ * plane) resigns, and the connection carries on through the backup in the same way.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -44,15 +47,17 @@ function assertSurvived(trial: FailoverTrial): void {
   );
 }
 
-describe('IPVS connection sync across an unplanned takeover', { skip }, () => {
-  before(async () => {
-    await buildSegment();
-    await startRealServers(1_500_000);
-  });
-  after(() => {
-    for (const child of children) child.kill('SIGKILL');
-  });
+// One lab for both suites: the segment and the real servers are built once per VM.
+before(async () => {
+  if (skip !== false) return;
+  await buildSegment();
+  await startRealServers(1_500_000);
+});
+after(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
 
+describe('IPVS connection sync across an unplanned takeover', { skip }, () => {
   test('fleetlb on both directors: the connection survives on the same real server', async () => {
     assertSurvived(await failoverTrial('fleetlb', 'fleetlb', true));
   });
@@ -71,5 +76,13 @@ describe('IPVS connection sync across an unplanned takeover', { skip }, () => {
 
   test('fleetlb master, keepalived backup: survives', async () => {
     assertSurvived(await failoverTrial('fleetlb', 'keepalived', true));
+  });
+});
+
+describe('IPVS connection sync across a planned maintenance handover', { skip }, () => {
+  test('fleetlb master in maintenance hands over: the connection carries on, no reset', async () => {
+    const trial = await failoverTrial('fleetlb', 'fleetlb', true, 'maintenance');
+    assertSurvived(trial);
+    assert.equal(trial.formerMasterHoldsVip, false, 'the director in maintenance gave the VIP up');
   });
 });

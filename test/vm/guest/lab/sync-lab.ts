@@ -5,12 +5,19 @@
  * has its own IPVS table and sync daemons (both are per network namespace). A director runs
  * fleetlb's agent from a keepalived.conf (`--keepalived-conf`) or keepalived itself from the
  * same file; a held TCP connection through the VIP says whether connections survive a crash of
- * the master. TEST-NET-1 addresses only.
+ * the master, or its planned maintenance. A fleetlb master that is put in maintenance runs from
+ * the desired-state document that keepalived.conf maps to (`--desired`, the same document), so
+ * maintenance is `director.maintenance: true` in that file and a SIGHUP: the standalone path of
+ * `fleetlb director maintenance` (the lab has no control plane; the API only writes the same
+ * field into the document the agent pulls). A keepalived master is lowered to priority 1 in its
+ * file and reloaded (SIGHUP), keepalived's way. TEST-NET-1 addresses only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DesiredState } from '../../../../contract/desired-state.js';
+import { readKeepalivedConf } from '../../../../agent/runtime/keepalived-source.js';
 import { LabAgent } from '../../../support/vrrp-lab.js';
 import { children, fixture, lineReader, spawnIn } from './processes.js';
 import { sh } from './site-lab.js';
@@ -92,7 +99,7 @@ export async function buildDirector(name: DirectorName): Promise<void> {
 }
 
 /** The keepalived.conf both implementations run: one instance, one DR virtual server. */
-export function keepalivedConf(name: DirectorName, sync: boolean): string {
+export function keepalivedConf(name: DirectorName, sync: boolean, priority?: number): string {
   const d = DIRECTORS.find((x) => x.name === name)!;
   const realServers = REAL_SERVERS.map(
     (r) => `    real_server ${r.address} ${ECHO_PORT} {
@@ -109,7 +116,7 @@ vrrp_instance VI_1 {
     state BACKUP
     interface eth0
     virtual_router_id 51
-    priority ${d.priority}
+    priority ${priority ?? d.priority}
     advert_int 1
     virtual_ipaddress {
         ${VIP}/32
@@ -133,6 +140,12 @@ export interface LabDirector {
   log: string[];
   /** Every process that must die for an unplanned crash (SIGKILL, all at once). */
   pids(): number[];
+  /**
+   * Planned maintenance, resolved with the wall time of the reload signal: fleetlb's
+   * `director.maintenance: true` in its `--desired` file (written to a temporary file and
+   * renamed over it), keepalived's priority lowered to 1 in its file; then SIGHUP.
+   */
+  maintenance(): Promise<number>;
 }
 
 /** Starts `implementation` on `name` from keepalivedConf(name, sync), in a fresh namespace. */
@@ -140,15 +153,22 @@ export async function startDirector(
   name: DirectorName,
   implementation: Implementation,
   sync: boolean,
+  desiredMode = false,
 ): Promise<LabDirector> {
   await buildDirector(name);
   const dir = `${dirOf(name)}/${Date.now()}`;
   mkdirSync(`${dir}/state`, { recursive: true });
   const conf = `${dir}/keepalived.conf`;
   writeFileSync(conf, keepalivedConf(name, sync));
+  // fleetlb runs from the document its keepalived.conf maps to, as a `--desired` file, when it
+  // may be put in maintenance (a keepalived.conf has no such setting).
+  const desired = `${dir}/desired.json`;
+  const document = desiredMode && implementation === 'fleetlb' ? desiredDocument(conf) : undefined;
+  if (document) writeFileSync(desired, JSON.stringify(document));
+  const source = document ? ['--desired', desired] : ['--keepalived-conf', conf];
   const argv =
     implementation === 'fleetlb'
-      ? [process.execPath, AGENT_BIN, '--keepalived-conf', conf, '--state-dir', `${dir}/state`]
+      ? [process.execPath, AGENT_BIN, ...source, '--state-dir', `${dir}/state`]
       : [
           ...['keepalived', '--dont-fork', '--log-console', '--no-syslog', '--use-file', conf],
           ...['--pid', `${dir}/keepalived.pid`, '--vrrp_pid', `${dir}/vrrp.pid`],
@@ -181,7 +201,34 @@ export async function startDirector(
       }
       return [pidFile('vrrp.pid'), pidFile('checkers.pid'), pidFile('keepalived.pid')];
     },
+    maintenance: async () => {
+      if (implementation === 'fleetlb') {
+        if (!document) throw new Error(`${name} runs from a keepalived.conf: no maintenance`);
+        const next = {
+          ...document,
+          revision: document.revision + 1,
+          director: { ...document.director, maintenance: true },
+        };
+        writeFileSync(`${desired}.new`, JSON.stringify(next));
+        renameSync(`${desired}.new`, desired);
+        const at = Date.now();
+        process.kill(child.pid!, 'SIGHUP');
+        return at;
+      }
+      writeFileSync(`${conf}.new`, keepalivedConf(name, sync, 1));
+      renameSync(`${conf}.new`, conf);
+      const at = Date.now();
+      process.kill(pidFile('keepalived.pid'), 'SIGHUP');
+      return at;
+    },
   };
+}
+
+/** The desired-state document `conf` maps to, as `--keepalived-conf` would run it. */
+function desiredDocument(conf: string): DesiredState {
+  const read = readKeepalivedConf(conf, { site: 'standalone' });
+  if (!read.check.ok) throw new Error(`${conf}: ${read.check.problems.join('; ')}`);
+  return read.check.document;
 }
 
 /** Runs a command in a namespace and returns its stdout. */
@@ -318,21 +365,30 @@ export class Ticker {
   }
 }
 
-/** What one unplanned takeover did to the held connection. */
+/** How the master hands over: an unplanned crash, or planned maintenance. */
+export type Handover = 'crash' | 'maintenance';
+
+/** What one takeover did to the held connection. */
 export interface FailoverTrial {
   master: Implementation;
   backup: Implementation;
   sync: boolean;
+  handover: Handover;
   /** The connection still exchanged lines after the takeover, without an error or close. */
   survived: boolean;
   /** Why it did not (the client's socket error, e.g. ECONNRESET). */
   ended?: string;
+  /** lb1 still holds the VIP after the takeover (after maintenance it must not). */
+  formerMasterHoldsVip: boolean;
   /** The real server before, and the ones that answered after the takeover. */
   serverBefore: string;
   serversAfter: string[];
-  /** The crash until the kernel added the VIP on the backup (`ip -ts monitor address`). */
+  /**
+   * The crash (or the maintenance reload signal) until the kernel added the VIP on the backup
+   * (`ip -ts monitor address`).
+   */
   takeoverMs: number;
-  /** The longest gap between two replies from the last one before the crash on. */
+  /** The longest gap between two replies from the last one before the handover on. */
   stallMs: number;
   /** Connection entries for the client in each director's IPVS table before the crash. */
   masterConnections: number;
@@ -346,14 +402,15 @@ const START_MS = 240_000;
 
 /**
  * lb1 (`master`, priority 150) and lb2 (`backup`) from the same keepalived.conf, a connection
- * held through lb1, lb1 crashed, the connection watched through lb2.
+ * held through lb1, lb1 crashed (or put in maintenance), the connection watched through lb2.
  */
 export async function failoverTrial(
   master: Implementation,
   backup: Implementation,
   sync: boolean,
+  handover: Handover = 'crash',
 ): Promise<FailoverTrial> {
-  const lb1 = await startDirector('lb1', master, sync);
+  const lb1 = await startDirector('lb1', master, sync, handover === 'maintenance');
   const lb2 = await startDirector('lb2', backup, sync);
   const ticker: { current?: Ticker } = {};
   try {
@@ -391,7 +448,7 @@ export async function failoverTrial(
     const backupTable = await connectionsOf('lb2');
     const serverBefore = held.servers().at(-1)!;
     const monitor = new AddressMonitor('lb2');
-    const crashedAt = await crash(lb1);
+    const handedOverAt = handover === 'crash' ? await crash(lb1) : await lb1.maintenance();
     const polled = await until(() => holdsVip('lb2'), 'lb2 holds the VIP', 60_000);
     // The kernel's own event, stamped by `ip -ts monitor` as it read it: polling `ip addr`
     // under emulation lags by seconds.
@@ -399,16 +456,19 @@ export async function failoverTrial(
     monitor.stop();
     await held.waitReplies(10, tookOver, 30_000);
     const end = held.ended();
+    const formerMasterHoldsVip = handover === 'crash' ? false : await holdsVip('lb1');
     return {
       master,
       backup,
       sync,
+      handover,
       survived: end === undefined && held.replies(tookOver).length >= 10,
       ...(end ? { ended: end.message ?? end.event } : {}),
       serverBefore,
       serversAfter: held.servers(tookOver),
-      takeoverMs: tookOver - crashedAt,
-      stallMs: held.stallMs(crashedAt),
+      formerMasterHoldsVip,
+      takeoverMs: tookOver - handedOverAt,
+      stallMs: held.stallMs(handedOverAt),
       masterConnections,
       backupConnections: backupTable.length,
       backupTable,
