@@ -12,6 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { guestPrerequisite } from '../../support/vm/guest-tier.js';
 import { children } from './lab/processes.js';
 import {
   buildSegment,
@@ -20,8 +21,7 @@ import {
   type FailoverTrial,
 } from './lab/sync-lab.js';
 
-const skip =
-  process.env.FLEETLB_VM === '1' ? false : 'runs only inside the VM (test/vm/ipvs-sync.test.ts)';
+const skip = guestPrerequisite('test/vm/ipvs-sync.test.ts');
 
 /** A trial's figures on stderr: the host shows them with the test's output. */
 function report(trial: FailoverTrial): void {
