@@ -4,11 +4,11 @@
 // change to every source file it holds (dist/agent/build.json), so an edit is never shadowed.
 //
 // First it makes sure Node runs with the V8 settings the agent ships with (node-flags.js; lite
-// mode only for a configuration of at most 1,000 real servers): when one is missing it replaces
-// this process by the same Node with them (execve: same pid, same stdio), before anything else
-// runs. FLEETLB_AGENT_NODE_FLAGS replaces the list ("" = V8's defaults).
+// mode only from a file of at most 1,000 real servers, never in control-plane mode): when one is
+// missing it replaces this process by the same Node with them (execve: same pid, same stdio),
+// before anything else runs. FLEETLB_AGENT_NODE_FLAGS replaces the list ("" = V8's defaults).
 import { readFileSync, statSync } from 'node:fs';
-import { nodeFlagsFor, startingRealServers } from './node-flags.js';
+import { agentNodeFlags } from './node-flags.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -19,7 +19,7 @@ async function applyNodeFlags() {
   const wanted =
     override === undefined
       ? // eslint-disable-next-line no-restricted-properties -- as agent/config.ts reads them
-        nodeFlagsFor(startingRealServers(process.argv.slice(2), process.env))
+        agentNodeFlags(process.argv.slice(2), process.env)
       : override.split(/\s+/).filter(Boolean);
   const missing = wanted.filter((flag) => !process.execArgv.includes(flag));
   if (missing.length === 0) return;

@@ -12,3 +12,8 @@ export function startingRealServers(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): number;
+/** The flags for an agent started with `argv` and `env`: no lite mode in control-plane mode. */
+export function agentNodeFlags(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): string[];

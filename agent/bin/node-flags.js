@@ -9,8 +9,10 @@
 //                            schedule on one core (10,000 every 2 s need 5,000 a second).
 //   --no-expose-wasm         lite mode turns it off anyway, with a warning on stderr otherwise
 // Lite mode is therefore for directors with few real servers: up to LITE_MODE_MAX_REAL_SERVERS
-// in the configuration the agent starts from (its --desired or --keepalived-conf file, or the
-// last-known-good document in its state directory in control-plane mode; none: lite).
+// in the configuration the agent starts from (its --desired or --keepalived-conf file). And not
+// in control-plane mode: lite mode implies V8's jitless mode, which has no WebAssembly, and
+// Node's fetch (undici, which the agent's control-plane client uses) parses HTTP with llhttp
+// compiled to WebAssembly: the first long-poll would throw "WebAssembly is not defined".
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -54,6 +56,13 @@ function option(argv, name) {
     if (argv[i]?.startsWith(`${name}=`)) return argv[i].slice(name.length + 1);
   }
   return undefined;
+}
+
+/** The flags for an agent started with `argv` and `env` (as agent/config.ts reads them). */
+export function agentNodeFlags(argv, env) {
+  const controlPlane = option(argv, '--control-plane') ?? env.FLEETLB_CONTROL_PLANE;
+  if (controlPlane !== undefined) return [...BASE_FLAGS];
+  return nodeFlagsFor(startingRealServers(argv, env));
 }
 
 /**

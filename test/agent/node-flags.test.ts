@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
+  agentNodeFlags,
   BASE_FLAGS,
   countDocumentRealServers,
   countKeepalivedRealServers,
@@ -57,4 +58,17 @@ test('the starting configuration: --keepalived-conf, --desired, else the last-kn
   assert.equal(startingRealServers(controlPlane, {}), 7);
   assert.equal(startingRealServers(['--control-plane', 'x'], { FLEETLB_STATE_DIR: dir }), 7);
   assert.equal(startingRealServers(['--desired', join(dir, 'missing.json')], {}), 0);
+});
+
+test('no lite mode in control-plane mode: fetch (undici) needs WebAssembly, which lite mode removes', () => {
+  assert.deepEqual(agentNodeFlags(['--control-plane', 'http://192.0.2.1:8080'], {}), [
+    ...BASE_FLAGS,
+  ]);
+  assert.deepEqual(agentNodeFlags([], { FLEETLB_CONTROL_PLANE: 'http://192.0.2.1:8080' }), [
+    ...BASE_FLAGS,
+  ]);
+  assert.deepEqual(agentNodeFlags(['--desired', '/nonexistent.json'], {}), [
+    ...BASE_FLAGS,
+    ...LITE_FLAGS,
+  ]);
 });
