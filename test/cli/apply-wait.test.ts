@@ -115,3 +115,40 @@ test('--timeout without --wait is a usage error', async () => {
   const run = await lab.run(['apply', '-f', '-', '--timeout', '2s'], { stdin: manifest(180) });
   assert.equal(run.code, EXIT.usage);
 });
+
+const servers = `kind: VirtualServer
+metadata: {name: api-https, site: ${SITE}}
+spec: {vrrpInstance: api, address: 203.0.113.50, port: 443, protocol: tcp}
+---
+kind: RealServer
+metadata: {name: api1, site: ${SITE}, virtualServer: api-https, labels: {app: api}}
+spec: {address: 198.51.100.31, port: 443, weight: 10}
+`;
+
+test('weight set --wait and undrain --wait return once every director applied the change, or exit 5', async () => {
+  const created = await lab.run(['apply', '-f', '-'], { stdin: servers });
+  assert.equal(created.code, 0, created.stderr);
+  let next = (await revision()) + 1;
+  let agents = ['lb1', 'lb2'].map((d) => standIn(d, async () => next));
+  const weighted = await lab.run([
+    ...['weight', 'set', '--site', SITE, '--virtual-server', 'api-https', 'api1', '7'],
+    ...['--wait', '--timeout', '30s'],
+  ]);
+  await Promise.all(agents);
+  assert.equal(weighted.code, 0, weighted.stderr);
+  assert.match(weighted.stderr, new RegExp(`${SITE}/lb2: revision ${next} applied`));
+
+  const drained = await lab.run(['drain', '--site', SITE, '-l', 'app=api']);
+  assert.equal(drained.code, 0, drained.stderr);
+  next = (await revision()) + 1;
+  agents = [standIn('lb1', async () => next)];
+  const undrained = await lab.run([
+    ...['undrain', '--site', SITE, '-l', 'app=api', '--wait', '--timeout', '2s'],
+  ]);
+  await Promise.all(agents);
+  assert.equal(undrained.code, EXIT.timeout, undrained.stderr);
+  assert.match(undrained.stderr, /not applied in time by waitsite\/lb2/);
+
+  const usage = await lab.run(['undrain', '--site', SITE, '-l', 'app=api', '--timeout', '2s']);
+  assert.equal(usage.code, EXIT.usage);
+});

@@ -1,5 +1,5 @@
 /** @module `fleetlb weight set`: change the weight of one real server or of every one matching a selector. */
-import type { RealServerResource } from '../../../contract/object-resource.js';
+import type { RealServerResource, SiteResource } from '../../../contract/object-resource.js';
 import type { Command } from '../command.js';
 import {
   AFFECTED_COLUMNS,
@@ -8,6 +8,7 @@ import {
   type AffectedRealServer,
   type ChangeResult,
 } from '../deploy-target.js';
+import { CHANGE_WAIT_OPTIONS, changeWait, waitForChange } from '../change-wait.js';
 import { usageError } from '../exit-codes.js';
 import { objectPath } from '../kinds.js';
 import { formatRows } from '../output.js';
@@ -22,14 +23,16 @@ function parseWeight(text: string | undefined): number {
 export const weightSetCommand: Command = {
   words: ['weight', 'set'],
   summary: 'Set the weight of a real server, or of every one of a site matching a selector',
-  usage: '--site SITE (--virtual-server VS REAL | -l SELECTOR) WEIGHT',
-  options: TARGET_OPTIONS,
+  usage: '--site SITE (--virtual-server VS REAL | -l SELECTOR) WEIGHT [--wait [--timeout 2m]]',
+  options: { ...TARGET_OPTIONS, ...CHANGE_WAIT_OPTIONS },
   args: { min: 1, max: 2 },
   async run(inv) {
     const weight = parseWeight(inv.args[inv.args.length - 1]);
     const target = deployTarget(inv, inv.args.length === 2 ? inv.args[0] : undefined);
+    const wait = changeWait(inv);
     const client = inv.client();
     let rows: AffectedRealServer[];
+    let change: { revision: number; changed: boolean };
     if (target.type === 'selector') {
       const path = `/v1/sites/${encodeURIComponent(target.site)}/real-servers/weight`;
       const answer = await client.request<ChangeResult>('POST', path, {
@@ -37,6 +40,7 @@ export const weightSetCommand: Command = {
         body: { weight },
       });
       rows = answer.body.realServers;
+      change = answer.body;
     } else {
       const path = objectPath({ kind: 'RealServer', ...target });
       const before = (await client.get<RealServerResource>(path)).body;
@@ -55,7 +59,12 @@ export const weightSetCommand: Command = {
           changed: before.weight !== weight,
         },
       ];
+      // The object's answer has no revision: the site's, read after the change, carries it.
+      const site = `/v1/sites/${encodeURIComponent(target.site)}`;
+      const { revision } = (await client.get<SiteResource>(site)).body;
+      change = { revision, changed: before.weight !== weight };
     }
     inv.out(formatRows(inv.globals.output, AFFECTED_COLUMNS, rows));
+    await waitForChange(inv, wait, { site: target.site, ...change });
   },
 };
