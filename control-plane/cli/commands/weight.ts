@@ -32,7 +32,7 @@ export const weightSetCommand: Command = {
     const wait = changeWait(inv);
     const client = inv.client();
     let rows: AffectedRealServer[];
-    let change: { revision: number; changed: boolean };
+    let change: { revision: number; changed: boolean } | undefined;
     if (target.type === 'selector') {
       const path = `/v1/sites/${encodeURIComponent(target.site)}/real-servers/weight`;
       const answer = await client.request<ChangeResult>('POST', path, {
@@ -59,12 +59,14 @@ export const weightSetCommand: Command = {
           changed: before.weight !== weight,
         },
       ];
-      // The object's answer has no revision: the site's, read after the change, carries it.
-      const site = `/v1/sites/${encodeURIComponent(target.site)}`;
-      const { revision } = (await client.get<SiteResource>(site)).body;
-      change = { revision, changed: before.weight !== weight };
+      // The object's answer has no revision: with --wait, the site's, read after the change.
+      if (wait) {
+        const site = `/v1/sites/${encodeURIComponent(target.site)}`;
+        const { revision } = (await client.get<SiteResource>(site)).body;
+        change = { revision, changed: before.weight !== weight };
+      }
     }
     inv.out(formatRows(inv.globals.output, AFFECTED_COLUMNS, rows));
-    await waitForChange(inv, wait, { site: target.site, ...change });
+    if (change) await waitForChange(inv, wait, { site: target.site, ...change });
   },
 };

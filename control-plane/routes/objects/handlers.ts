@@ -64,6 +64,20 @@ export async function resolveScope(
   return { siteId, parentId: vs.id };
 }
 
+/** The object a PATCH or DELETE names, under the site lock: 404 when absent, 412 on a stale If-Match. */
+async function existingObject(
+  w: SiteWrite,
+  kind: ObjectKind,
+  params: Params & { name: string },
+  ifMatch: string | undefined,
+) {
+  const scope = await resolveScope(w.tx, kind, w.site.id, params);
+  const existing = await getObject(w.tx, kind.table, scope, params.name);
+  if (!existing) throw notFound(`${kind.type} ${params.name}`);
+  checkIfMatch(ifMatch, existing.version);
+  return { scope, existing };
+}
+
 /** The response body of an object (specs are JSON by construction: they came through zod). */
 function present(
   kind: ObjectKind,
@@ -249,10 +263,12 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
       params.site,
       actorName(principal),
       async (w) => {
-        const scope = await resolveScope(w.tx, kind, w.site.id, params);
-        const existing = await getObject(w.tx, kind.table, scope, params.name);
-        if (!existing) throw notFound(`${kind.type} ${params.name}`);
-        checkIfMatch(c.req.valid('header')['if-match'], existing.version);
+        const { scope, existing } = await existingObject(
+          w,
+          kind,
+          params,
+          c.req.valid('header')['if-match'],
+        );
         const merged = applyMergePatch(existing.spec, patch);
         if (merged === undefined)
           throw badRequest(`the patch nests deeper than ${MAX_PATCH_DEPTH} levels`);
@@ -280,10 +296,12 @@ export function registerObjectRoutes(app: OpenAPIHono<AppEnv>, kind: ObjectKind)
       params.site,
       actorName(principal),
       async (w) => {
-        const scope = await resolveScope(w.tx, kind, w.site.id, params);
-        const existing = await getObject(w.tx, kind.table, scope, params.name);
-        if (!existing) throw notFound(`${kind.type} ${params.name}`);
-        checkIfMatch(c.req.valid('header')['if-match'], existing.version);
+        const { scope, existing } = await existingObject(
+          w,
+          kind,
+          params,
+          c.req.valid('header')['if-match'],
+        );
         const handled = await deleteWithDependents(w, kind, params, existing, cascade);
         if (!handled) await commit(kind, w, scope, params, params.name, existing, undefined);
       },
