@@ -7,6 +7,10 @@ import { strictObject } from './unknown-fields.js';
 import { Port, ProgramPath, Text } from './common.js';
 
 const intervalMs = z.int().min(100).max(3_600_000).meta({ description: 'Time between probes' });
+const retryIntervalMs = z.int().min(100).max(3_600_000).meta({
+  description:
+    "Time between probes after a failed probe, while the server is still up and its failures count toward `fall` (keepalived's delay_before_retry, HAProxy's fastinter); defaults to intervalMs",
+});
 const timeoutMs = z
   .int()
   .min(10)
@@ -26,6 +30,7 @@ const fall = z
 /** Timing shared by every check, with the built-in defaults. */
 export const CheckTiming = strictObject({
   intervalMs: intervalMs.default(5000),
+  retryIntervalMs: retryIntervalMs.optional(),
   timeoutMs: timeoutMs.default(3000),
   rise: rise.default(2),
   fall: fall.default(3),
@@ -38,6 +43,7 @@ export type CheckTiming = z.output<typeof CheckTiming>;
  */
 export const CheckTimingOverrides = strictObject({
   intervalMs: intervalMs.optional(),
+  retryIntervalMs: retryIntervalMs.optional(),
   timeoutMs: timeoutMs.optional(),
   rise: rise.optional(),
   fall: fall.optional(),

@@ -15,7 +15,7 @@ import { applyResult, initialCheckState, serverHealth } from '../core/health/hys
 import type { CheckState, ServerHealth } from '../core/health/hysteresis.js';
 import type { ProbeResult } from '../core/health/result.js';
 import { DueQueue } from '../core/health/due-queue.js';
-import { firstDueMs, nextDueMs } from '../core/health/schedule.js';
+import { firstDueMs, nextProbeDueMs } from '../core/health/schedule.js';
 import { runProbe } from './probe.js';
 import type { ProbeFn } from './probe.js';
 
@@ -212,7 +212,7 @@ export class HealthRunner {
     if (!current) return this.#tick();
     const now = this.#opts.clock();
     entry.state = applyResult(entry.state, result, entry.check.timing).state;
-    entry.dueMs = nextDueMs(entry.dueMs, entry.check.timing.intervalMs, now);
+    entry.dueMs = nextProbeDueMs(entry.dueMs, entry.state, entry.check.timing, now);
     this.#queue.push(entry.check.key, entry.dueMs);
     this.#opts.onResult?.({
       check: entry.check,

@@ -53,8 +53,13 @@ function timingLines(c: HealthCheck, d: Defaults, path: DocPath, ctx: RenderCtx)
     );
   lines.push(`retry ${fall - 1}`);
   if (fall > 1) {
-    // fleetlb probes a failing server at its interval; keepalived retries after this delay.
-    const intervalMs = c.intervalMs ?? d.intervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
+    // A failed probe with retries left is retried after retryIntervalMs (default: the interval).
+    const intervalMs =
+      c.retryIntervalMs ??
+      d.retryIntervalMs ??
+      c.intervalMs ??
+      d.intervalMs ??
+      DEFAULT_CHECK_INTERVAL_MS;
     lines.push(`delay_before_retry ${msToSeconds(intervalMs)}`);
   }
   if (c.intervalMs !== undefined) lines.push(`delay_loop ${msToSeconds(c.intervalMs)}`);

@@ -31,9 +31,8 @@ function keepalivedDefaults(type: Checker['type']): { retry: number; delayBefore
 /**
  * keepalived's checker timing (check_tcp.c tcp_epoll_thread() and the other checkers): a probe
  * every delay_loop; after a failure, up to `retry` more probes `delay_before_retry` apart, and the
- * server is down when they all fail; one success brings it up. So rise 1, fall retry+1. fleetlb
- * probes at one interval (delay_loop), so the time to detect a failure changes when
- * delay_before_retry differs from it: the warning gives both.
+ * server is down when they all fail; one success brings it up. So rise 1, fall retry+1, and
+ * delay_before_retry is `retryIntervalMs` (written only where it differs from delay_loop).
  */
 function timing(k: Checker, inherited: CheckerDefaults, ctx: MapCtx): Record<string, number> {
   const out: Record<string, number> = { rise: 1 };
@@ -49,13 +48,7 @@ function timing(k: Checker, inherited: CheckerDefaults, ctx: MapCtx): Record<str
   const retryDelayS =
     k.delayBeforeRetryS ?? inherited.delayBeforeRetryS ?? defaults.delayBeforeRetryS ?? loopS;
   if (retry > 0 && retryDelayS !== loopS) {
-    const keepalivedS = loopS + retry * retryDelayS;
-    const fleetlbS = loopS * (retry + 1);
-    lossy(
-      ctx,
-      k.at,
-      `${k.type}: fleetlb has no delay_before_retry: its ${retry} retries are ${loopS} s apart (delay_loop), not ${retryDelayS} s, so a dead server is taken out after up to ${fleetlbS} s instead of keepalived's ${keepalivedS} s`,
-    );
+    out.retryIntervalMs = secondsToMs(retryDelayS, 100, 3_600_000);
   }
   if (k.connectPort !== undefined && k.connectPort > 0) out.port = k.connectPort;
   return out;

@@ -21,6 +21,7 @@ import { DueQueue } from '../../agent/core/health/due-queue.js';
 import {
   firstDueMs,
   nextDueMs,
+  nextProbeDueMs,
   nextWakeMs,
   phaseOffsetMs,
   pickToStart,
@@ -154,14 +155,33 @@ describe('resolveTiming', () => {
   test('check overrides, then virtual-server defaults, then built-ins', () => {
     assert.deepEqual(resolveTiming({ intervalMs: 100 }, { intervalMs: 200, fall: 5 }), {
       intervalMs: 100,
+      retryIntervalMs: 100,
       timeoutMs: 3000,
       rise: 2,
       fall: 5,
     });
   });
+  test("retryIntervalMs: the check's, then the virtual server's, then the check's interval", () => {
+    assert.equal(
+      resolveTiming({ retryIntervalMs: 300 }, { retryIntervalMs: 400 }).retryIntervalMs,
+      300,
+    );
+    assert.equal(resolveTiming({ intervalMs: 100 }, { retryIntervalMs: 400 }).retryIntervalMs, 400);
+    assert.equal(resolveTiming({}, { intervalMs: 700 }).retryIntervalMs, 700);
+  });
 });
 
 describe('schedule', () => {
+  test('nextProbeDueMs: a failure counting toward fall waits retryIntervalMs from its end', () => {
+    const timing = { intervalMs: 5000, retryIntervalMs: 1000 };
+    assert.equal(nextProbeDueMs(10_000, { up: true, failures: 1 }, timing, 12_000), 13_000);
+    assert.equal(nextProbeDueMs(10_000, { up: true, failures: 0 }, timing, 12_000), 15_000);
+    assert.equal(nextProbeDueMs(10_000, { up: false, failures: 0 }, timing, 12_000), 15_000);
+    assert.equal(
+      nextProbeDueMs(10_000, { up: true, failures: 1 }, { intervalMs: 5000 }, 12_000),
+      15_000,
+    );
+  });
   test('phase offsets are stable per key, within the interval, and spread many keys', () => {
     const offsets = Array.from({ length: 1000 }, (_, i) => phaseOffsetMs(`vs/rs${i}/0`, 2000));
     assert.deepEqual(

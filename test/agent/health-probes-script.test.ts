@@ -5,7 +5,7 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +38,15 @@ describe('script probe', () => {
       (await probe(sh('test "$FLEETLB_RS_ADDRESS:$FLEETLB_RS_PORT" = 127.0.0.1:8080'), 8080)).ok,
       true,
     );
+  });
+  test('a script without #! runs through /bin/sh, as keepalived runs it', async () => {
+    // execvp(3) retries a file the kernel refuses with ENOEXEC through /bin/sh; keepalived
+    // (lib/notify.c) sees no #! and runs it with the shell too.
+    const script = join(dir, 'no-shebang');
+    writeFileSync(script, 'test "$1" = up || exit 3\nexit 0\n');
+    chmodSync(script, 0o755);
+    assert.deepEqual(await probe({ type: 'script', path: script, args: ['up'] }, 80), { ok: true });
+    assertFails(await probe({ type: 'script', path: script, args: ['down'] }, 80), 'exit');
   });
   test('a missing program → exit', async () => {
     assertFails(await probe({ type: 'script', path: '/nonexistent/fleetlb-check' }, 80), 'exit');

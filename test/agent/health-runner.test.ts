@@ -4,7 +4,7 @@
  * it reopens (order of events asserted, not timings); the concurrency bound holds; `update` keeps
  * the state of unchanged checks and resets changed ones; `stop` aborts and leaves no timer or socket.
  */
-import { describe, test } from 'node:test';
+import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
@@ -173,5 +173,40 @@ describe('HealthRunner', () => {
     await until(() => changes.length === 2, 'rise');
     assert.deepEqual(changes, [false, true]);
     await runner.stop();
+  });
+
+  test('a failure with retries left is retried after retryIntervalMs (keepalived delay_before_retry), then delay_loop', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    try {
+      const probedAtMs: number[] = [];
+      const changes: boolean[] = [];
+      const runner = new HealthRunner({
+        onChange: (c) => changes.push(c.health.up),
+        probe: () => {
+          probedAtMs.push(Date.now());
+          return Promise.resolve(fail('refused', 'ECONNREFUSED'));
+        },
+        clock: () => Date.now(),
+      });
+      const check: HealthCheckInput = {
+        type: 'tcp',
+        intervalMs: 10_000,
+        retryIntervalMs: 1_000,
+        fall: 3,
+      };
+      runner.update(doc([{ name: 'a', port: 1, checks: [check] }]));
+      runner.start();
+      for (let i = 0; i < 40 && probedAtMs.length < 4; i++) {
+        mock.timers.tick(500);
+        await sleep(0); // let the probe's promise settle
+      }
+      const gaps = probedAtMs.slice(1).map((t, i) => t - probedAtMs[i]!);
+      // Two retries 1 s apart take it down (fall 3); the next probe is a delay_loop later.
+      assert.deepEqual(gaps.slice(0, 3), [1_000, 1_000, 10_000]);
+      assert.deepEqual(changes, [false]);
+      await runner.stop();
+    } finally {
+      mock.timers.reset();
+    }
   });
 });

@@ -66,3 +66,22 @@ export function nextWakeMs(due: readonly DueCheck[]): number | undefined {
   for (const d of due) if (min === undefined || d.dueMs < min) min = d.dueMs;
   return min;
 }
+
+/**
+ * Next due time after a probe that was due at `dueMs` and ended at `nowMs`, leaving its check in
+ * `state`. keepalived (check_tcp.c tcp_epoll_thread() and the other checkers) retries a failure
+ * that has retries left after `delay_before_retry`, counted from the failure, and otherwise probes
+ * every `delay_loop`: a check that is up with failures counting toward `fall` waits
+ * `retryIntervalMs` (defaulting to `intervalMs`); every other probe keeps its phase.
+ */
+export function nextProbeDueMs(
+  dueMs: number,
+  state: { up: boolean; failures: number },
+  timing: { intervalMs: number; retryIntervalMs?: number | undefined },
+  nowMs: number,
+): number {
+  if (state.up && state.failures > 0 && timing.retryIntervalMs !== undefined) {
+    return nowMs + timing.retryIntervalMs;
+  }
+  return nextDueMs(dueMs, timing.intervalMs, nowMs);
+}

@@ -15,8 +15,10 @@ export function resolveTiming(
   check: CheckTimingOverrides,
   vsDefaults: CheckTimingOverrides,
 ): CheckTiming {
+  const intervalMs = check.intervalMs ?? vsDefaults.intervalMs ?? DEFAULT_TIMING.intervalMs;
   return {
-    intervalMs: check.intervalMs ?? vsDefaults.intervalMs ?? DEFAULT_TIMING.intervalMs,
+    intervalMs,
+    retryIntervalMs: check.retryIntervalMs ?? vsDefaults.retryIntervalMs ?? intervalMs,
     timeoutMs: check.timeoutMs ?? vsDefaults.timeoutMs ?? DEFAULT_TIMING.timeoutMs,
     rise: check.rise ?? vsDefaults.rise ?? DEFAULT_TIMING.rise,
     fall: check.fall ?? vsDefaults.fall ?? DEFAULT_TIMING.fall,
