@@ -4,7 +4,16 @@
  */
 import { z } from 'zod';
 import { strictObject } from './unknown-fields.js';
-import { AddressFamily, Description, IpAddress, Labels, Name, Port } from './common.js';
+import {
+  AddressFamily,
+  Description,
+  IpAddress,
+  Labels,
+  Name,
+  Port,
+  ProgramPath,
+  Text,
+} from './common.js';
 import { CheckTimingOverrides, HealthCheck } from './health-check.js';
 
 /** The schedulers of the Linux kernel's IPVS (net/netfilter/ipvs/ip_vs_*.c). */
@@ -54,6 +63,23 @@ export const SorryServer = strictObject({
   forwarding: Forwarding.optional(),
 }).meta({ id: 'SorryServer', description: 'Installed while the virtual server is below quorum' });
 
+const HookArgs = z.array(Text(4096)).max(64).optional();
+
+/**
+ * Scripts run when something goes up or down: a real server by its checks (keepalived
+ * `notify_up`/`notify_down`), a virtual server's quorum (`quorum_up`/`quorum_down`). Each runs
+ * with its own arguments only, as keepalived's notify_exec() runs them (check/ipwrapper.c
+ * do_rs_notifies(), do_vs_notifies()), detached: a slow script never delays IPVS.
+ */
+export const UpDownHooks = strictObject({
+  up: ProgramPath.optional(),
+  down: ProgramPath.optional(),
+  args: strictObject({ up: HookArgs, down: HookArgs })
+    .optional()
+    .meta({ description: "Each script's own arguments" }),
+}).meta({ id: 'UpDownHooks' });
+export type UpDownHooks = z.output<typeof UpDownHooks>;
+
 /** A real server (IPVS destination) behind a virtual server. */
 export const RealServerSpec = strictObject({
   name: Name,
@@ -82,6 +108,10 @@ export const RealServerSpec = strictObject({
     .max(8)
     .default([])
     .meta({ description: 'All must pass; none = always up' }),
+  notify: UpDownHooks.optional().meta({
+    description:
+      'Scripts run when the checks take this real server up or down (keepalived notify_up/notify_down)',
+  }),
 }).meta({ id: 'RealServerSpec' });
 export type RealServerSpec = z.output<typeof RealServerSpec>;
 export type RealServerSpecInput = z.input<typeof RealServerSpec>;
@@ -123,6 +153,13 @@ const virtualServerFields = {
     .default(false)
     .meta({ description: 'A failed real server gets weight 0 instead of being removed' }),
   checkDefaults: CheckTimingOverrides.default({}),
+  initialHealth: z.enum(['up', 'down']).default('up').meta({
+    description:
+      "A real server's health before its checks have run: up (keepalived's default: an agent restart keeps serving) or down (keepalived alpha: traffic only after a passing check)",
+  }),
+  quorumNotify: UpDownHooks.optional().meta({
+    description: 'Scripts run when quorum is gained or lost (keepalived quorum_up/quorum_down)',
+  }),
 };
 
 /** A virtual server as stored and served by the API (its real servers are a sub-collection). */

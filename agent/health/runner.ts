@@ -23,6 +23,8 @@ export interface ServerHealthChange {
   virtualServer: string;
   realServer: string;
   health: ServerHealth;
+  /** The state a new server starts in (`initialHealth: down`), not a transition of its checks. */
+  initial: boolean;
 }
 
 export interface CheckResultEvent {
@@ -97,7 +99,8 @@ export class HealthRunner {
       let entry = this.#entries.get(check.key);
       if (entry === undefined) {
         const dueMs = firstDueMs(check.key, check.timing.intervalMs, now);
-        entry = { check, state: initialCheckState(this.#opts.initialUp), dueMs, running: false };
+        const initialUp = this.#opts.initialUp && check.initialUp;
+        entry = { check, state: initialCheckState(initialUp), dueMs, running: false };
         this.#queue.push(check.key, dueMs);
       }
       next.set(check.key, entry);
@@ -230,11 +233,12 @@ export class HealthRunner {
     const first = list?.[0];
     if (list === undefined || first === undefined) return;
     const health = serverHealth(list.map((e) => e.state));
-    const prev = this.#servers.get(serverKey) ?? { up: true, weightOverride: undefined };
+    const known = this.#servers.get(serverKey);
+    const prev = known ?? { up: true, weightOverride: undefined };
     this.#servers.set(serverKey, health);
     if (prev.up !== health.up || prev.weightOverride !== health.weightOverride) {
       const { virtualServer, realServer } = first.check;
-      this.#opts.onChange({ virtualServer, realServer, health });
+      this.#opts.onChange({ virtualServer, realServer, health, initial: known === undefined });
     }
   }
 }

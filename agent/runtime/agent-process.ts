@@ -34,6 +34,12 @@ import { realServerStatus } from './real-server-status.js';
 import type { StatusSnapshot } from './status-reporter.js';
 import { resignedStatus, transitionStatus, vrrpStatus } from './status-snapshot.js';
 import { VipOwnership } from './vip-ownership.js';
+import {
+  type HookCommand,
+  realServerHooks,
+  runHook,
+  upDownCommand,
+} from '../health/up-down-hooks.js';
 
 /** The longest a clean shutdown waits to deliver its last status report. */
 const LAST_REPORT_TIMEOUT_MS = 2_000;
@@ -110,14 +116,27 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
   // First among the transition listeners: the daemons switch before hooks and reports.
   engine.prependListener('transition', (t) => void ipvsSync.transition(t.instance, t.to));
   engine.on('transition', (t) => metrics.vrrp.transition(t, performance.timeOrigin + t.at));
+  /** keepalived's notify_up/notify_down and quorum_up/quorum_down, detached and logged. */
+  const runUpDown = (command: HookCommand | undefined, about: Record<string, unknown>): void => {
+    if (command === undefined) return;
+    void runHook(command).then((error) => {
+      const entry = { event: 'notify', ...about, script: command.script, args: command.args };
+      if (error) logger.warn({ ...entry, err: error }, `notify script ${command.script} failed`);
+      else logger.info(entry, `notify script ${command.script} ran`);
+    });
+  };
   const health = new HealthRunner({
-    onChange: ({ virtualServer, realServer, health: h }) => {
+    onChange: ({ virtualServer, realServer, health: h, initial }) => {
       logger.info(
         { event: 'health', virtualServer, realServer, up: h.up, reasons: h.downReasons },
         `real server ${h.up ? 'up' : 'down'}`,
       );
       metrics.health.setRealServerState(virtualServer, realServer, h.up ? 'up' : 'down');
       agent.healthChanged();
+      if (!initial) {
+        const hooks = realServerHooks(agent.applied, virtualServer, realServer);
+        runUpDown(upDownCommand(hooks, h.up), { virtualServer, realServer });
+      }
     },
     onResult: ({ check, result, durationMs }) => {
       metrics.health.observeProbe(check.virtualServer, check.spec.type, durationMs / 1000);
@@ -154,6 +173,8 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
       metrics.config.setMaintenance(document.director.maintenance === true);
       if (file) metrics.config.syncSucceeded(); // a file is in sync once it is read and applied
     },
+    (vs, up) =>
+      runUpDown(upDownCommand(vs.quorumNotify, up), { virtualServer: vs.name, quorum: up }),
   );
   health.start();
 

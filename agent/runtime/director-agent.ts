@@ -52,6 +52,8 @@ export class DirectorAgent {
     private readonly health?: HealthSource,
     /** Called with each document once it is in force (metrics). */
     private readonly onApplied?: (document: DesiredState) => void,
+    /** Called when a virtual server gains or loses quorum (keepalived quorum_up/quorum_down). */
+    private readonly onQuorumChange?: (virtualServer: DirectorVirtualServer, up: boolean) => void,
   ) {}
 
   async apply(document: DesiredState): Promise<ApplyResult> {
@@ -94,6 +96,7 @@ export class DirectorAgent {
           allDown: d.healthyServers === 0,
           belowQuorum: !d.quorumUp,
         }),
+      this.onQuorumChange,
     );
   }
 }
@@ -108,12 +111,15 @@ export function desiredTable(
   healthOf: (virtualServer: string) => ReadonlyMap<string, RealServerHealth> | undefined,
   quorum: Map<string, boolean> = new Map(),
   onDecision?: (virtualServer: string, decision: Decision) => void,
+  onQuorumChange?: (virtualServer: DirectorVirtualServer, up: boolean) => void,
 ): IpvsTable<DesiredService> {
   const services = document.virtualServers.map((vs) => {
     const health = healthOf(vs.name) ?? new Map<string, RealServerHealth>();
-    const decision = decideVirtualServer(vs, health, quorum.get(vs.name) ?? true);
+    const had = quorum.get(vs.name) ?? true;
+    const decision = decideVirtualServer(vs, health, had);
     quorum.set(vs.name, decision.quorumUp);
     onDecision?.(vs.name, decision);
+    if (decision.quorumUp !== had) onQuorumChange?.(vs, decision.quorumUp);
     return { ...serviceOfVirtualServer(vs), destinations: decision.destinations };
   });
   return { services };

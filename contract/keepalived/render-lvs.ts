@@ -3,7 +3,7 @@
  * servers, written so that fleetlb's importer (to-desired-lvs.ts) maps them back unchanged.
  */
 import { addressFamily } from '../ip.js';
-import type { DirectorVirtualServer, RealServerSpec } from '../virtual-server.js';
+import type { DirectorVirtualServer, RealServerSpec, UpDownHooks } from '../virtual-server.js';
 import { DEFAULT_CHECK_INTERVAL_MS, renderChecks } from './render-checks.js';
 import {
   block,
@@ -14,6 +14,7 @@ import {
   type RenderCtx,
   warn,
 } from './render-text.js';
+import { scriptCommand } from './render-scripts.js';
 import { toName } from './to-desired-helpers.js';
 
 type Server = DirectorVirtualServer;
@@ -79,6 +80,27 @@ function schedulerLines(vs: Server, path: DocPath, ctx: RenderCtx): string[] {
       "fleetlb's importer does not read scheduler flags",
     );
   return [`lb_algo ${vs.scheduler}`, ...vs.schedulerFlags];
+}
+
+/** notify_up/notify_down or quorum_up/quorum_down, each quoted with its own arguments. */
+function upDownLines(
+  hooks: UpDownHooks | undefined,
+  [upKeyword, downKeyword]: readonly [string, string],
+  path: DocPath,
+  ctx: RenderCtx,
+): string[] {
+  const lines: string[] = [];
+  for (const [key, keyword] of [
+    ['up', upKeyword],
+    ['down', downKeyword],
+  ] as const) {
+    const script = hooks?.[key];
+    if (script !== undefined)
+      lines.push(
+        `${keyword} ${scriptCommand(ctx, [...path, key], script, hooks?.args?.[key] ?? [])}`,
+      );
+  }
+  return lines;
 }
 
 function quorumLines(vs: Server, path: DocPath, ctx: RenderCtx): string[] {
@@ -192,6 +214,7 @@ function realServer(r: RealServerSpec, vs: Server, path: DocPath, ctx: RenderCtx
     ...(r.upperThreshold === 0 ? [] : [`uthreshold ${r.upperThreshold}`]),
     ...(r.lowerThreshold === 0 ? [] : [`lthreshold ${r.lowerThreshold}`]),
     ...renderChecks(r.checks, vs.checkDefaults, [...path, 'checks'], ctx),
+    ...upDownLines(r.notify, ['notify_up', 'notify_down'], [...path, 'notify'], ctx),
   ];
   return [block(`real_server ${r.address} ${port}`, body)];
 }
@@ -235,6 +258,8 @@ export function renderVirtualServer(vs: Server, i: number, ctx: RenderCtx): Conf
     ...quorumLines(vs, path, ctx),
     ...sorryLines(vs, path, ctx),
     ...(vs.inhibitOnFailure ? ['inhibit_on_failure'] : []),
+    ...(vs.initialHealth === 'down' ? ['alpha'] : []),
+    ...upDownLines(vs.quorumNotify, ['quorum_up', 'quorum_down'], [...path, 'quorumNotify'], ctx),
     ...vs.realServers.flatMap((r, j) => realServer(r, vs, [...path, 'realServers', j], ctx)),
   ]);
 }

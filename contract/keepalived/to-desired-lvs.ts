@@ -13,15 +13,41 @@ import {
   granularityPrefix,
   lossy,
   type MapCtx,
+  program,
   secondsToMs,
   toName,
 } from './to-desired-helpers.js';
+import type { SourcePosition } from './diagnostics.js';
 
 /** RealServerSpec's `checks` limit. */
 const MAX_CHECKS = 8;
 
 type ServerInput = z.input<typeof DirectorVirtualServer>;
 type RealInput = ServerInput['realServers'][number];
+type HooksInput = NonNullable<RealInput['notify']>;
+
+/** notify_up/notify_down, quorum_up/quorum_down: each script with its own arguments. */
+function upDownHooks(
+  up: readonly string[] | undefined,
+  down: readonly string[] | undefined,
+  at: SourcePosition,
+  ctx: MapCtx,
+  what: string,
+): HooksInput | undefined {
+  const hooks: HooksInput = {};
+  const args: NonNullable<HooksInput['args']> = {};
+  for (const [key, words] of [
+    ['up', up],
+    ['down', down],
+  ] as const) {
+    const run = words && program(words, at, ctx, `${what} ${key}`);
+    if (run === undefined) continue;
+    hooks[key] = run.path;
+    if (run.args.length > 0) args[key] = run.args;
+  }
+  if (hooks.up === undefined && hooks.down === undefined) return undefined;
+  return Object.keys(args).length > 0 ? { ...hooks, args } : hooks;
+}
 
 /** keepalived's `virtual_server group` stands for each entry of the group; ranges are expanded. */
 function expandEntry(e: VirtualServerGroupEntry): VirtualServerGroupEntry[] {
@@ -74,8 +100,7 @@ function realServer(r: RealServerConf, v: VirtualServerConf, port: number, ctx: 
     serverDelayLoopS: v.delayLoopS,
     address: r.address,
   };
-  if (r.notifyUp !== undefined || r.notifyDown !== undefined)
-    lossy(ctx, r.at, `${r.address}: notify_up/notify_down are not supported; ignored`);
+  const notify = upDownHooks(r.notifyUp, r.notifyDown, r.at, ctx, `${r.address}: notify`);
   const all = r.checkers.flatMap((c) => mapChecker(c, inherited, host, ctx));
   if (all.length > MAX_CHECKS)
     lossy(
@@ -93,13 +118,17 @@ function realServer(r: RealServerConf, v: VirtualServerConf, port: number, ctx: 
     upperThreshold: r.uthreshold ?? 0,
     lowerThreshold: r.lthreshold ?? 0,
     checks,
+    ...(notify === undefined ? {} : { notify }),
   };
 }
 
 function flagUnsupported(v: VirtualServerConf, ctx: MapCtx): void {
-  if (v.alpha || v.omega) lossy(ctx, v.at, 'alpha/omega are not supported; ignored');
-  if (v.quorumUp !== undefined || v.quorumDown !== undefined)
-    lossy(ctx, v.at, 'quorum_up/quorum_down scripts are not supported; ignored');
+  if (v.omega)
+    lossy(
+      ctx,
+      v.at,
+      'omega is not supported: the quorum_down and notify_down scripts do not run when the agent stops or the virtual server is removed',
+    );
   const inhibit = v.realServers.filter((r) => r.inhibitOnFailure).length;
   if (inhibit > 0 && inhibit < v.realServers.length)
     lossy(ctx, v.at, 'inhibit_on_failure on some real servers applies to the whole virtual server');
@@ -122,6 +151,7 @@ function common(
             ...(netmask === undefined ? {} : { netmask }),
           },
         };
+  const quorumNotify = upDownHooks(v.quorumUp, v.quorumDown, v.at, ctx, 'quorum');
   return {
     scheduler: scheduler.success ? scheduler.data : 'wlc',
     forwarding: v.lbKind === undefined ? 'nat' : (v.lbKind.toLowerCase() as 'nat'),
@@ -130,6 +160,8 @@ function common(
     hysteresis: Math.min(65535, v.hysteresis ?? 0),
     inhibitOnFailure: v.inhibitOnFailure || v.realServers.some((r) => r.inhibitOnFailure),
     checkDefaults: { intervalMs: secondsToMs(v.delayLoopS ?? 60, 100, 3_600_000) },
+    ...(v.alpha ? { initialHealth: 'down' as const } : {}),
+    ...(quorumNotify === undefined ? {} : { quorumNotify }),
   };
 }
 

@@ -21,7 +21,7 @@ const document = DesiredState.parse(
   ),
 );
 
-function harness(ipvs = true) {
+function harness(ipvs = true, onQuorumChange?: (vs: string, up: boolean) => void) {
   const tables: IpvsTable<DesiredService>[] = [];
   const vrrp: string[][] = [];
   const vsHealth = new Map<string, { allDown: boolean; belowQuorum: boolean }>();
@@ -45,6 +45,8 @@ function harness(ipvs = true) {
     ipvs ? { setDesired: (t) => void tables.push(t), settled: async () => {} } : undefined,
     undefined,
     health,
+    undefined,
+    onQuorumChange && ((vs, up) => onQuorumChange(vs.name, up)),
   );
   return { agent, tables, vrrp, down, vsHealth };
 }
@@ -113,4 +115,19 @@ test('with IPVS there are no conditions', async () => {
   const h = harness(true);
   await h.agent.apply(document);
   assert.deepEqual(h.agent.conditions, []);
+});
+
+test('quorum lost and regained is reported once each (keepalived quorum_down, quorum_up)', async () => {
+  const changes: string[] = [];
+  const h = harness(true, (vs, up) => changes.push(`${vs}:${up ? 'up' : 'down'}`));
+  await h.agent.apply(document);
+  assert.deepEqual(changes, [], 'a virtual server starts with quorum, as in keepalived');
+  const vs = document.virtualServers[0]!;
+  for (const rs of vs.realServers) h.down.add(`${vs.name}/${rs.name}`);
+  h.agent.healthChanged();
+  h.agent.healthChanged();
+  assert.deepEqual(changes, [`${vs.name}:down`]);
+  h.down.clear();
+  h.agent.healthChanged();
+  assert.deepEqual(changes, [`${vs.name}:down`, `${vs.name}:up`]);
 });

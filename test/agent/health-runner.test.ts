@@ -209,4 +209,22 @@ describe('HealthRunner', () => {
       mock.timers.reset();
     }
   });
+
+  test('initialHealth down (keepalived alpha): starts down without a transition, then rises', async () => {
+    const changes: { up: boolean; initial: boolean }[] = [];
+    const runner = new HealthRunner({
+      onChange: (c) => changes.push({ up: c.health.up, initial: c.initial }),
+      probe: () => Promise.resolve(PASS),
+    });
+    const [vs] = doc([{ name: 'a', port: 1, checks: [{ type: 'tcp' }] }]);
+    runner.update([{ ...vs!, initialHealth: 'down' }]);
+    assert.equal(runner.healthOf('web').get('a')?.up, false, 'down before any probe');
+    runner.start();
+    await until(() => changes.length === 2, 'rise');
+    assert.deepEqual(changes, [
+      { up: false, initial: true },
+      { up: true, initial: false },
+    ]);
+    await runner.stop();
+  });
 });

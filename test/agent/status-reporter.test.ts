@@ -23,8 +23,9 @@ const transition = {
   ...{ at: new Date().toISOString(), reason: 'master-down-timer' },
 };
 
+/** Waits for `check` (a bound for a loaded machine, not a latency: 60 s). */
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 2400; i++) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -46,8 +47,10 @@ describe('StatusReporter against a control plane over HTTP', () => {
     const token = await cp.token('agent', SITE, 'lb1');
     const revision = (await cp.request('GET', `/v1/sites/${SITE}`)).body.revision as number;
     const errors: Error[] = [];
+    // The control plane runs in this process on PGlite: on a loaded machine a report can take
+    // longer than the agent's 10 s default, which is not what this test is about.
     const reporter = new StatusReporter(
-      { url, token, intervalMs: 60_000 },
+      { url, token, intervalMs: 60_000, requestTimeoutMs: 60_000 },
       { snapshot: () => ({ appliedRevision: revision, agent }), onError: (e) => errors.push(e) },
     );
     reporter.start();

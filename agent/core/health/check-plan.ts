@@ -20,6 +20,8 @@ export interface PlannedCheck {
   spec: HealthCheck;
   target: { address: string; port: number };
   timing: CheckTiming;
+  /** Its state before the first probe: up, unless the virtual server says `initialHealth: down`. */
+  initialUp: boolean;
 }
 
 export function serverKeyOf(virtualServer: string, realServer: string): string {
@@ -49,6 +51,7 @@ export function planChecks(virtualServers: readonly DirectorVirtualServer[]): Pl
           spec,
           target,
           timing,
+          initialUp: vs.initialHealth !== 'down',
         });
       });
     }
