@@ -2,8 +2,9 @@
  * @module PromQL pieces the dashboards share: the datasource every panel and target points at,
  * the scrape job names, and selectors that always carry the dashboard's template variables.
  *
- * Label conventions (research/metrics-conventions.md §0): the agent exports no identity of its
- * own; `site` and `director` are target labels set by the agents' scrape configuration, `job`
+ * Label conventions (Prometheus "Writing exporters": target labels, not static scraped labels,
+ * https://prometheus.io/docs/instrumenting/writing_exporters/): the agent exports no identity of
+ * its own; `site` and `director` are target labels set by the agents' scrape configuration, `job`
  * is the scrape job. The control plane exports `site` itself on its per-site revision gauge.
  */
 import type { DataSourceRef } from './grafana-types.js';

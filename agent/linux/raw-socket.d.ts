@@ -1,6 +1,7 @@
 /**
- * @module Types for `raw-socket` 1.8.1, which ships none (library-probes.md §2). Only what the
- * VRRP transport uses. Received buffers are slices of one shared receive buffer: copy them.
+ * @module Types for `raw-socket` 1.8.1, which ships none (its package.json names no `types` and
+ * the package has no .d.ts). Only what the VRRP transport uses. Received buffers are slices of one
+ * shared receive buffer (its index.js `onRecvReady`): copy them.
  */
 declare module 'raw-socket' {
   import type { EventEmitter } from 'node:events';

@@ -1,12 +1,14 @@
 /**
  * @module The raw-socket transport of VRRP: one IP protocol 112 socket per interface and family,
  * bound to the device, joined to 224.0.0.18 / ff02::12, sending with TTL / hop limit 255
- * (RFC 9568 §5.1.1.3, §5.1.2.3). Facts it relies on (library-probes.md §2):
+ * (RFC 9568 §5.1.1.3, §5.1.2.3). Facts it relies on (raw(7); RFC 3542 §3, §3.1; raw-socket
+ * 1.8.1's index.js and src/raw.cc, which reads with recvfrom() on libuv's default loop):
  * - IPv4 reads include the IP header; IPv6 reads start at the VRRP header, with no hop limit and
  *   no destination: the kernel verifies the IPv6 checksum (IPV6_CHECKSUM = 6) but the hop-limit
  *   255 check cannot be made with this library (documented limit; IPv4 TTL is checked).
  * - Received buffers alias one shared buffer: the envelope parser copies the payload.
- * - The socket must stay strongly referenced and on the main thread (no worker threads).
+ * - The socket must stay strongly referenced (measured: a socket reachable only from its listener
+ *   stopped receiving after a forced GC) and on the main thread (no worker threads).
  * IPv4 adverts are sent with IP_HDRINCL so that the source is the configured one.
  */
 import raw from 'raw-socket';

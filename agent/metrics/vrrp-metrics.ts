@@ -1,4 +1,7 @@
-/** @module VRRP and VIP metrics per instance of the desired document (metrics-conventions.md §4). */
+/**
+ * @module VRRP and VIP metrics per instance of the desired document (the catalogue in
+ * test/agent/metrics-catalogue.test.ts; names per https://prometheus.io/docs/practices/naming/).
+ */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
 import { canonicalAddress } from '../../contract/ip.js';

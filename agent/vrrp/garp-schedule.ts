@@ -1,6 +1,8 @@
 /**
  * @module When gratuitous ARP / unsolicited NA go out after becoming MASTER, with keepalived's
- * knobs (keepalived-vrrp.md §3.4): a burst of `masterRepeat` at once (RFC 9568 §6.4.2, §8.1.2),
+ * knobs (`garp_master_repeat`, `garp_master_delay`, `garp_master_refresh`, `garp_interval`;
+ * defaults in keepalived/include/vrrp.h `VRRP_GARP_*`, keywords in keepalived/vrrp/vrrp_parser.c,
+ * semantics in keepalived.conf(5)): a burst of `masterRepeat` at once (RFC 9568 §6.4.2, §8.1.2),
  * a second burst `masterDelayS` later, and a refresh every `masterRefreshS` while MASTER.
  * `intervalMs` spaces the packets of a burst (0 = back to back).
  */

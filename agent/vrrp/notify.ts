@@ -1,9 +1,10 @@
 /**
- * @module keepalived-compatible notify hooks (keepalived-vrrp.md §3.3): on each transition the
+ * @module keepalived-compatible notify hooks (keepalived.conf(5) `notify`): on each transition the
  * state's own script (`notify_master`, `notify_backup`, `notify_fault`, `notify_stop`) runs with
  * its own arguments, then the generic one (`notify`) with its own arguments followed by
  * `INSTANCE <name> <STATE> <priority>` (keepalived/vrrp/vrrp_notify.c `notify_script_exec()`).
- * A hook named without a slash is looked up in PATH, as keepalived's lib/notify.c does.
+ * A hook named without a slash is looked up in PATH, as keepalived/core/notify.c `find_path()`
+ * does.
  * Scripts run without a shell, detached from the engine: a slow or failing hook is logged and
  * killed after `timeoutMs`, and never delays the election.
  */

@@ -1,6 +1,7 @@
 /**
  * @module An instance's tracked checks (keepalived `track_script` / `track_interface`,
- * keepalived-vrrp.md §3.2): scripts run every `intervalMs` (exit 0 = success; non-zero, signal
+ * keepalived/vrrp/vrrp_scheduler.c `vrrp_script_child_thread()`, keepalived.conf(5)
+ * `vrrp_script`): scripts run every `intervalMs` (exit 0 = success; non-zero, signal
  * or timeout = failure) and flip after `rise` successes / `fall` failures; interfaces follow the
  * link state the engine reports. Every change is reported with all current results, from which
  * the engine computes the effective priority (core/vrrp/tracking.ts). Virtual-server checks

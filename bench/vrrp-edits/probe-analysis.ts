@@ -3,7 +3,7 @@
  * carries its own sender address, cycling through a range, and a reply is addressed to the
  * sender of the request it answers (RFC 826), so every reply names its request exactly. A
  * request answered by no director is a lost probe interval (nobody held the VIP); one answered
- * by two is a dual answer (both held it), as in the keepalived baseline's `arp_repliers`.
+ * by two is a dual answer (both held it).
  */
 
 export interface ProbeRequest {

@@ -3,7 +3,7 @@
  * [SENDER]` read on stdin it sends one broadcast ARP who-has for TARGET from eth0 (AF_PACKET,
  * `@fleetlb/packet-socket`), with SENDER (default: the address given as argument) as its sender
  * protocol address, and prints `sent <wallMs>`. The replies are read from the bridge capture: two repliers for the
- * VIP means two hosts own it (dual ownership), as in the keepalived baseline's `arp_repliers`.
+ * VIP means two hosts own it (dual ownership).
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';

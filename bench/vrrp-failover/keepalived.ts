@@ -1,7 +1,7 @@
 /**
  * @module keepalived on d1 and d2 for the failover benchmark, through
  * test/support/keepalived-lab.ts (`keepalived --vrrp`, state from the notify fifo) with the
- * baseline's configuration: d1 `state MASTER` priority 150, d2 `state BACKUP` priority 100,
+ * lab's configuration: d1 `state MASTER` priority 150, d2 `state BACKUP` priority 100,
  * unicast adverts. Failures: kill9 = SIGKILL to the VRRP child, then the parent (child first: a
  * parent killed alone makes the child resign); term = SIGTERM to the parent.
  */

@@ -1,10 +1,10 @@
 /**
- * @module The failover benchmark's lab, the topology of the keepalived baseline
- * (/work/shared/research/keepalived-failover-baseline.md §2): directors d1 (priority 150) and d2
- * (priority 100) and an observer obs on the bridge br0 of a private namespace lab
- * (test/support/netns-lab.ts), VIP 192.0.2.100/24, VRID 51, unicast adverts. The lab holds the
- * measuring instruments for the whole run: tshark on br0, `ip monitor` in d1 and d2, and the ARP
- * prober in obs. IPv6 is off in every host so nothing but VRRP and ARP for TEST-NET-1 is sent.
+ * @module The failover benchmark's lab (bench/README.md, "VRRP failover"), the same for fleetlb
+ * and keepalived: directors d1 (priority 150) and d2 (priority 100) and an observer obs on the
+ * bridge br0 of a private namespace lab (test/support/netns-lab.ts), VIP 192.0.2.100/24, VRID 51,
+ * unicast adverts. The lab holds the measuring instruments for the whole run: tshark on br0,
+ * `ip monitor` in d1 and d2, and the ARP prober in obs. IPv6 is off in every host so nothing but
+ * VRRP and ARP for TEST-NET-1 is sent.
  */
 import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
@@ -37,7 +37,7 @@ export interface Timers {
   masterDownMs: number;
 }
 
-/** VRRPv2 at 1 s, VRRPv3 at 0.1 s (the baseline's two configurations). */
+/** VRRPv2 at 1 s, VRRPv3 at 0.1 s (the benchmark's two configurations). */
 export function timersFor(version: 2 | 3): Timers {
   const advertIntervalCs = version === 2 ? 100 : 10;
   const { priority } = DIRECTORS.d2;

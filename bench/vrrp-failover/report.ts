@@ -141,7 +141,7 @@ export function summaryTable(summaries: readonly Summary[]): string {
   return table(header, rows);
 }
 
-/** The per-trial columns (the baseline's, plus fleetlb's `garp-st` and `exit_ms`). */
+/** The per-trial columns, described in bench/README.md ("One trial"). */
 const TRIAL_COLUMNS: Array<[string, (t: Trial) => number | null]> = [
   ['vip_ms', (t) => t.takeoverMs],
   ['state_ms', (t) => t.stateMs],

@@ -1,9 +1,11 @@
 /**
  * @module The VRRP failover benchmark (`npm run bench:vrrp`; see bench/README.md): fleetlb and
- * keepalived side by side in one lab (lab.ts), the keepalived baseline's method
- * (/work/shared/research/keepalived-failover-baseline.md): per VRRP version, implementation and
- * failure mode, N trials (trial.ts). Progress and per-trial rows go to stderr; the summary table,
- * the target lines and, on its last line, the JSON go to stdout (or the JSON to --json FILE).
+ * keepalived side by side in one lab (lab.ts), measured the same way: the takeover is the time
+ * from the signal that fails d1 (t0) until the VIP appears on d2 (`ip monitor` netlink event),
+ * with adverts and GARPs timed from a capture on the bridge (trial.ts, bench/README.md). Per VRRP
+ * version, implementation and failure mode, N trials, interleaved across modes. Progress and
+ * per-trial rows go to stderr; the summary table, the target lines and, on its last line, the
+ * JSON go to stdout (or the JSON to --json FILE).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

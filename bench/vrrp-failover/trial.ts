@@ -1,5 +1,5 @@
 /**
- * @module One failover trial, the same for both implementations (the baseline's method, §3): with
+ * @module One failover trial, the same for both implementations (bench/README.md): with
  * d1 MASTER and d2 BACKUP holding nothing, sleep 3×adv + U(0, adv) so the failure lands at a
  * random phase of the advert cycle, take t0 (wall clock) and fail d1; then read, relative to t0,
  * the VIP's arrival on d2 (`ip monitor`), d2's transition, the first GARP and advert from d2 and the

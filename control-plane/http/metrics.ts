@@ -1,6 +1,8 @@
 /**
- * @module Control-plane metrics (research/metrics-conventions.md §4): RED metrics per route
- * template, build info, and each site's latest revision read from the store at scrape time.
+ * @module Control-plane metrics (names per https://prometheus.io/docs/practices/naming/; queries,
+ * errors and latency as https://prometheus.io/docs/practices/instrumentation/ asks of an
+ * online-serving system): RED metrics per route template, build info, and each site's latest
+ * revision read from the store at scrape time.
  * Hand-rolled rather than @hono/prometheus, whose prefix would also rename process_* metrics.
  */
 import type { MiddlewareHandler } from 'hono';

@@ -1,9 +1,11 @@
 /**
  * agent/core/ipvs codec: golden request bytes written by hand from the <linux/ip_vs.h> layout
- * (sizes cross-checked with shared/research/library-probes.md §3: 84-byte NEW_SERVICE, 120-byte
- * NEW_DEST), hand-built kernel-style replies (nests without NLA_F_NESTED, HASHED flag, STATS and
- * STATS64 with PAD attributes, unknown attributes), the attribute reader's bounds checks, the
- * encoders' refusals, and properties (round trips, random and truncated input never throw).
+ * (sizes: 84-byte NEW_SERVICE, 120-byte NEW_DEST, the sums of their 4-byte-aligned attributes,
+ * NLA_ALIGN in include/uapi/linux/netlink.h; the same sizes came out of an encoding built with the
+ * `netlink` package's AttrStream), hand-built kernel-style replies (nests without NLA_F_NESTED,
+ * HASHED flag, STATS and STATS64 with PAD attributes, unknown attributes), the attribute reader's
+ * bounds checks, the encoders' refusals, and properties (round trips, random and truncated input
+ * never throw).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -134,7 +136,7 @@ const destNest = (weightHex: string): string =>
   ` 08000400 ${weightHex}  08000500 00000000  08000600 00000000  06000b00 0200 0000`;
 
 describe('golden requests', () => {
-  test('NEW_SERVICE IPv4 TCP 192.0.2.1:80 wlc: 84 bytes (research note §3)', () => {
+  test('NEW_SERVICE IPv4 TCP 192.0.2.1:80 wlc: 84 bytes', () => {
     const request = encodeNewService(SVC4);
     assert.equal(request.command, 1);
     assert.equal(request.dump, false);
@@ -184,7 +186,7 @@ describe('golden requests', () => {
     assert.ok(toHex(payload).includes('0c000700' + '1c000000' + 'ffffffff'));
   });
 
-  test('NEW_DEST IPv4 DR: service id nest + dest nest, 120 bytes (research note §3)', () => {
+  test('NEW_DEST IPv4 DR: service id nest + dest nest, 120 bytes', () => {
     const request = encodeNewDestination(SVC4_ID, DEST_DR);
     assert.equal(request.command, 5);
     assert.equal(request.payload.length, 120);

@@ -1,6 +1,6 @@
 /**
  * agent/core/ipvs/plan.ts and apply-to-table.ts: one table test per planner rule (ordering,
- * ownership, draining, the blast-radius cap; shared/research/aesthetics-anchors.md §3.3), then
+ * ownership, draining, the blast-radius cap, as agent/core/ipvs/plan.ts states them), then
  * fast-check properties over random IPv4/IPv6/fwmark tables run through the pure applier.
  */
 import { describe, test } from 'node:test';

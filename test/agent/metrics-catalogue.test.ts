@@ -1,5 +1,6 @@
 /**
- * agent/metrics: every implemented metric of the catalogue (research/metrics-conventions.md §4)
+ * agent/metrics: every implemented metric of the catalogue (`CATALOGUE` below; names per
+ * https://prometheus.io/docs/practices/naming/)
  * is exposed with its name, type and help; label values come only from config names and closed
  * enums; `promtool check metrics` finds nothing to complain about when it is installed.
  */

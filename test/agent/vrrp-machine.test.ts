@@ -1,8 +1,9 @@
 /**
  * agent/core/vrrp/machine.ts and friends: the pure VRRP reducer with fake time (plain numbers).
  * One table row or test per rule, each naming its source (RFC 9568 / RFC 3768 section or the
- * keepalived behaviour, see shared/research/keepalived-vrrp.md §2–§4), then a three-router
- * simulation exchanging adverts through a function.
+ * keepalived behaviour, from keepalived/vrrp/vrrp.c, vrrp_track.c, vrrp_scheduler.c and
+ * keepalived/include/vrrp.h), then a three-router simulation exchanging adverts through a
+ * function.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,7 +71,7 @@ const sent = (effects: readonly VrrpEffect[]) =>
   effects.flatMap((e) => (e.type === 'sendAdvert' ? [e.priority] : []));
 const mdi = (priority: number, intervalCs = 100) => masterDownIntervalMs(3, priority, intervalCs);
 
-describe('timing.ts (RFC 9568 §6.1, RFC 3768 §6.1; keepalived-vrrp.md §4.1 table)', () => {
+describe('timing.ts (RFC 9568 §6.1, RFC 3768 §6.1; keepalived vrrp.h VRRP_TIMER_SKEW)', () => {
   const rows = [
     { version: 3, priority: 100, intervalCs: 100, skewMs: 609.375, downMs: 3609.375 },
     { version: 3, priority: 200, intervalCs: 100, skewMs: 218.75, downMs: 3218.75 },
@@ -92,7 +93,7 @@ describe('timing.ts (RFC 9568 §6.1, RFC 3768 §6.1; keepalived-vrrp.md §4.1 ta
   }
 });
 
-describe('effectivePriority (keepalived vrrp_track.c semantics, keepalived-vrrp.md §3.2)', () => {
+describe('effectivePriority (keepalived vrrp_track.c vrrp_set_effective_priority())', () => {
   const rows = [
     { name: 'no checks', base: 100, checks: [], priority: 100, fault: false },
     {
@@ -415,7 +416,7 @@ describe('Master / Active Router (RFC 9568 §6.4.3, RFC 3768 §6.4.3)', () => {
   });
 });
 
-describe('FAULT (keepalived internal state, keepalived-vrrp.md §3.7)', () => {
+describe('FAULT (keepalived vrrp_state_leave_master(), vrrp_scheduler.c try_up_instance())', () => {
   const cfg = config();
   const asMaster = () =>
     run(cfg, [

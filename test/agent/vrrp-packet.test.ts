@@ -1,7 +1,11 @@
 /**
- * agent/core/vrrp/packet.ts: golden bytes (the known-answer vectors of
- * shared/research/keepalived-vrrp.md §1.4, tshark-verified there), every drop reason, the IPv4
- * raw-socket envelope, and properties (random bytes never throw; encode → decode round-trips).
+ * agent/core/vrrp/packet.ts: golden bytes (known-answer vectors computed with the RFC 1071 sum;
+ * no public source lists them, so they were checked with tshark: wrap one with `text2pcap -i 112
+ * -4 192.168.200.1,224.0.0.18` and read `vrrp.checksum.status`, 1 = Good, with
+ * `-o vrrp.v3_checksum_as_in_v2:TRUE` for the message-only IPv4 v3 form; that form also gives
+ * 0x4402 for keepalived's own vector `ipv4_vec` in its test/auth_hmac_test.c), every drop reason,
+ * the IPv4 raw-socket envelope, and properties (random bytes never throw; encode → decode
+ * round-trips).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +29,7 @@ const hex = (s: string): Uint8Array =>
   Uint8Array.from(s.match(/../g) ?? [], (b) => parseInt(b, 16));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-// keepalived-vrrp.md §1.4: VRID 51, VIP 192.168.200.16, src 192.168.200.1, dst 224.0.0.18.
+// Known-answer vectors: VRID 51, VIP 192.168.200.16, src 192.168.200.1, dst 224.0.0.18.
 const SRC4 = '192.168.200.1';
 const DST4 = '224.0.0.18';
 const V4: DecodeContext = { family: 'ipv4', source: SRC4, destination: DST4 };
@@ -85,7 +89,7 @@ describe('internetChecksum (RFC 1071)', () => {
   });
 });
 
-describe('encodeVrrp golden bytes (keepalived-vrrp.md §1.4)', () => {
+describe('encodeVrrp golden bytes (known-answer vectors, tshark-checked)', () => {
   test('v2, prio 100, adv 1 s, auth none → 0xf210', () => {
     assert.equal(toHex(encodeVrrp(v2Base)), V2_NONE);
   });

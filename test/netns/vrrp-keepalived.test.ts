@@ -177,7 +177,8 @@ describe('VRRP interop with keepalived', { skip }, () => {
         assertQuietKeepalived(ka);
 
         // SIGKILL of both processes: no priority-0 advert, and keepalived's VIP stays behind on
-        // d2 until it restarts (keepalived-failover-baseline.md §0.3), so only d1 is checked.
+        // d2 until it restarts (keepalived removes VIPs only when it leaves MASTER or shuts down,
+        // vrrp.c vrrp_restore_interface(), and SIGKILL runs neither), so only d1 is checked.
         const seen = agent.transitions(c.name).length;
         await ka.stop('SIGKILL');
         await agent.waitForState(c.name, 'master', bound(LOW));

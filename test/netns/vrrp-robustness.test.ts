@@ -1,8 +1,9 @@
 /**
  * Hostile input against a running fleetlb agent (netns): malformed VRRP packets of every class,
  * each with a priority that would win if it were accepted, must be dropped and counted by reason
- * while the agent stays MASTER; and a flood of address notifications (the netlink ENOBUFS abort,
- * library-probes.md §3) must not take the agent down.
+ * while the agent stays MASTER; and a flood of address notifications (the `netlink` package aborts
+ * its process on ENOBUFS: its src/binding.cc `PollHandler` passes a NULL syscall name to
+ * `ErrnoException`) must not take the agent down.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

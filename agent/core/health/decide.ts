@@ -1,6 +1,8 @@
 /**
  * @module From real-server health, admin state and weights to the IPVS destinations of one virtual
- * server (keepalived's ipwrapper.c behaviour, see ../shared/research/keepalived-vrrp.md §3.8):
+ * server, as keepalived does it (keepalived/check/ipwrapper.c `perform_svr_state()` and
+ * `update_quorum_state()`; weight 0 instead of removal in check/ipvswrapper.c `ipvs_cmd()`; the
+ * `misc_dynamic` weight in check/check_misc.c `misc_check_child_thread()`):
  *
  * - enabled & up → configured weight (or the `misc_dynamic` weight of its script checks);
  * - draining → kept at weight 0 whatever its health (existing connections finish);

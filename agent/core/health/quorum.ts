@@ -1,6 +1,6 @@
 /**
- * @module Virtual-server quorum with hysteresis, as keepalived's `update_quorum_state`
- * (check/ipwrapper.c, see ../shared/research/keepalived-vrrp.md §3.8).
+ * @module Virtual-server quorum with hysteresis, as keepalived's `update_quorum_state()`
+ * (keepalived/check/ipwrapper.c; the sum is its `weigh_live_realservers()`).
  *
  * keepalived counts WEIGHT, not servers: the sum of the weights of the alive real servers. With the
  * default weight 1 the two coincide. Quorum is lost when the sum drops below `quorum − hysteresis`

@@ -122,8 +122,9 @@ function decodeAuth(type: number, data: Uint8Array): VrrpV2Auth | undefined {
 
 /**
  * Whether received v2 authentication matches the expected one: same type and, for simple text,
- * the same 8 padded octets (compared without an early exit). keepalived rejects on mismatch; a
- * mismatch on both sides makes both MASTER (docs: keepalived-vrrp.md §1.7).
+ * the same 8 padded octets (compared without an early exit). keepalived rejects on mismatch
+ * (keepalived/vrrp/vrrp.c `vrrp_check_packet()`); a mismatch on both sides makes both MASTER
+ * (each discards the other's adverts, so both Master_Down_Timers fire: RFC 3768 §6.4.2).
  */
 export function checkAuth(received: VrrpV2Auth, expected: VrrpV2Auth): boolean {
   if (received.type !== expected.type) return false;

@@ -4,9 +4,9 @@ import { VRRP_TTL } from './types.js';
 import { ipv4Text } from './wire.js';
 
 /**
- * Splits a packet read from an IPv4 raw socket (which includes the IPv4 header, docs:
- * library-probes.md §2) into TTL, addresses and a copy of the payload. raw-socket hands out
- * slices of one shared receive buffer, so the payload is always copied. Never throws.
+ * Splits a packet read from an IPv4 raw socket (which includes the IPv4 header on receive,
+ * raw(7)) into TTL, addresses and a copy of the payload. raw-socket hands out slices of one shared
+ * receive buffer (its index.js `onRecvReady`), so the payload is always copied. Never throws.
  *
  * `checkTtl` (default true) drops TTL ≠ 255 as `ttl` (RFC 3768 §7.1, RFC 9568 §7.1). Pass false
  * only for unicast peers, as keepalived does (the TTL is no longer 255 after routing).

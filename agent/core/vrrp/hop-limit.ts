@@ -1,8 +1,10 @@
 /**
  * @module The IPv6 hop-limit check of RFC 9568 §7.1 ("MUST verify that the IP TTL / Hop Limit is
- * 255"), enforced by nftables because the raw socket cannot read the hop limit of an IPv6 packet
- * (library-probes.md §2). The rule drops VRRP (IP protocol 112) with any other hop limit before
- * it reaches the socket, and counts it. Pure: returns the text for `nft -f -`.
+ * 255"), enforced by nftables because the raw socket cannot read the hop limit of an IPv6 packet:
+ * an IPv6 raw socket receives no IPv6 header (RFC 3542 §3) and the hop limit only as a recvmsg(2)
+ * control message (ipv6(7) IPV6_HOPLIMIT), while raw-socket reads with recvfrom() (its src/raw.cc).
+ * The rule drops VRRP (IP protocol 112) with any other hop limit before it reaches the socket, and
+ * counts it. Pure: returns the text for `nft -f -`.
  */
 export const HOP_LIMIT_TABLE = 'fleetlb_vrrp_hop_limit';
 

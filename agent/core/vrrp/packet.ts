@@ -34,8 +34,8 @@
  *    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *    Version 3, Type 1; 12-bit Max Adver Int in centiseconds; no authentication fields.
  *
- * Checksum forms (docs: shared/research/keepalived-vrrp.md §1.4; every form is the RFC 1071 sum
- * with the checksum field zeroed):
+ * Checksum forms (keepalived/vrrp/vrrp.c `vrrp_build_vrrp_v2()`, `vrrp_build_vrrp_v3()`,
+ * `vrrp_check_packet()`; every form is the RFC 1071 sum with the checksum field zeroed):
  *   - v2:           the VRRP message only (RFC 3768 §5.3.8).
  *   - v3 over IPv6: RFC 8200 §8.1 pseudo-header + message (RFC 9568 §5.2.8).
  *   - v3 over IPv4: 'no-pseudo-header' is what RFC 9568 §5.2.8 now specifies (message only; also

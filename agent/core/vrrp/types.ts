@@ -108,8 +108,8 @@ export interface DecodeContext {
   /**
    * IP destination (224.0.0.18, ff02::12 or the unicast address). Needed to verify a v3 checksum.
    * For IPv6 it may be omitted because raw-socket cannot report it: the checksum is then not
-   * verified here and must have been verified by the kernel (IPV6_CHECKSUM = 6 on the socket,
-   * docs: shared/research/library-probes.md §2).
+   * verified here and must have been verified by the kernel (IPV6_CHECKSUM = 6 on the socket:
+   * the kernel discards received packets whose checksum is wrong, RFC 3542 §3.1).
    */
   destination?: string | undefined;
   /** When given, other versions are dropped as `version` (RFC 9568 §7.1: MUST verify 3). */
