@@ -1,7 +1,8 @@
 /**
  * @module HTTP and HTTPS GET/HEAD probe (keepalived HTTP_GET / SSL_GET): one request on a fresh
  * connection (no keep-alive agent), `Host` header and TLS SNI from `host`, TLS verification on or
- * off, the whole exchange bounded by `timeoutMs`, and at most `maxBodyBytes` of body read.
+ * off, the whole exchange bounded by `timeoutMs`, and at most `maxBodyBytes` of body read. A
+ * plain-HTTP check of the status code alone reads only the status line (http-status-probe.ts).
  */
 import { request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
@@ -9,6 +10,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { fail } from '../core/health/result.js';
 import type { ProbeResult } from '../core/health/result.js';
+import { probeHttpStatus } from './http-status-probe.js';
 import { bodyVerdict, needsBody, statusVerdict } from './http-verdict.js';
 import type { HttpSpec } from './http-verdict.js';
 import { describeError, reasonOfError } from './probe-types.js';
@@ -34,6 +36,9 @@ export function probeHttp(
   target: ProbeTarget,
   opts: HttpProbeOptions,
 ): Promise<ProbeResult> {
+  if (spec.type === 'http' && !needsBody(spec)) {
+    return probeHttpStatus(spec, target, hostHeader(spec, target), opts);
+  }
   const common = {
     host: target.address,
     port: target.port,

@@ -28,7 +28,7 @@ export class DeltaCounter<L extends string> {
     const key = keyOf(labels);
     const baseline = this.baselines.get(key);
     if (baseline === undefined) return;
-    const delta = total >= baseline ? total - baseline : total;
+    const delta = deltaOf(total, baseline);
     this.baselines.set(key, total);
     if (delta > 0n) this.counter.inc(labels, Number(delta));
   }
@@ -43,6 +43,11 @@ export class DeltaCounter<L extends string> {
     this.baselines.delete(keyOf(labels));
     this.counter.remove(labels);
   }
+}
+
+/** What a kernel total adds to its counter over the last one seen (the rule above). */
+export function deltaOf(total: bigint, baseline: bigint): bigint {
+  return total >= baseline ? total - baseline : total;
 }
 
 function keyOf(labels: Record<string, string>): string {

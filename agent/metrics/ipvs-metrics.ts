@@ -2,6 +2,7 @@
  * @module IPVS metrics: virtual server info, and per virtual/real server kernel counters fed as
  * deltas (delta-counter.ts) from successive listings. Kernel entries are named through the
  * desired document; entries it does not name (sorry servers, foreign services) are not exported.
+ * The per-real-server families are slots (real-server-series.ts), their baselines a typed array.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DirectorVirtualServer } from '../../contract/virtual-server.js';
@@ -13,10 +14,17 @@ import {
   type ObservedDestination,
   type ObservedService,
 } from '../core/ipvs/model.js';
-import { DeltaCounter } from './delta-counter.js';
+import { DeltaCounter, deltaOf } from './delta-counter.js';
+import {
+  bigints,
+  numbers,
+  RealServerSlots,
+  SlotCounter,
+  SlotGauge,
+  type SlotColumn,
+} from './real-server-series.js';
 
 type VsLabel = 'virtual_server';
-type RsLabel = 'virtual_server' | 'real_server';
 type StatField = 'connections' | 'inBytes' | 'outBytes' | 'inPackets' | 'outPackets';
 type Fed<L extends string> = readonly (readonly [StatField, DeltaCounter<L>])[];
 
@@ -31,6 +39,14 @@ interface TrackedVs {
   info: InfoLabels;
   /** destinationKey → real server name. */
   realServers: Map<string, string>;
+  /** Real server name → its slot. */
+  slots: Map<string, number>;
+}
+
+/** A real server counter fed from kernel totals: its value and the last total seen, per slot. */
+interface FedColumn {
+  total: SlotColumn;
+  baseline: SlotColumn<BigUint64Array>;
 }
 
 export interface IpvsMetricsOptions {
@@ -42,8 +58,9 @@ export class IpvsMetrics {
   private readonly tracked = new Map<string, TrackedVs>();
   private readonly info: Gauge<(typeof INFO_LABELS)[number]>;
   private readonly vsCounters: Fed<VsLabel>;
-  private readonly rsCounters: Fed<RsLabel>;
-  private readonly rsGauges: readonly (readonly [RsGaugeField, Gauge<RsLabel>])[];
+  private readonly rs = new RealServerSlots();
+  private readonly rsCounters: readonly (readonly [StatField, FedColumn])[];
+  private readonly rsGauges: readonly (readonly [RsGaugeField, SlotColumn])[];
 
   constructor(registry: Registry, options: IpvsMetricsOptions = {}) {
     const registers = [registry];
@@ -58,13 +75,19 @@ export class IpvsMetrics {
         [field, fed<VsLabel>(registry, name, help, ['virtual_server'])] as const,
     );
     const bytes = options.perRealServerBytes ?? true;
+    const slots = this.rs;
     this.rsCounters = RS_COUNTERS.filter(([field]) => bytes || field === 'connections').map(
-      ([field, name, help]) => [field, fed<RsLabel>(registry, name, help, RS_LABELS)] as const,
+      ([field, name, help]) => {
+        const fedColumn = { total: slots.column(numbers()), baseline: slots.column(bigints()) };
+        new SlotCounter(slots, (slot) => fedColumn.total.values[slot]!, { name, help, registry });
+        return [field, fedColumn] as const;
+      },
     );
-    this.rsGauges = RS_GAUGES.map(
-      ([field, name, help]) =>
-        [field, new Gauge({ name, help, labelNames: RS_LABELS, registers })] as const,
-    );
+    this.rsGauges = RS_GAUGES.map(([field, name, help]) => {
+      const column = slots.column(numbers());
+      new SlotGauge(slots, (slot) => column.values[slot]!, { name, help, registry });
+      return [field, column] as const;
+    });
   }
 
   /** Follows the document: series at 0 for new virtual/real servers, removed for gone ones. */
@@ -88,17 +111,24 @@ export class IpvsMetrics {
         (service?.destinations ?? []).map((d) => [destinationKey(d), d]),
       );
       for (const [key, rsName] of tracked.realServers) {
-        this.observeRs({ virtual_server: name, real_server: rsName }, destinations.get(key));
+        const slot = tracked.slots.get(rsName);
+        if (slot !== undefined) this.observeRs(slot, destinations.get(key));
       }
     }
   }
 
-  private observeRs(labels: Record<RsLabel, string>, dest: ObservedDestination | undefined): void {
-    for (const [field, counter] of this.rsCounters) {
-      if (dest === undefined) counter.absent(labels);
-      else counter.observe(labels, dest.stats[field]);
+  private observeRs(slot: number, dest: ObservedDestination | undefined): void {
+    for (const [field, { total, baseline }] of this.rsCounters) {
+      if (dest === undefined) {
+        baseline.values[slot] = 0n;
+        continue;
+      }
+      const seen = BigInt.asUintN(64, dest.stats[field]);
+      const delta = deltaOf(seen, baseline.values[slot]!);
+      baseline.values[slot] = seen;
+      if (delta > 0n) total.values[slot]! += Number(delta);
     }
-    for (const [field, gauge] of this.rsGauges) gauge.set(labels, dest?.[field] ?? 0);
+    for (const [field, column] of this.rsGauges) column.values[slot] = dest?.[field] ?? 0;
   }
 
   /**
@@ -118,31 +148,26 @@ export class IpvsMetrics {
     }
     const realServers = new Map(vs.realServers.map((rs) => [destinationKeyOf(rs), rs.name]));
     const oldKeys = new Map([...(old?.realServers ?? [])].map(([k, name]) => [name, k]));
+    const slots = old?.slots ?? new Map<string, number>();
     const newNames = new Set(realServers.values());
-    for (const name of oldKeys.keys()) {
-      if (!newNames.has(name)) this.dropRs({ virtual_server: vs.name, real_server: name });
+    for (const [name, slot] of slots) {
+      if (newNames.has(name)) continue;
+      this.rs.remove(slot);
+      slots.delete(name);
     }
     for (const [k, name] of realServers) {
-      const labels = { virtual_server: vs.name, real_server: name };
       const before = oldKeys.get(name);
-      if (before === undefined) this.initRs(labels);
-      else if (before !== k || old?.serviceKey !== key) this.absentRs(labels);
+      const slot = slots.get(name);
+      // A new slot starts at 0: counters, their baselines and the gauges.
+      if (slot === undefined) slots.set(name, this.rs.add(vs.name, name));
+      else if (before !== k || old?.serviceKey !== key) this.absentRs(slot);
     }
-    this.tracked.set(vs.name, { serviceKey: key, info, realServers });
+    this.tracked.set(vs.name, { serviceKey: key, info, realServers, slots });
   }
 
-  private absentRs(labels: Record<RsLabel, string>): void {
-    for (const [, counter] of this.rsCounters) counter.absent(labels);
-  }
-
-  private initRs(labels: Record<RsLabel, string>): void {
-    for (const [, counter] of this.rsCounters) counter.init(labels);
-    for (const [, gauge] of this.rsGauges) gauge.set(labels, 0);
-  }
-
-  private dropRs(labels: Record<RsLabel, string>): void {
-    for (const [, counter] of this.rsCounters) counter.remove(labels);
-    for (const [, gauge] of this.rsGauges) gauge.remove(labels);
+  /** The kernel entry changed identity: its next totals count from 0. */
+  private absentRs(slot: number): void {
+    for (const [, { baseline }] of this.rsCounters) baseline.values[slot] = 0n;
   }
 
   private dropVs(name: string): void {
@@ -150,13 +175,11 @@ export class IpvsMetrics {
     if (tracked === undefined) return;
     this.info.remove(tracked.info);
     for (const [, counter] of this.vsCounters) counter.remove({ virtual_server: name });
-    for (const rs of tracked.realServers.values())
-      this.dropRs({ virtual_server: name, real_server: rs });
+    for (const slot of tracked.slots.values()) this.rs.remove(slot);
     this.tracked.delete(name);
   }
 }
 
-const RS_LABELS = ['virtual_server', 'real_server'] as const;
 const V = 'fleetlb_ipvs_virtual_server_';
 const VS_COUNTERS: readonly (readonly [StatField, string, string])[] = [
   ['connections', `${V}connections_total`, 'Connections scheduled by IPVS'],

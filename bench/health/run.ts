@@ -1,7 +1,8 @@
 /**
  * @module The health-check benchmark (`node --import tsx bench/health/run.ts`): checks per second
  * (per wall second and per CPU-second of the prober, i.e. per core) for TCP and HTTP probes against
- * local servers in a child process, then the agent's RSS with services × destinations TCP checks at
+ * local servers in a child process (HTTP twice: a status-only check, which reads the status line
+ * alone, and one with a body regex, which goes through node:http), then the agent's RSS with services × destinations TCP checks at
  * a 2 s interval, each in a fresh process (scale-process.ts): built as `npm run build` builds the
  * agent (esbuild, into dist/bench/), with the V8 flags the agent ships with (agent/bin/
  * node-flags.js), with V8's defaults, with --optimize-for-size, and with a small
@@ -123,6 +124,13 @@ try {
     concurrency,
     durationMs,
   );
+  const httpBody = await measureThroughput(
+    'http+body',
+    HealthCheck.parse({ type: 'http', bodyRegex: 'ok' }),
+    target(servers.httpPort),
+    concurrency,
+    durationMs,
+  );
   console.log(
     ['check', 'inflight', 'probes', 'failures', 'per s', 'per cpu-s']
       .map((h) => h.padStart(10))
@@ -130,6 +138,7 @@ try {
   );
   console.log(row(tcp));
   console.log(row(http));
+  console.log(row(httpBody));
   const scaleArgs = [
     Number(values.services),
     Number(values.destinations),
@@ -155,7 +164,7 @@ try {
       [...cells, ...mem.map((m) => `${m} MiB`)].map((c) => String(c).padStart(20)).join(' '),
     );
   }
-  console.log(JSON.stringify({ throughput: [tcp, http], scale }));
+  console.log(JSON.stringify({ throughput: [tcp, http, httpBody], scale }));
 } finally {
   servers.stop();
 }
