@@ -4,9 +4,9 @@
 // change to every source file it holds (dist/agent/build.json), so an edit is never shadowed.
 //
 // First it makes sure Node runs with the V8 settings the agent ships with (node-flags.js; lite
-// mode only from a file of at most 1,000 real servers, never in control-plane mode): when one is
-// missing it replaces this process by the same Node with them (execve: same pid, same stdio),
-// before anything else runs. FLEETLB_AGENT_NODE_FLAGS replaces the list ("" = V8's defaults).
+// mode only from a document of at most 1,000 real servers: the file it runs, or in control-plane
+// mode its last-known-good copy): when one is missing it replaces this process by the same Node
+// with them (execve: same pid, same stdio), before anything else runs. FLEETLB_AGENT_NODE_FLAGS replaces the list ("" = V8's defaults).
 import { readFileSync, statSync } from 'node:fs';
 import { agentNodeFlags } from './node-flags.js';
 

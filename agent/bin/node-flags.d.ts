@@ -12,7 +12,10 @@ export function startingRealServers(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): number;
-/** The flags for an agent started with `argv` and `env`: no lite mode in control-plane mode. */
+/**
+ * The flags for an agent started with `argv` and `env`; in control-plane mode, by its
+ * last-known-good document, and without lite mode when it has none.
+ */
 export function agentNodeFlags(
   argv: readonly string[],
   env: Record<string, string | undefined>,

@@ -8,16 +8,19 @@
 //                            live grew its heap to 300 MiB before collecting, 448 MiB RSS; with
 //                            this flag 208 MiB, for a few points of CPU)
 //   --lite-mode              no optimising compiler and a conservatively growing heap: the
-//                            smallest idle agent (about 59 MiB instead of 66-68), but every
-//                            probe costs about twice the CPU (0.23 instead of 0.12 ms per TCP
-//                            check), so a director with many checks could not keep their
-//                            schedule on one core (10,000 every 2 s need 5,000 a second).
+//                            smallest idle agent (about 58 MiB instead of 66), but every probe
+//                            costs about twice the CPU (0.23 instead of 0.12 ms per TCP check),
+//                            so a director with many checks could not keep their schedule on
+//                            one core (10,000 every 2 s need 5,000 a second).
 //   --no-expose-wasm         lite mode turns it off anyway, with a warning on stderr otherwise
 // Lite mode is therefore for directors with few real servers: up to LITE_MODE_MAX_REAL_SERVERS
-// in the configuration the agent starts from (its --desired or --keepalived-conf file). And not
-// in control-plane mode: lite mode implies V8's jitless mode, which has no WebAssembly, and
-// Node's fetch (undici, which the agent's control-plane client uses) parses HTTP with llhttp
-// compiled to WebAssembly: the first long-poll would throw "WebAssembly is not defined".
+// in the configuration the agent starts from: its --desired or --keepalived-conf file, and in
+// control-plane mode the last-known-good document it keeps in its state directory (what it runs
+// until the control plane answers). An agent in control-plane mode without one (its first start)
+// does not know its size, and runs without lite mode: that never risks the health checks'
+// schedule, and the next start has the document. Lite mode implies V8's jitless mode, which has
+// no WebAssembly: the agent's HTTP client is node:http (native llhttp), not fetch (undici, whose
+// llhttp is WebAssembly).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -46,6 +49,11 @@ export function countKeepalivedRealServers(text) {
 
 /** Real servers in a desired-state document's JSON text (0 when it does not parse). */
 export function countDocumentRealServers(text) {
+  return documentRealServers(text) ?? 0;
+}
+
+/** Real servers in a desired-state document's JSON text; undefined when it does not parse. */
+function documentRealServers(text) {
   try {
     const document = JSON.parse(text);
     const servers = Array.isArray(document?.virtualServers) ? document.virtualServers : [];
@@ -54,7 +62,7 @@ export function countDocumentRealServers(text) {
       0,
     );
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
@@ -67,11 +75,28 @@ function option(argv, name) {
   return undefined;
 }
 
-/** The flags for an agent started with `argv` and `env` (as agent/config.ts reads them). */
+/**
+ * The flags for an agent started with `argv` and `env` (as agent/config.ts reads them); in
+ * control-plane mode without a readable last-known-good document, the base flags.
+ */
 export function agentNodeFlags(argv, env) {
   const controlPlane = option(argv, '--control-plane') ?? env.FLEETLB_CONTROL_PLANE;
-  if (controlPlane !== undefined) return [...BASE_FLAGS];
-  return nodeFlagsFor(startingRealServers(argv, env));
+  if (controlPlane === undefined) return nodeFlagsFor(startingRealServers(argv, env));
+  const saved = documentRealServers(read(lastKnownGoodPath(argv, env)) ?? '');
+  return saved === undefined ? [...BASE_FLAGS] : nodeFlagsFor(saved);
+}
+
+function read(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function lastKnownGoodPath(argv, env) {
+  const stateDir = option(argv, '--state-dir') ?? env.FLEETLB_STATE_DIR ?? '/var/lib/fleetlb';
+  return join(stateDir, 'last-known-good.json');
 }
 
 /**
@@ -79,17 +104,8 @@ export function agentNodeFlags(argv, env) {
  * agent/config.ts reads them); 0 when there is none yet or it cannot be read.
  */
 export function startingRealServers(argv, env) {
-  const read = (path) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
   const keepalived = option(argv, '--keepalived-conf');
   if (keepalived !== undefined) return countKeepalivedRealServers(read(keepalived) ?? '');
   const desired = option(argv, '--desired') ?? env.FLEETLB_DESIRED;
-  const stateDir = option(argv, '--state-dir') ?? env.FLEETLB_STATE_DIR ?? '/var/lib/fleetlb';
-  const document = desired ?? join(stateDir, 'last-known-good.json');
-  return countDocumentRealServers(read(document) ?? '');
+  return countDocumentRealServers(read(desired ?? lastKnownGoodPath(argv, env)) ?? '');
 }

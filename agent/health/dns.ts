@@ -34,7 +34,9 @@ export function probeDns(
     const problem = checkDnsReply(msg, id, spec.queryType);
     s.settle(problem === undefined ? PASS : fail('dns', problem));
   });
-  socket.connect(target.port, target.address, () => {
+  // A failed connect calls back with the error (udp.ts says more).
+  socket.connect(target.port, target.address, (err?: Error) => {
+    if (err) return onError(err);
     if (!s.done()) socket.send(query, (err) => err && onError(err));
   });
   return s.promise;

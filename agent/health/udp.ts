@@ -30,7 +30,10 @@ export function probeUdp(
     else if (msg.subarray(0, expect.length).equals(expect)) s.settle(PASS);
     else s.settle(fail('body', `reply ${msg.subarray(0, 16).toString('hex')} ≠ ${spec.expectHex}`));
   });
-  socket.connect(target.port, target.address, () => {
+  // A failed connect (no route, a broadcast address) calls back with the error, which Node's
+  // types do not declare; sending on the unconnected socket would then throw out of the agent.
+  socket.connect(target.port, target.address, (err?: Error) => {
+    if (err) return onError(err);
     if (s.done()) return;
     socket.send(Buffer.from(spec.payloadHex, 'hex'), (err) => {
       if (err) onError(err);

@@ -29,6 +29,7 @@ import { IpvsSyncController } from './ipvs-sync.js';
 import { openIpvs } from './ipvs-setup.js';
 import { RUNS_FROM } from '../linux/runs-from.js';
 import { LastKnownGood } from './last-known-good.js';
+import { LITE_MODE_OUTGROWN, outgrownLiteMode } from './lite-mode.js';
 import { parseListen, serveMetrics } from './metrics-server.js';
 import { realServerStatus } from './real-server-status.js';
 import type { StatusSnapshot } from './status-reporter.js';
@@ -169,6 +170,9 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
           { event: 'conditions', conditions: agent.conditions },
           `${agent.conditions.length} object(s) not in force here: ${[...new Set(agent.conditions.map((c) => c.type))].join(', ')}`,
         );
+      const realServers = outgrownLiteMode(document);
+      if (realServers !== undefined)
+        logger.warn({ event: 'lite-mode-outgrown', realServers }, LITE_MODE_OUTGROWN);
       metrics.config.applied(document.revision);
       metrics.config.setMaintenance(document.director.maintenance === true);
       if (file) metrics.config.syncSucceeded(); // a file is in sync once it is read and applied

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DesiredState } from '../../contract/desired-state.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../core/runtime/backoff.js';
 import { checkDocumentText, type DocumentCheck } from './document-check.js';
+import { NodeHttpClient, statusError, type HttpClient, type HttpRequest } from './http-client.js';
 
 export interface ConfigClientOptions {
   /** The control plane's base URL, e.g. `https://fleetlb.example:8080`. */
@@ -20,6 +21,8 @@ export interface ConfigClientOptions {
   waitS?: number;
   backoff?: BackoffPolicy;
   random?: () => number;
+  /** Default: a `NodeHttpClient` of its own. */
+  http?: HttpClient;
 }
 
 export interface ConfigClientEvents {
@@ -45,11 +48,14 @@ export class ConfigClient {
   private etag: string | undefined;
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
+  private readonly http: HttpClient;
 
   constructor(
     private readonly options: ConfigClientOptions,
     private readonly events: ConfigClientEvents,
-  ) {}
+  ) {
+    this.http = options.http ?? new NodeHttpClient();
+  }
 
   /** Starts polling; `revision` is the one already in force (e.g. the last-known-good's). */
   start(revision?: number): void {
@@ -90,17 +96,18 @@ export class ConfigClient {
     url.searchParams.set('wait', String(waitS));
     const headers: Record<string, string> = { authorization: `Bearer ${this.options.token}` };
     if (this.etag !== undefined) headers['if-none-match'] = this.etag;
-    // The server answers within the wait; 10 s more covers a slow network, not a dead peer.
-    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(waitS * 1000 + 10_000)]);
-    const response = await fetch(url, { headers, signal });
+    const request: HttpRequest = {
+      ...{ method: 'GET', url, headers, signal: this.abort.signal },
+      // The server answers within the wait; 10 s more covers a slow network, not a dead peer.
+      timeoutMs: waitS * 1000 + 10_000,
+    };
+    const response = await this.http.request(request);
     const receivedAtMs = Date.now();
-    const text = await response.text();
+    const { text } = response;
     if (response.status === 304) return this.events.onSynced?.();
-    if (response.status !== 200) {
-      throw new Error(`GET ${url.pathname}: HTTP ${response.status} ${text.slice(0, 200)}`);
-    }
+    if (response.status !== 200) throw statusError(request, response);
     this.events.onSynced?.();
-    const etag = response.headers.get('etag') ?? undefined;
+    const etag = response.headers.etag;
     const checked = checkDocumentText(text, url.pathname);
     if (!checked.ok) {
       this.etag = etag;
@@ -116,16 +123,18 @@ export class ConfigClient {
 
 /** One `GET /v1/agent/config` without waiting (`--dry-run`, `--check-config`): the document, checked. */
 export async function fetchConfigOnce(options: ConfigClientOptions): Promise<DocumentCheck> {
-  const url = new URL('/v1/agent/config', options.url);
-  const response = await fetch(url, {
+  const request: HttpRequest = {
+    ...{ method: 'GET', url: new URL('/v1/agent/config', options.url), timeoutMs: 10_000 },
     headers: { authorization: `Bearer ${options.token}` },
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  if (response.status !== 200) {
-    throw new Error(`GET ${url.pathname}: HTTP ${response.status} ${text.slice(0, 200)}`);
+  };
+  const own = options.http === undefined ? new NodeHttpClient() : undefined;
+  try {
+    const response = await (options.http ?? own!).request(request);
+    if (response.status !== 200) throw statusError(request, response);
+    return checkDocumentText(response.text, request.url.href);
+  } finally {
+    own?.close();
   }
-  return checkDocumentText(text, url.href);
 }
 
 /** The revision in an ETag such as `"42"` or `W/"42"`. */

@@ -11,6 +11,7 @@ import type { DesiredState } from '../../contract/desired-state.js';
 import { ConfigClient } from './config-client.js';
 import type { DocumentCheck, Reason } from './document-check.js';
 import type { DirectorAgent } from './director-agent.js';
+import { NodeHttpClient } from './http-client.js';
 import type { LastKnownGood } from './last-known-good.js';
 import { StatusReporter } from './status-reporter.js';
 
@@ -34,8 +35,10 @@ export async function runControlPlaneMode(
   const { agent, logger } = deps;
   const token = (await readFile(deps.tokenFile, 'utf8')).trim();
   let rejected: AgentStatusInput['rejected'];
+  // One keep-alive pool for the long-poll and the reports.
+  const http = new NodeHttpClient();
   const reporter = new StatusReporter(
-    { url: deps.url, token },
+    { url: deps.url, token, http },
     {
       snapshot: async () => ({ ...(await deps.snapshot()), ...(rejected ? { rejected } : {}) }),
       onError: (error, retryInMs) =>
@@ -60,7 +63,7 @@ export async function runControlPlaneMode(
   if (saved?.ok) await apply(saved.document, 'last-known-good');
   else if (saved) logger.error({ problems: saved.problems }, 'last-known-good copy unusable');
   const client = new ConfigClient(
-    { url: deps.url, token },
+    { url: deps.url, token, http },
     {
       onDocument: (document, receivedAtMs) => apply(document, 'control-plane', receivedAtMs),
       onRejected: reject,

@@ -11,6 +11,7 @@
  */
 import type { AgentStatusInput, VrrpTransition } from '../../contract/agent-status.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../core/runtime/backoff.js';
+import { NodeHttpClient, statusError, type HttpClient, type HttpRequest } from './http-client.js';
 
 /** The contract's bound on transitions per report. */
 export const MAX_TRANSITIONS = 1000;
@@ -27,6 +28,8 @@ export interface StatusReporterOptions {
   backoff?: BackoffPolicy;
   random?: () => number;
   requestTimeoutMs?: number;
+  /** Default: a `NodeHttpClient` of its own. */
+  http?: HttpClient;
 }
 
 export interface StatusReporterEvents {
@@ -44,11 +47,14 @@ export class StatusReporter {
   private again = false;
   private failures = 0;
   private stopped = false;
+  private readonly http: HttpClient;
 
   constructor(
     private readonly options: StatusReporterOptions,
     private readonly events: StatusReporterEvents,
-  ) {}
+  ) {
+    this.http = options.http ?? new NodeHttpClient();
+  }
 
   start(): void {
     this.reportSoon();
@@ -122,19 +128,16 @@ export class StatusReporter {
       agent: { ...snapshot.agent, reportIntervalMs: this.intervalMs },
       transitions: this.transitions.slice(0, carried),
     };
-    const response = await fetch(new URL('/v1/agent/status', this.options.url), {
-      method: 'POST',
+    const request: HttpRequest = {
+      ...{ method: 'POST', url: new URL('/v1/agent/status', this.options.url), timeoutMs },
       headers: {
         authorization: `Bearer ${this.options.token}`,
         'content-type': 'application/json',
       },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
-    if (response.status !== 204) {
-      throw new Error(`POST /v1/agent/status: HTTP ${response.status} ${text.slice(0, 200)}`);
-    }
+    };
+    const response = await this.http.request(request);
+    if (response.status !== 204) throw statusError(request, response);
     this.transitions.splice(0, Math.min(carried, this.transitions.length));
   }
 

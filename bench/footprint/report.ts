@@ -7,7 +7,11 @@
 import type { Measurement } from './measure.js';
 
 export interface Row {
-  case: 'idle' | 'scale';
+  /**
+   * `idle-cp-first`, `idle-cp`: idle in control-plane mode, first start and restart from the
+   * last-known-good document (compared with keepalived's idle row).
+   */
+  case: 'idle' | 'idle-cp-first' | 'idle-cp' | 'scale';
   impl: 'fleetlb' | 'keepalived';
   /** The measurement, or why there is none (e.g. keepalived's checker without IPVS). */
   result: Measurement | string;
@@ -28,7 +32,8 @@ export function printReport(
   rows: readonly Row[],
   context: { checks: number; intervalS: number; nodeFlags: string },
 ): void {
-  const keepalived = (c: Row['case']) => rows.find((r) => r.case === c && r.impl === 'keepalived');
+  const keepalived = (c: Row['case']) =>
+    rows.find((r) => r.case === (c.startsWith('idle') ? 'idle' : c) && r.impl === 'keepalived');
   console.log(
     `\nProcess-tree RSS (VmRSS summed), agent V8 flags: ${context.nodeFlags}; scale = ${context.checks} TCP checks every ${context.intervalS} s`,
   );
@@ -81,7 +86,7 @@ export function printReport(
     `\nbefore (issue 18): idle ${BEFORE.idle.rssMiB} MiB (${BEFORE.idle.processes}); at scale ${BEFORE.scale.rssPeakMiB} MiB peak (${BEFORE.scale.processes}); keepalived idle ${BEFORE.keepalivedIdleMiB} MiB`,
   );
   console.log(
-    `targets: idle ≤ ${TARGETS.idleMiB} MiB, at scale ≤ ${TARGETS.scalePeakMiB} MiB peak`,
+    `targets: idle ≤ ${TARGETS.idleMiB} MiB (either mode), at scale ≤ ${TARGETS.scalePeakMiB} MiB peak`,
   );
   console.log(JSON.stringify({ context, before: BEFORE, targets: TARGETS, rows: json }));
 }

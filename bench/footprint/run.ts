@@ -2,10 +2,12 @@
  * @module The footprint benchmark (`npm run bench:footprint`): the RSS of the agent's whole
  * process tree (agent, crash guard, rtnetlink watcher), idle with one VRRP instance and at scale
  * with 1,000 virtual servers × 10 real servers TCP-checked every 2 s, next to keepalived's for the
- * same keepalived.conf in the same run (fleetlb reads it with --keepalived-conf), and the figures
- * before the footprint work (issue 18). The agent runs built (`npm run build`) with the settings
- * it ships with (agent/bin/fleetlb-agent.js applies its V8 flags itself). Prints a table, then
- * the JSON on the last line of stdout. Needs root (or user namespaces) for the lab.
+ * same keepalived.conf in the same run (fleetlb reads it with --keepalived-conf); idle in
+ * control-plane mode too (a control plane on PGlite in another lab host, one site, one director,
+ * the same VRRP instance); and the figures before the footprint work (issue 18). The agent runs
+ * built (`npm run build`) with the settings it ships with (agent/bin/fleetlb-agent.js applies its
+ * V8 flags itself). `--cases` picks cases (idle, idle-cp, scale). Prints a table, then the JSON
+ * on the last line of stdout. Needs root (or user namespaces) for the lab.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NetnsLab } from '../../test/support/netns-lab.js';
 import { HOST_ADDRESS, idleConfig, scaleConfig } from './configs.js';
+import { controlPlaneForAgent } from './control-plane-case.js';
 import { measure, stop, type Measurement } from './measure.js';
 import { printReport, type Row } from './report.js';
 
@@ -29,8 +32,11 @@ const { values } = parseArgs({
     /** e.g. "" for V8's defaults (FLEETLB_AGENT_NODE_FLAGS, see agent/bin/fleetlb-agent.js). */
     'node-flags': { type: 'string' },
     'no-keepalived': { type: 'boolean', default: false },
+    /** Which cases run, comma-separated. */
+    cases: { type: 'string', default: 'idle,idle-cp,scale' },
   },
 });
+const selected = new Set(values.cases.split(','));
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const AGENT_BIN = `${root}agent/bin/fleetlb-agent.js`;
@@ -77,14 +83,15 @@ try {
       windowSeconds: Math.max(intervalS * 2, Number(values['scale-seconds']) * 0.4),
     },
   };
-  const env = { ...process.env };
-  if (values['node-flags'] !== undefined) env.FLEETLB_AGENT_NODE_FLAGS = values['node-flags'];
+  // The agents inherit it (agent/bin/fleetlb-agent.js).
+  if (values['node-flags'] !== undefined)
+    process.env.FLEETLB_AGENT_NODE_FLAGS = values['node-flags'];
   const starters = {
     fleetlb: (conf: string, log: number) =>
       lab.spawn(
         [process.execPath, AGENT_BIN, '--keepalived-conf', conf, '--state-dir', dir],
         HOST,
-        { stdio: ['ignore', log, log], env },
+        { stdio: ['ignore', log, log] },
       ),
     keepalived: (conf: string, log: number) =>
       lab.spawn(
@@ -103,6 +110,7 @@ try {
   };
   const rows: Row[] = [];
   for (const [caseName, c] of Object.entries(cases)) {
+    if (!selected.has(caseName)) continue;
     const conf = join(dir, `${caseName}.conf`);
     writeFileSync(conf, c.conf);
     for (const [impl, start] of Object.entries(starters)) {
@@ -124,6 +132,23 @@ try {
         impl: impl as 'fleetlb' | 'keepalived',
         result,
       });
+    }
+  }
+  if (selected.has('idle-cp')) {
+    const cp = await controlPlaneForAgent(lab, HOST);
+    // The first start, then a restart from the last-known-good document the first one kept.
+    for (const caseName of ['idle-cp-first', 'idle-cp'] as const) {
+      let result: Measurement | string;
+      try {
+        const agent = await cp.start();
+        result = await measure(agent.process, { ...cases.idle, accepted }).catch(
+          (error: unknown) => `${String(error)}: ${agent.tail(3)}`,
+        );
+        await stop(agent.process);
+      } catch (error) {
+        result = String(error).slice(0, 600);
+      }
+      rows.push({ case: caseName, impl: 'fleetlb', result });
     }
   }
   printReport(rows, {

@@ -1,11 +1,14 @@
 /**
  * agent/health datagram probes against real sockets on 127.0.0.1: UDP (matching reply, other
  * reply, silence with and without an expected reply, ICMP port unreachable → refused) and DNS
- * against a tiny responder here (A answer, NXDOMAIN, answer of another type, silence).
+ * against a tiny responder here (A answer, NXDOMAIN, answer of another type, silence); a target
+ * the socket cannot connect to is a failed check, not an exception.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { HealthCheck } from '../../contract/health-check.js';
+import { runProbe } from '../../agent/health/probe.js';
 import { assertFails, HOST, probe } from '../support/health-probe.js';
 
 const closers: (() => void)[] = [];
@@ -106,4 +109,16 @@ describe('dns probe', () => {
       'timeout',
     );
   });
+});
+
+test('a target the socket cannot connect to (here broadcast: EACCES) fails the check, no throw', async () => {
+  const target = { address: '255.255.255.255', port: 53 };
+  for (const input of [
+    { type: 'udp' as const, payloadHex: '00' },
+    { type: 'dns' as const, queryName: 'good.test' },
+  ]) {
+    const result = await runProbe(HealthCheck.parse(input), target, { timeoutMs: 500 });
+    assert.equal(result.ok, false, input.type);
+    if (!result.ok) assert.match(result.detail ?? '', /EACCES/, input.type);
+  }
 });

@@ -16,6 +16,7 @@ import {
   nodeFlagsFor,
   startingRealServers,
 } from '../../agent/bin/node-flags.js';
+import { outgrownLiteMode } from '../../agent/runtime/lite-mode.js';
 
 test('lite mode up to 1,000 real servers, the optimising compiler beyond', () => {
   assert.deepEqual(nodeFlagsFor(0), [...BASE_FLAGS, ...LITE_FLAGS]);
@@ -60,15 +61,43 @@ test('the starting configuration: --keepalived-conf, --desired, else the last-kn
   assert.equal(startingRealServers(['--desired', join(dir, 'missing.json')], {}), 0);
 });
 
-test('no lite mode in control-plane mode: fetch (undici) needs WebAssembly, which lite mode removes', () => {
-  assert.deepEqual(agentNodeFlags(['--control-plane', 'http://192.0.2.1:8080'], {}), [
-    ...BASE_FLAGS,
-  ]);
-  assert.deepEqual(agentNodeFlags([], { FLEETLB_CONTROL_PLANE: 'http://192.0.2.1:8080' }), [
-    ...BASE_FLAGS,
-  ]);
+test('control-plane mode: lite mode by the last-known-good document; without one, none', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetlb-flags-'));
+  const controlPlane = ['--control-plane', 'http://192.0.2.1:8080', '--state-dir', dir];
+  // The first start: no document yet, its size unknown.
+  assert.deepEqual(agentNodeFlags(controlPlane, {}), [...BASE_FLAGS]);
+  const saved = (realServers: number) =>
+    writeFileSync(
+      join(dir, 'last-known-good.json'),
+      JSON.stringify({
+        virtualServers: [{ realServers: Array.from({ length: realServers }, () => ({})) }],
+      }),
+    );
+  saved(0);
+  assert.deepEqual(agentNodeFlags(controlPlane, {}), [...BASE_FLAGS, ...LITE_FLAGS]);
+  saved(1000);
+  assert.deepEqual(
+    agentNodeFlags([], { FLEETLB_CONTROL_PLANE: 'http://192.0.2.1:8080', FLEETLB_STATE_DIR: dir }),
+    [...BASE_FLAGS, ...LITE_FLAGS],
+  );
+  saved(1001);
+  assert.deepEqual(agentNodeFlags(controlPlane, {}), [...BASE_FLAGS]);
+  writeFileSync(join(dir, 'last-known-good.json'), '{ torn');
+  assert.deepEqual(agentNodeFlags(controlPlane, {}), [...BASE_FLAGS]);
+  // File mode: a missing file counts as small (the agent then exits on it anyway).
   assert.deepEqual(agentNodeFlags(['--desired', '/nonexistent.json'], {}), [
     ...BASE_FLAGS,
     ...LITE_FLAGS,
   ]);
+});
+
+test('a document applied later with too many real servers for lite mode is pointed out', () => {
+  const document = (realServers: number) =>
+    ({
+      virtualServers: [{ realServers: new Array(realServers).fill({}) }],
+    }) as Parameters<typeof outgrownLiteMode>[0];
+  const lite = [...BASE_FLAGS, ...LITE_FLAGS];
+  assert.equal(outgrownLiteMode(document(1000), lite), undefined);
+  assert.equal(outgrownLiteMode(document(1001), lite), 1001);
+  assert.equal(outgrownLiteMode(document(5000), [...BASE_FLAGS]), undefined);
 });

@@ -5,10 +5,13 @@
  * report), the new master as soon as that has reported, never a split brain. kill -9 of the
  * master's agent and its guard: the dead director is `unknown` once its backup reported taking
  * over, never a master beside it, and `STALE` later; the exit code follows (8 / 9 / 10 / 0).
+ * The restarted agent runs in V8's lite mode (from its small last-known-good document), where
+ * there is no WebAssembly.
  * Every wait is on a condition with a generous bound, never on a duration.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
   FleetLab,
@@ -47,6 +50,11 @@ describe('fleetlb status through a real failover (netns)', { skip }, () => {
     const first = samplesSince(sinceMs).find((x) => x.instances[0]?.masters.join() === master);
     return first === undefined ? 'never' : `${first.atMs - sinceMs} ms`;
   };
+  /** The agent's command line: the launcher re-executes Node with the agent's V8 flags. */
+  const commandLine = (director: string) =>
+    readFileSync(`/proc/${agents.get(director)!.pid}/cmdline`, 'utf8')
+      .split('\0')
+      .join(' ');
   const vipHolders = () => ['d1', 'd2'].filter((h) => lab.addresses(h).includes(VIP));
 
   async function startAgent(director: string): Promise<LabAgent> {
@@ -76,6 +84,8 @@ describe('fleetlb status through a real failover (netns)', { skip }, () => {
     assert.deepEqual(status.view.instances[0]!.masters, ['d1']);
     assert.equal(members(status), 'd1:master,d2:backup');
     assert.deepEqual(vipHolders(), ['d1']);
+    // A first start: no last-known-good document, so no lite mode (agent/bin/node-flags.js).
+    assert.doesNotMatch(commandLine('d1'), /--lite-mode/);
   });
 
   test('SIGTERM of the master: STOPPED at once, the new master once it reported, no split brain', async (t) => {
@@ -114,6 +124,9 @@ describe('fleetlb status through a real failover (netns)', { skip }, () => {
       START_MS,
     );
     assert.equal(members(status), 'd1:master,d2:backup');
+    // Restarted from its small last-known-good document: lite mode (no WebAssembly), in which
+    // the long-poll and the reports work (fetch needed WebAssembly), as the rest of this file shows.
+    assert.match(commandLine('d1'), /--lite-mode/);
   });
 
   test('kill -9 of the master agent and its guard: unknown once the backup took over, never a split brain, stale later', async (t) => {
