@@ -52,10 +52,13 @@ describe('database faults [postgres]', async () => {
   let pollers: LongPoller[] = [];
   let agents: string[] = [];
   const agentInfo = { version: '1.0.0', startedAt: '2026-12-07T00:00:00Z', ipvsAvailable: true };
+  // A bound, not a measurement: the first report starts the status report worker, which loads
+  // its modules (seconds on a busy machine).
   const report = (r: ReplicaProcess) =>
     call(r.url, 'POST', '/v1/agent/status', {
       token: agents[0]!,
       body: { appliedRevision: null, agent: agentInfo },
+      timeoutMs: 60_000,
     });
 
   before(async () => {
