@@ -23,7 +23,7 @@ import {
 import { earlyThrottle, type EarlyAnswer } from './http/early-throttle.js';
 import { createMetrics } from './http/metrics.js';
 import { createToken } from './routes/tokens.js';
-import { ReportParser } from './status/report-parser.js';
+import { ReportIntake } from './status/report-intake.js';
 import { DatabaseReportStore, MemoryReportStore } from './status/report-store.js';
 import { DocumentCache } from './store/document-cache.js';
 import { VERSION } from './version.js';
@@ -71,7 +71,7 @@ export async function startControlPlane(init: ControlPlaneInit): Promise<Control
     registry: metrics.registry,
     tokens,
     documents: new DocumentCache(database.db, bus),
-    reports: new ReportParser(init.logger),
+    reports: new ReportIntake(init.logger, database.url),
     reportStore:
       database.kind === 'pglite' ? new MemoryReportStore() : new DatabaseReportStore(database.db),
     bodyBudget: new BodyBudget({

@@ -5,7 +5,7 @@
  * reports are processed, and on PGlite the embedded default's RSS idle and after all of it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newPostgresDatabase } from '../../test/support/databases.js';
 import { call, seedFaultSite } from '../../test/support/fault-workload.js';
@@ -149,6 +149,27 @@ function largestReport(realServerCount: number): string {
   return JSON.stringify({ appliedRevision: null, agent, realServers });
 }
 
+/**
+ * The server's event-loop delay (prom-client's `monitorEventLoopDelay`, reset at each scrape of
+ * /metrics) in ms: scraped once before `work` to reset it, once after to read it. Less sensitive
+ * to other processes on a loaded machine than a client's wall-clock latency.
+ */
+async function eventLoopDelayDuring<T>(server: ReplicaProcess, work: () => Promise<T>) {
+  const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
+  const seconds = (text: string, name: string) =>
+    Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+  await scrape();
+  const result = await work();
+  const text = await scrape();
+  return {
+    result,
+    loopDelay: {
+      p99: seconds(text, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+      max: seconds(text, 'nodejs_eventloop_lag_max_seconds') * 1000,
+    },
+  };
+}
+
 async function bigReports(server: ReplicaProcess, agent: string, database: DatabaseKind) {
   const count = database === 'pglite' ? 20_000 : 100_000;
   // Encoded once: this process also times /healthz, and encoding 19 MiB per request here would
@@ -167,8 +188,11 @@ async function bigReports(server: ReplicaProcess, agent: string, database: Datab
     }
   })();
   const start = performance.now();
-  const { samples } = await sampleWhile(postAll, 20, () =>
-    timed(() => call(server.url, 'GET', '/healthz', {})),
+  const {
+    result: { samples },
+    loopDelay,
+  } = await eventLoopDelayDuring(server, () =>
+    sampleWhile(postAll, 20, () => timed(() => call(server.url, 'GET', '/healthz', {}))),
   );
   const elapsedS = (performance.now() - start) / 1000;
   const healthz = distribution(samples);
@@ -177,16 +201,34 @@ async function bigReports(server: ReplicaProcess, agent: string, database: Datab
     measurement: `heavy: 4 largest status reports (${int(count)} RS, ${(body.length / 2 ** 20).toFixed(1)} MiB)`,
     result:
       `${statuses.join(', ')} in ${elapsedS.toFixed(1)} s; /healthz meanwhile p50 ${ms(healthz.p50)}, ` +
-      `p99 ${ms(healthz.p99)}, max ${ms(healthz.max)} (${healthz.count} checks)`,
+      `p99 ${ms(healthz.p99)}, max ${ms(healthz.max)} (${healthz.count} checks); ` +
+      `server event-loop delay p99 ${ms(loopDelay.p99)}, max ${ms(loopDelay.max)}; ` +
+      `load average ${loadavg()[0]!.toFixed(1)}`,
     target: '/healthz p99 < 50 ms',
     pass: statuses.every((s) => s === 204) && healthz.p99 < 50,
-    data: { statuses, elapsedS, healthz, sizeBytes: body.length, realServers: count },
+    data: {
+      statuses,
+      elapsedS,
+      healthz,
+      serverEventLoopDelayMs: loopDelay,
+      loadAverage1m: loadavg()[0],
+      sizeBytes: body.length,
+      realServers: count,
+    },
   };
+}
+
+export interface HostileOptions {
+  /** Only the heavy status-report row (`--only heavy`). */
+  heavyOnly?: boolean;
+  /** Run the server under `node --cpu-prof`, writing its profiles (worker threads too) here. */
+  cpuProfDir?: string | undefined;
 }
 
 export async function measureHostileClients(
   database: DatabaseKind,
   log: (m: string) => void,
+  options: HostileOptions = {},
 ): Promise<Row[]> {
   const rows: Row[] = [];
   let cleanup: () => Promise<void>;
@@ -200,9 +242,17 @@ export async function measureHostileClients(
     location = created.url;
     cleanup = created.drop;
   }
-  const server = await startReplica(location);
+  // Three minutes to start: a first PGlite start (initdb) on a loaded machine takes more than one.
+  const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
+  const server = await startReplica(location, {}, 180_000, profile);
   try {
     const admin = server.firstToken!;
+    if (options.heavyOnly) {
+      const [agent] = await seedFaultSite(server.url, admin, 1);
+      log(`${database}: heavy clients, 4 largest status reports`);
+      rows.push(await bigReports(server, agent!, database));
+      return rows;
+    }
     if (database === 'pglite') {
       await sleep(5000);
       const idle = server.rssMiB();

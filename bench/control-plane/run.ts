@@ -24,7 +24,7 @@ import { measureThroughput } from './throughput.js';
 
 const USAGE = `usage: npm run bench:control-plane -- [--database both|pglite|postgres] [--json FILE]
         [--agents 100,1000] [--rounds 5] [--duration 8] [--cpu-prof DIR]
-        [--faults also|only|skip] [--outage 30]
+        [--faults also|only|skip] [--outage 30] [--only heavy]
 
   --database   where the control plane stores its data (default both; PostgreSQL at
                ${POSTGRES_URL}, set FLEETLB_TEST_DATABASE_URL to change)
@@ -35,6 +35,7 @@ const USAGE = `usage: npm run bench:control-plane -- [--database both|pglite|pos
   --cpu-prof   run the server under node --cpu-prof, writing its profiles to DIR
   --faults     the fault and hostile-client figures: also (default), only, or skip
   --outage     seconds PostgreSQL refuses connections in the fault figures (default 30)
+  --only heavy just the 4 largest status reports row (with --cpu-prof, the server's profile)
 `;
 
 const TARGET_PER_CORE = 10_000;
@@ -58,6 +59,7 @@ interface Options {
   cpuProfDir: string | undefined;
   faults: 'also' | 'only' | 'skip';
   outageS: number;
+  heavyOnly: boolean;
 }
 
 const FLAGS = {
@@ -69,6 +71,7 @@ const FLAGS = {
   'cpu-prof': { type: 'string' },
   faults: { type: 'string', default: 'also' },
   outage: { type: 'string', default: '30' },
+  only: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -99,6 +102,8 @@ function options(): Options | undefined {
     throw new UsageError(`--faults: also, only or skip, not ${faults}`);
   const outageS = Number(values.outage);
   if (!(outageS >= 1 && outageS <= 300)) throw new UsageError('--outage: 1 to 300 seconds');
+  if (values.only !== undefined && values.only !== 'heavy')
+    throw new UsageError(`--only: heavy, not ${values.only}`);
   return {
     databases: database === 'both' ? ['pglite', 'postgres'] : [database],
     explicit: database !== 'both',
@@ -109,6 +114,7 @@ function options(): Options | undefined {
     cpuProfDir: values['cpu-prof'],
     faults,
     outageS,
+    heavyOnly: values.only === 'heavy',
   };
 }
 
@@ -213,6 +219,11 @@ async function main(): Promise<number> {
         pass: null,
         data: { skipped: reason },
       });
+      continue;
+    }
+    if (opts.heavyOnly) {
+      const profile = { heavyOnly: true, cpuProfDir: opts.cpuProfDir };
+      rows.push(...(await measureHostileClients(database, log, profile)));
       continue;
     }
     if (opts.faults !== 'only') {

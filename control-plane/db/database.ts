@@ -14,7 +14,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import postgres from 'postgres';
+import { postgresClient } from './postgres-client.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -22,6 +22,8 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
+  /** PostgreSQL's URL, for a thread that opens its own connection (undefined on PGlite). */
+  readonly url?: string;
   readonly db: Db;
   /**
    * Subscribes to NOTIFY on `channel`. `onListen` runs each time the subscription is (re)made:
@@ -41,7 +43,6 @@ export type DatabaseLocation = { url: string } | { dataDir: string } | { pglite:
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 const MIGRATION_LOCK = 0x666c62; // 'flb': one replica migrates at a time
-const CONNECT_TIMEOUT_S = 5;
 
 /**
  * PGlite runs PostgreSQL's defaults inside this process: 128 MB of shared_buffers alone took the
@@ -56,7 +57,6 @@ export const PGLITE_SETTINGS = [
   'temp_buffers = 2MB',
   'wal_buffers = 1MB',
 ];
-const RECONNECT_MAX_S = 0.5;
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
@@ -64,17 +64,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
 }
 
 async function openPostgres(url: string): Promise<Database> {
-  const client = postgres(url, {
-    max: 10,
-    onnotice: () => {},
-    connection: { application_name: 'fleetlb' },
-    // A refused or black-holed server fails a request in seconds (answered 503), not 30 s.
-    connect_timeout: CONNECT_TIMEOUT_S,
-    // postgres.js waits up to 20 s between reconnects after repeated failures; capped at
-    // RECONNECT_MAX_S so a database that comes back is in use again within about a second.
-    backoff: (retries: number) =>
-      Math.min(0.05 * 2 ** retries, RECONNECT_MAX_S) * (0.5 + Math.random() / 2),
-  });
+  const client = postgresClient(url, 10);
   const db = drizzlePostgres({ client, schema });
   try {
     const lock = await client.reserve();
@@ -91,6 +81,7 @@ async function openPostgres(url: string): Promise<Database> {
   }
   return {
     kind: 'postgres',
+    url,
     db,
     async listen(channel, onPayload, onListen) {
       const subscription = await client.listen(channel, onPayload, onListen);

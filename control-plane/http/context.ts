@@ -6,7 +6,7 @@ import type { EventBus } from '../events/bus.js';
 import type { TokenCache } from '../auth/token-cache.js';
 import type { Principal } from '../auth/tokens.js';
 import type { DocumentCache } from '../store/document-cache.js';
-import type { ReportParser } from '../status/report-parser.js';
+import type { ReportIntake } from '../status/report-intake.js';
 import type { ReportStore } from '../status/report-store.js';
 import type { BodyBudget } from './body-guard.js';
 
@@ -24,7 +24,7 @@ export interface AppDeps {
   tokens: TokenCache;
   documents: DocumentCache;
   /** Parses agent status reports on a worker thread. */
-  reports: ReportParser;
+  reports: ReportIntake;
   /** The latest report of each director (the database, or this process on PGlite). */
   reportStore: ReportStore;
   /** Request body bytes being received, per token and in total. */

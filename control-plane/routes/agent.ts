@@ -10,6 +10,7 @@ import { and, desc, eq, lte } from 'drizzle-orm';
 import { AgentStatus, DesiredState } from '../../contract/index.js';
 import type { Tx } from '../db/database.js';
 import { directors, vrrpTransitions } from '../db/schema.js';
+import { DatabaseUnavailable } from '../db/unavailable.js';
 import { publish } from '../events/bus.js';
 import { authorize } from '../http/auth.js';
 import { badRequest, invalid, notFound, Problem } from '../http/problem.js';
@@ -93,43 +94,48 @@ export function agentRoutes() {
     });
   });
 
-  // Documented from statusRoute, but validated by the report parser (off the event loop)
-  // rather than by the OpenAPI validator, which would parse ~20 MiB on the request path.
+  // Documented from statusRoute, but validated (and on PostgreSQL stored) by the status report
+  // worker (report-intake.ts) rather than by the OpenAPI validator, which would parse ~20 MiB on
+  // the request path.
   app.openAPIRegistry.registerPath(statusRoute);
   app.post(statusRoute.path, async (c) => {
     const principal = authorize(c, 'agent');
     const director = principal.director;
     if (!director) throw notFound('the director of this token');
     const { database, clock, options, documents, reports, reportStore } = c.var.deps;
-    // The body guard's bytes, handed to the parser's thread without another copy.
+    // The body guard's bytes, handed to the worker thread without another copy.
     const body = c.var.body ?? new Uint8Array(await c.req.arrayBuffer());
-    const report = await reports.parse(body);
+    const reportedAt = clock.now();
+    const report = await reports.take(body, {
+      directorId: director.id,
+      siteId: director.siteId,
+      reportedAtMs: reportedAt.getTime(),
+      knownRevision: await documents.currentRevision(director.siteId),
+    });
     if (!report.ok) {
       if (report.status === 400) throw badRequest(report.detail);
-      throw new Problem(
-        422,
-        'validation-failed',
-        'Validation failed',
-        'invalid body',
-        report.errors,
-      );
+      if (report.status === 422)
+        throw new Problem(
+          422,
+          'validation-failed',
+          'Validation failed',
+          'invalid body',
+          report.errors,
+        );
+      if (report.status === 'ahead') throw revisionAhead(report.current);
+      if (report.status === 'director-gone') throw notFound(`director ${director.name}`);
+      const cause = Object.assign(new Error(report.message), { code: report.code });
+      throw new DatabaseUnavailable('unknown', cause);
     }
+    const json = report.json;
     if (
+      json !== undefined &&
       report.appliedRevision !== null &&
       report.appliedRevision > ((await documents.currentRevision(director.siteId)) ?? 0)
     ) {
       // The bus may lag a commit made on another replica by a few ms: ask the database first.
       const current = await readRevision(database.db, director.siteId);
-      if (current === undefined || report.appliedRevision > current)
-        throw invalid(
-          [
-            {
-              path: ['appliedRevision'],
-              message: `the site is at revision ${current ?? 'none'}: an agent cannot have applied a later one`,
-            },
-          ],
-          ['body'],
-        );
+      if (current === undefined || report.appliedRevision > current) throw revisionAhead(current);
     }
     await c.var.deps.bus.transaction(async (tx) => {
       // The director may have been deleted since the token was checked: no orphan status rows.
@@ -139,14 +145,15 @@ export function agentRoutes() {
         .where(eq(directors.id, director.id))
         .for('share');
       if (!exists) throw notFound(`director ${director.name}`);
-      await reportStore.save(tx, {
-        directorId: director.id,
-        siteId: director.siteId,
-        reportedAt: clock.now(),
-        appliedRevision: report.appliedRevision,
-        // The parser's text: the event loop neither parses nor re-serializes it.
-        json: report.json,
-      });
+      // Stored by the worker already unless it handed the report back (PGlite, or in-process).
+      if (json !== undefined)
+        await reportStore.save(tx, {
+          directorId: director.id,
+          siteId: director.siteId,
+          reportedAt,
+          appliedRevision: report.appliedRevision,
+          json,
+        });
       if (report.transitions.length > 0) {
         await tx.insert(vrrpTransitions).values(
           report.transitions.map((t) => ({
@@ -167,6 +174,19 @@ export function agentRoutes() {
   });
 
   return app;
+}
+
+/** A report claiming a revision its site never reached (it would end a drain wait early). */
+function revisionAhead(current: number | undefined): Problem {
+  return invalid(
+    [
+      {
+        path: ['appliedRevision'],
+        message: `the site is at revision ${current ?? 'none'}: an agent cannot have applied a later one`,
+      },
+    ],
+    ['body'],
+  );
 }
 
 /** Keeps the newest `keep` transitions of a director. */

@@ -1,23 +1,18 @@
 /**
  * @module Parsing and validating an agent's status report: the expensive part of
  * `POST /v1/agent/status` (a 100,000-real-server report is ~20 MiB of JSON). Pure: bytes in,
- * the few fields the route needs plus the normalized report as JSON text out, so it can run on
- * a worker thread (report-parser.ts) and the result crosses back as one string.
+ * the validated report (defaults applied) or the reason it is refused out, so it can run on the
+ * status report worker thread (report-worker.ts) or, when that is unavailable, in-process.
  */
-import { AgentStatus, type VrrpTransition } from '../../contract/index.js';
+import { AgentStatus } from '../../contract/index.js';
 
-export type ParsedReport =
-  | {
-      ok: true;
-      appliedRevision: number | null;
-      transitions: VrrpTransition[];
-      /** The validated report (defaults applied), serialized for a jsonb column. */
-      json: string;
-    }
+export type ReportRejection =
   | { ok: false; status: 400; detail: string }
   | { ok: false; status: 422; errors: { path: string; message: string }[] };
 
-export function parseReport(bytes: Uint8Array): ParsedReport {
+export type ValidatedReport = { ok: true; report: AgentStatus } | ReportRejection;
+
+export function validateReport(bytes: Uint8Array): ValidatedReport {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -35,10 +30,5 @@ export function parseReport(bytes: Uint8Array): ParsedReport {
       })),
     };
   }
-  return {
-    ok: true,
-    appliedRevision: result.data.appliedRevision,
-    transitions: result.data.transitions,
-    json: JSON.stringify(result.data),
-  };
+  return { ok: true, report: result.data };
 }

@@ -12,8 +12,10 @@
  *   memory: after a restart each director is `unknown` until its next report (5 s), as it would
  *   be on PostgreSQL once its stored report went stale.
  *
- * Reports arrive validated and serialized by the report parser (off the event loop); the JSON
- * text is parsed again only when a view reads it.
+ * Reports arrive validated and serialized off the event loop (take-report.ts). On PostgreSQL the
+ * status report worker upserts them over its own connection (`upsertReport`), and `save` is the
+ * in-process fallback; on PGlite they arrive as UTF-8 bytes, held off the V8 heap (no string to
+ * copy or mark) and parsed only when a view first reads them.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AgentStatus } from '../../contract/index.js';
@@ -27,8 +29,8 @@ export interface IncomingReport {
   siteId: string;
   reportedAt: Date;
   appliedRevision: number | null;
-  /** The validated report (defaults applied) as JSON text. */
-  json: string;
+  /** The validated report (defaults applied) as JSON text, or that text's UTF-8 bytes. */
+  json: string | Uint8Array;
 }
 
 export interface ReportStore {
@@ -38,30 +40,42 @@ export interface ReportStore {
   latest(siteId: string, only?: readonly string[]): Promise<Map<string, DirectorReport>>;
 }
 
+/**
+ * Keeps `report` as its director's latest in `agent_status`, in a transaction (`save`) or on its
+ * own (the status report worker's connection, where the foreign key to `directors` refuses the
+ * report of a director deleted meanwhile).
+ */
+export async function upsertReport(db: Db | Tx, report: IncomingReport): Promise<void> {
+  const json = typeof report.json === 'string' ? report.json : decoder.decode(report.json);
+  // The JSON goes over the wire once: the conflict branch takes it from EXCLUDED rather than
+  // binding the (up to 32 MiB) text a second time.
+  await db
+    .insert(agentStatus)
+    .values({
+      directorId: report.directorId,
+      siteId: report.siteId,
+      reportedAt: report.reportedAt,
+      appliedRevision: report.appliedRevision,
+      report: sql`${json}::jsonb`,
+    })
+    .onConflictDoUpdate({
+      target: agentStatus.directorId,
+      set: {
+        siteId: sql`excluded.site_id`,
+        reportedAt: sql`excluded.reported_at`,
+        appliedRevision: sql`excluded.applied_revision`,
+        report: sql`excluded.report`,
+      },
+    });
+}
+
+const decoder = new TextDecoder();
+
 export class DatabaseReportStore implements ReportStore {
   constructor(private readonly db: Db) {}
 
-  async save(tx: Tx, report: IncomingReport): Promise<void> {
-    // The JSON goes over the wire once: the conflict branch takes it from EXCLUDED rather than
-    // binding the (up to 32 MiB) text a second time.
-    await tx
-      .insert(agentStatus)
-      .values({
-        directorId: report.directorId,
-        siteId: report.siteId,
-        reportedAt: report.reportedAt,
-        appliedRevision: report.appliedRevision,
-        report: sql`${report.json}::jsonb`,
-      })
-      .onConflictDoUpdate({
-        target: agentStatus.directorId,
-        set: {
-          siteId: sql`excluded.site_id`,
-          reportedAt: sql`excluded.reported_at`,
-          appliedRevision: sql`excluded.applied_revision`,
-          report: sql`excluded.report`,
-        },
-      });
+  save(tx: Tx, report: IncomingReport): Promise<void> {
+    return upsertReport(tx, report);
   }
 
   async latest(siteId: string, only?: readonly string[]): Promise<Map<string, DirectorReport>> {
@@ -88,8 +102,8 @@ interface HeldReport {
   siteId: string;
   reportedAt: Date;
   appliedRevision: number | null;
-  /** The text until a view first reads it, then the parsed report (not both). */
-  body: string | AgentStatus;
+  /** The text or its bytes until a view first reads it, then the parsed report (not both). */
+  body: string | Uint8Array | AgentStatus;
 }
 
 export class MemoryReportStore implements ReportStore {
@@ -110,7 +124,10 @@ export class MemoryReportStore implements ReportStore {
     const found = new Map<string, DirectorReport>();
     for (const [directorId, held] of this.#reports) {
       if (held.siteId !== siteId || (wanted && !wanted.has(directorId))) continue;
-      if (typeof held.body === 'string') held.body = JSON.parse(held.body) as AgentStatus;
+      if (typeof held.body === 'string' || held.body instanceof Uint8Array) {
+        const text = typeof held.body === 'string' ? held.body : decoder.decode(held.body);
+        held.body = JSON.parse(text) as AgentStatus;
+      }
       found.set(directorId, {
         reportedAt: held.reportedAt,
         appliedRevision: held.appliedRevision,

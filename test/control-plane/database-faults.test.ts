@@ -5,7 +5,8 @@
  *   #1208, fixed by patches/postgres+3.4.9.patch);
  * - new connections refused (`ALLOW_CONNECTIONS false`) for a while: answers are 503 problem+json
  *   with Retry-After, /readyz says unavailable, no 500, and service resumes unaided; a replica
- *   started meanwhile waits for the database instead of exiting;
+ *   started meanwhile waits for the database instead of exiting; a status report (stored by the
+ *   status report worker over its own connection) is answered 503 too, and stored after;
  * - the LISTEN connections killed: both replicas listen again and a write reaches every
  *   long-poller on both.
  * No write acknowledged with a 2xx is lost. Times are bounds on waiting, never assertions.
@@ -49,6 +50,16 @@ describe('database faults [postgres]', async () => {
   const log = new AnswerLog();
   let writers: Writers;
   let pollers: LongPoller[] = [];
+  let agents: string[] = [];
+  const agentInfo = { version: '1.0.0', startedAt: '2026-12-07T00:00:00Z', ipvsAvailable: true };
+  // A bound, not a measurement: the first report starts the status report worker, which loads
+  // its modules (seconds on a busy machine).
+  const report = (r: ReplicaProcess) =>
+    call(r.url, 'POST', '/v1/agent/status', {
+      token: agents[0]!,
+      body: { appliedRevision: null, agent: agentInfo },
+      timeoutMs: 60_000,
+    });
 
   before(async () => {
     const database = await newPostgresDatabase();
@@ -60,7 +71,7 @@ describe('database faults [postgres]', async () => {
     replicas = [a, b];
     admin = a.firstToken!;
     assert.ok(admin, 'the first replica printed the bootstrap admin token');
-    const agents = await seedFaultSite(a.url, admin);
+    agents = await seedFaultSite(a.url, admin);
     writers = new Writers([a.url, b.url], admin, log, 4);
     pollers = replicas.flatMap((r) => agents.map((token) => new LongPoller(r.url, token, log)));
   });
@@ -97,6 +108,8 @@ describe('database faults [postgres]', async () => {
 
   test('refused connections: 503 with Retry-After, /readyz unavailable, then recovery', async () => {
     log.phase = 'outage';
+    // The status report worker's connection is open before the fault, as in production.
+    assert.equal((await report(replicas[0]!)).status, 204);
     await faults.allowConnections(false);
     // A replica started while the database refuses waits for it instead of exiting.
     const late = startReplica(databaseUrl, {}, OUTAGE_MS + 90_000);
@@ -114,6 +127,7 @@ describe('database faults [postgres]', async () => {
       token: admin,
       body: { name: 'during-outage' },
     });
+    const refusedReport = await report(replicas[0]!);
     allAlive();
     await faults.allowConnections(true);
     log.phase = 'recovery';
@@ -137,6 +151,10 @@ describe('database faults [postgres]', async () => {
     assert.equal(problem?.headers.get('retry-after'), '1');
     assert.equal(write.status, 503);
     assert.match(write.body.detail, /not applied|outcome is unknown/);
+    assert.equal(refusedReport.status, 503, JSON.stringify(refusedReport.body));
+    assert.equal(refusedReport.body.type, 'urn:fleetlb:problem:database-unavailable');
+    assert.equal(refusedReport.headers.get('retry-after'), '1');
+    assert.equal((await report(replicas[0]!)).status, 204, 'a report is stored after recovery');
     assert.equal(log.malformed503, 0, 'every 503 has Retry-After and problem+json');
     assert.equal(log.other('outage'), 0, 'nothing but 2xx, 304 or 503 during the outage');
     assert.deepEqual(log.serverErrors, [], 'no 5xx other than 503');

@@ -48,6 +48,8 @@ export async function startReplica(
   database: string,
   env: Record<string, string> = {},
   timeoutMs = 60_000,
+  /** More node flags (the benchmark's --cpu-prof, which NODE_OPTIONS may not carry). */
+  nodeFlags: string[] = [],
 ): Promise<ReplicaProcess> {
   const where = /^postgres(ql)?:/.test(database)
     ? { env: { DATABASE_URL: database }, args: [] }
@@ -57,6 +59,7 @@ export async function startReplica(
     process.execPath,
     [
       ...START_NODE_FLAGS,
+      ...nodeFlags,
       '--import',
       'tsx',
       MAIN,
