@@ -10,9 +10,9 @@ import { z } from 'zod';
 import { strictObject } from './unknown-fields.js';
 import { Text } from './common.js';
 
-/** A user or group name as getpwnam(3)/getgrnam(3) take it (no ':' or blank). */
+/** A user or group name as getpwnam(3)/getgrnam(3) take it (no blank or '/'). */
 export const SystemName = Text(64)
-  .regex(/^[^:\s/]{1,64}$/, 'must be a user or group name (no ":", "/" or blanks)')
+  .regex(/^[^\s/]{1,64}$/, 'must be a user or group name (no "/" or blanks)')
   .meta({ example: 'keepalived_script' });
 
 export const ScriptRunAs = strictObject({

@@ -115,7 +115,7 @@ export function hostWarnings(config: KeepalivedConfig, host: HostView): Keepaliv
         diagnostic(
           'warning',
           at,
-          `${what}: ${unsafe} can be changed by a non-root user (owner not root, or group/world writable); with enable_script_security keepalived disables this script ("Unsafe permissions found for script"), fleetlb runs it: fix the permissions`,
+          `${what}: ${unsafe} can be changed by a non-root user (owner not root, or group/world writable); with enable_script_security keepalived disables this script ("Unsafe permissions found for script") when it runs as root, and so does fleetlb: fix the permissions`,
         ),
       );
   };

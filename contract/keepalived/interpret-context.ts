@@ -189,25 +189,23 @@ export function command(
 }
 
 /**
- * `USER [GROUP]` as core/notify.c set_uid_gid() reads it: a GROUP starting with ':' also asks for
- * the user's supplementary groups, which fleetlb does not set (node's spawn drops them).
+ * `USER [GROUP]` as keepalived 2.2's core/notify.c set_uid_gid() reads it. A GROUP starting with
+ * ':' (supplementary groups, in keepalived after 2.2) is a group name to keepalived 2.2; such a
+ * group seldom exists, and then the script is disabled, as keepalived 2.2 removes it.
  */
 export function scriptUser(
   words: readonly string[],
   at: SourcePosition,
   ctx: Ctx,
 ): ScriptUserConf | undefined {
-  const [user, rawGroup] = words;
+  const [user, group] = words;
   if (user === undefined) return undefined;
-  let group = rawGroup;
-  if (group?.startsWith(':') === true) {
+  if (group?.startsWith(':') === true)
     warn(
       ctx,
       at,
-      `'${user} ${group}': the ':' asks keepalived to set ${user}'s supplementary groups; fleetlb runs the script with none (node's spawn drops them), so a script that needs them fails`,
+      `'${user} ${group}': keepalived 2.2 looks up a group named '${group}' (the ':' for supplementary groups came after 2.2); where none exists it removes the script ("Unable to set uid/gid"), and fleetlb disables it`,
     );
-    group = group.length > 1 ? group.slice(1) : undefined;
-  }
   return group === undefined ? { user, at } : { user, group, at };
 }
 
