@@ -81,7 +81,7 @@ export const TrackedCheck = z
         .optional()
         .meta({
           description:
-            "keepalived init_file: when the agent starts, writes `value` to the file if it does not exist (or always, with overwrite); not on a reload",
+            'keepalived init_file: when the agent starts, writes `value` to the file if it does not exist (or always, with overwrite); not on a reload',
         }),
     }),
     strictObject({

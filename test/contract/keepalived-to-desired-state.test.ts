@@ -182,7 +182,7 @@ describe('mapping rules', () => {
       },
     ]);
   });
-  test('script_user root without enable_script_security is the agent\'s own user: no runAs', () => {
+  test("script_user root without enable_script_security is the agent's own user: no runAs", () => {
     const r = mapText(
       'global_defs {\n script_user root\n}\nvrrp_script chk {\n script /bin/true\n}\n' +
         'vrrp_instance A {\n interface eth0\n virtual_router_id 1\n' +
@@ -218,7 +218,7 @@ describe('mapping rules', () => {
       requireSafePath: true,
     });
   });
-  test('track_file becomes a file tracked check with the instance\'s weight, else the file\'s', () => {
+  test("track_file becomes a file tracked check with the instance's weight, else the file's", () => {
     const r = mapText(
       'track_file tf {\n file /run/fl.state\n weight 3\n init_file 1\n}\n' +
         'track_file rel {\n file run/other\n weight 0 reverse\n}\n' +
