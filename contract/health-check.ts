@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { strictObject } from './unknown-fields.js';
 import { Port, ProgramPath, Text } from './common.js';
+import { ScriptRunAs } from './script-run-as.js';
 
 const intervalMs = z.int().min(100).max(3_600_000).meta({ description: 'Time between probes' });
 const retryIntervalMs = z.int().min(100).max(3_600_000).meta({
@@ -120,6 +121,7 @@ export const ScriptCheck = strictObject({
     .boolean()
     .default(false)
     .meta({ description: 'keepalived misc_dynamic: exit 2-255 sets the weight to (code - 2)' }),
+  runAs: ScriptRunAs.optional(),
 }).meta({ id: 'ScriptCheck' });
 
 export const SmtpCheck = strictObject({

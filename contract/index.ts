@@ -2,6 +2,7 @@
 export * from './common.js';
 export * from './ip.js';
 export * from './health-check.js';
+export * from './script-run-as.js';
 export * from './vrrp-instance.js';
 export * from './virtual-server.js';
 export * from './site.js';

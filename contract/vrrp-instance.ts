@@ -12,9 +12,11 @@ import {
   Labels,
   Name,
   NO_CONTROL_CHARACTERS,
+  AbsolutePath,
   ProgramPath,
   Text,
 } from './common.js';
+import { ScriptRunAs } from './script-run-as.js';
 
 /** A virtual IP owned by the MASTER (keepalived `virtual_ipaddress`). */
 export const Vip = strictObject({
@@ -55,6 +57,32 @@ export const TrackedCheck = z
       rise: z.int().min(1).max(100).default(1),
       fall: z.int().min(1).max(100).default(1),
       weight: z.int().min(-254).max(254).default(0),
+      runAs: ScriptRunAs.optional(),
+    }),
+    strictObject({
+      type: z.literal('file'),
+      name: Name,
+      path: AbsolutePath.meta({
+        description:
+          'A file holding an integer, watched for changes (keepalived track_file, trackers/track_file.c): a missing, empty or non-numeric file reads as 0',
+      }),
+      weight: z.int().min(-254).max(254).default(1).meta({
+        description:
+          "The file's number × weight is added to the priority (clamped to -254..253; -254 or below is FAULT). Weight 0: a non-zero number is FAULT",
+      }),
+      reverse: z
+        .boolean()
+        .default(false)
+        .meta({ description: 'The number counts the other way (keepalived `weight W reverse`)' }),
+      init: strictObject({
+        value: z.int().min(-2147483648).max(2147483647).default(0),
+        overwrite: z.boolean().default(false),
+      })
+        .optional()
+        .meta({
+          description:
+            'keepalived init_file: when the agent starts, writes `value` to the file if it does not exist (or always, with overwrite); not on a reload',
+        }),
     }),
     strictObject({
       type: z.literal('interface'),
@@ -129,6 +157,15 @@ export const NotifyHooks = strictObject({
       description:
         'Each hook\'s own arguments (keepalived `notify_master "/etc/keepalived/notify.sh master"`)',
     }),
+  runAs: strictObject({
+    master: ScriptRunAs.optional(),
+    backup: ScriptRunAs.optional(),
+    fault: ScriptRunAs.optional(),
+    stop: ScriptRunAs.optional(),
+    any: ScriptRunAs.optional(),
+  })
+    .optional()
+    .meta({ description: 'Who each hook runs as (keepalived `notify_master "…" USER GROUP`)' }),
 }).meta({ id: 'NotifyHooks' });
 
 /** A director taking part in the election, with its own priority (RFC 9568 §6.1). */

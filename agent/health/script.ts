@@ -2,11 +2,15 @@
  * @module Script probe (keepalived MISC_CHECK): runs `path args…` without a shell, no stdio, in its
  * own process group so that a timeout kills the whole group (SIGKILL), not just the direct child;
  * the exit status is read by core/health/script-exit.ts (misc_dynamic weights). The script's port
- * and address are passed as FLEETLB_RS_ADDRESS / FLEETLB_RS_PORT.
+ * and address are passed as FLEETLB_RS_ADDRESS / FLEETLB_RS_PORT. It runs as its `runAs`
+ * (scripts/script-launcher.ts); a script keepalived would disable (unknown user, not executable,
+ * unsafe under enable_script_security) is not run and counts as passing, as keepalived removes
+ * that MISC_CHECK from the real server's checkers (check_misc.c `check_misc_script_security()`).
  */
 import { spawn } from 'node:child_process';
+import { hostScripts, identityOptions, type PreparedScripts } from '../scripts/script-launcher.js';
 import type { ChildProcess } from 'node:child_process';
-import { fail } from '../core/health/result.js';
+import { fail, PASS } from '../core/health/result.js';
 import type { ProbeResult } from '../core/health/result.js';
 import { scriptExitResult } from '../core/health/script-exit.js';
 import { describeError } from './probe-types.js';
@@ -22,12 +26,16 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-export function probeScript(
+export async function probeScript(
   spec: CheckOf<'script'>,
   target: ProbeTarget,
   opts: ProbeOptions,
+  scripts: PreparedScripts = hostScripts,
 ): Promise<ProbeResult> {
-  const child = spawn(spec.path, spec.args, {
+  const prepared = await scripts.prepare(spec, spec.path, spec.runAs);
+  if (!prepared.run) return PASS;
+  const child = spawn(prepared.program, spec.args, {
+    ...identityOptions(prepared),
     stdio: 'ignore',
     detached: true,
     env: {

@@ -6,6 +6,7 @@
  * status report saying so (within `LAST_REPORT_TIMEOUT_MS`), then stop the loops; IPVS entries
  * stay unless `--ipvs-on-exit remove`.
  */
+import { hostScripts } from '../scripts/script-launcher.js';
 import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
@@ -57,6 +58,12 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
     level: config.logLevel,
     base: file ? { director: file.document.director.name } : {},
   });
+  // Scripts keepalived would disable or warn about (script-launcher.ts), told once per config.
+  hostScripts.tellVerdicts((script, verdict) =>
+    verdict.run
+      ? logger.warn({ script, warning: verdict.warning }, 'script runs with a warning')
+      : logger.warn({ script, reason: verdict.reason }, 'script disabled: not run'),
+  );
   const guard = config.guard ? new GuardClient((message) => logger.warn({}, message)) : undefined;
   guard?.start();
   await guard?.ready;

@@ -7,6 +7,7 @@
  * found for script … - disabling"). Warnings, each at its keepalived.conf line: the director may
  * be checked before its interfaces or scripts are in place.
  */
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, lstatSync, realpathSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
 import {
@@ -15,6 +16,7 @@ import {
   type KeepalivedDiagnostic,
   type SourcePosition,
 } from '../../contract/keepalived/index.js';
+import type { ScriptUserConf } from '../../contract/keepalived/model.js';
 
 /** The host as the check sees it (a seam for tests). */
 export interface HostView {
@@ -26,6 +28,8 @@ export interface HostView {
    * user could change, or undefined when none is (or the program cannot be found).
    */
   unsafeComponent?(program: string): string | undefined;
+  /** getent(1) knows this user (`passwd`) or group (`group`). */
+  known?(database: 'passwd' | 'group', name: string): boolean;
 }
 
 const S_ISVTX = 0o1000;
@@ -84,6 +88,8 @@ function resolveProgram(program: string): string | undefined {
 }
 
 export const thisHost: HostView = {
+  known: (database, name) =>
+    spawnSync('getent', [database, name], { stdio: 'ignore', timeout: 10_000 }).status === 0,
   interfaceExists: (name) => existsSync(`/sys/class/net/${name}`),
   executable: (program) =>
     program.includes('/')
@@ -115,7 +121,7 @@ export function hostWarnings(config: KeepalivedConfig, host: HostView): Keepaliv
         diagnostic(
           'warning',
           at,
-          `${what}: ${unsafe} can be changed by a non-root user (owner not root, or group/world writable); with enable_script_security keepalived disables this script ("Unsafe permissions found for script"), fleetlb runs it: fix the permissions`,
+          `${what}: ${unsafe} can be changed by a non-root user (owner not root, or group/world writable); with enable_script_security keepalived disables this script ("Unsafe permissions found for script") when it runs as root, and so does fleetlb: fix the permissions`,
         ),
       );
   };
@@ -128,5 +134,40 @@ export function hostWarnings(config: KeepalivedConfig, host: HostView): Keepaliv
       program(words, v.at, `${v.name}: notify ${key}`);
   }
   for (const s of config.vrrpScripts) program(s.script, s.at, `vrrp_script ${s.name}`);
+  out.push(...unknownScriptUsers(config, host));
   return out;
+}
+
+/**
+ * Script users and groups this host does not know: keepalived removes those scripts ("Unable to
+ * set uid/gid for script"; for script_user, every script without its own user), and the agent
+ * disables them (agent/scripts/identity.ts).
+ */
+function unknownScriptUsers(config: KeepalivedConfig, host: HostView): KeepalivedDiagnostic[] {
+  const known = host.known;
+  if (known === undefined) return [];
+  const users: (ScriptUserConf | undefined)[] = [
+    config.globalDefs.scriptUser,
+    ...config.vrrpScripts.map((s) => s.user),
+    ...config.vrrpInstances.flatMap((v) => Object.values(v.notifyUsers)),
+    ...config.virtualServers.flatMap((v) =>
+      v.realServers.flatMap((r) => r.checkers.map((k) => k.miscUser)),
+    ),
+  ];
+  return users.flatMap((u) => {
+    if (u === undefined) return [];
+    const missing = [
+      ...(known('passwd', u.user) ? [] : [`user ${u.user}`]),
+      ...(u.group === undefined || known('group', u.group) ? [] : [`group ${u.group}`]),
+    ];
+    return missing.length === 0
+      ? []
+      : [
+          diagnostic(
+            'warning',
+            u.at,
+            `script ${missing.join(' and ')} does not exist here: keepalived removes the scripts run as it, and fleetlb disables them`,
+          ),
+        ];
+  });
 }

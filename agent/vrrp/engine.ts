@@ -20,6 +20,8 @@ import type { InstanceTransition } from './instance-runner.js';
 import { planInstance, type PlannedInstance } from './instance-plan.js';
 import { PacketFilters } from './packet-filters.js';
 import { runNotifyHooks } from './notify.js';
+import { hostScripts, type PreparedScripts } from '../scripts/script-launcher.js';
+import { nodeTrackedFiles, type TrackedFiles } from './tracked-files.js';
 import { RunningInstance, type InstanceContext } from './running-instance.js';
 import type { VirtualServerHealth } from './tracked-checks.js';
 import type { ResolvedVip } from './vip-leases.js';
@@ -45,6 +47,9 @@ export interface EngineDeps {
   applyRuleset?: ((ruleset: string) => Promise<void>) | undefined;
   /** Per-instance counters (agent/metrics/vrrp-metrics.ts implements it). */
   counters?: EngineCounters | undefined;
+  /** Tracked files and script verdicts (default: the host's, tracked-files.ts, script-launcher.ts). */
+  trackedFiles?: TrackedFiles | undefined;
+  scripts?: PreparedScripts | undefined;
 }
 
 /** What the engine counts per instance, for metrics. */
@@ -99,6 +104,10 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
       announce: (plan, vips) => this.announce(plan, vips),
       onTransition: (t) => this.onTransition(t),
       maintenance: () => this.maintenance,
+      trackedCheckPorts: {
+        files: deps.trackedFiles ?? nodeTrackedFiles,
+        scripts: deps.scripts ?? hostScripts,
+      },
       setPriority: (instance, priority) => deps.counters?.setPriority(instance, priority),
       logError: (instance, what, error, extra) =>
         deps.logger.error({ instance, ...extra, error: error.message }, what),
@@ -265,7 +274,9 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
     this.armGuard();
     if (!running) return;
     const { spec } = running.plan;
-    void runNotifyHooks(spec.notify, spec.name, transition.to, transition.priority).then(
+    const scripts = this.deps.scripts ?? hostScripts;
+    const { to, priority } = transition;
+    void runNotifyHooks(spec.notify, spec.name, to, priority, undefined, scripts).then(
       (results) => {
         for (const r of results.filter((x) => x.error)) {
           this.deps.logger.warn(

@@ -6,10 +6,14 @@
  * A hook named without a slash is looked up in PATH, as keepalived/core/notify.c `find_path()`
  * does.
  * Scripts run without a shell, detached from the engine: a slow or failing hook is logged and
- * killed after `timeoutMs`, and never delays the election.
+ * killed after `timeoutMs`, and never delays the election. Each runs as its `runAs`
+ * (scripts/script-launcher.ts); one keepalived would disable is not run (keepalived frees it:
+ * vrrp.c `check_vrrp_script_security()`), and is reported as failed with the reason.
  */
 import { execFile } from 'node:child_process';
+import type { ScriptRunAs } from '../../contract/script-run-as.js';
 import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
+import { hostScripts, identityOptions, type PreparedScripts } from '../scripts/script-launcher.js';
 import type { VrrpStateName } from '../core/vrrp/machine.js';
 
 export type NotifyHooks = DirectorVrrpInstance['notify'];
@@ -41,18 +45,30 @@ export function notifyCommands(
   instance: string,
   state: VrrpStateName,
   priority: number,
-): Array<{ script: string; args: string[] }> {
-  const commands: Array<{ script: string; args: string[] }> = [];
+): NotifyCommand[] {
+  const commands: NotifyCommand[] = [];
   const key = HOOK_BY_STATE[state];
   const specific = hooks[key];
-  if (specific) commands.push({ script: specific, args: [...(hooks.args?.[key] ?? [])] });
+  const runAs = (k: typeof key | 'any') => {
+    const who = hooks.runAs?.[k];
+    return who === undefined ? {} : { runAs: who };
+  };
+  if (specific)
+    commands.push({ script: specific, args: [...(hooks.args?.[key] ?? [])], ...runAs(key) });
   if (hooks.any) {
     commands.push({
       script: hooks.any,
       args: [...(hooks.args?.any ?? []), 'INSTANCE', instance, STATE_WORD[state], String(priority)],
+      ...runAs('any'),
     });
   }
   return commands;
+}
+
+export interface NotifyCommand {
+  script: string;
+  args: string[];
+  runAs?: ScriptRunAs;
 }
 
 /** Runs the hooks in order; resolves with each outcome (never rejects). */
@@ -62,14 +78,21 @@ export async function runNotifyHooks(
   state: VrrpStateName,
   priority: number,
   timeoutMs = 30_000,
+  scripts: PreparedScripts = hostScripts,
 ): Promise<NotifyResult[]> {
   const results: NotifyResult[] = [];
-  for (const { script, args } of notifyCommands(hooks, instance, state, priority)) {
-    const error = await new Promise<Error | undefined>((resolve) => {
-      execFile(script, args, { timeout: timeoutMs, killSignal: 'SIGKILL' }, (e) =>
-        resolve(e ?? undefined),
-      );
-    });
+  for (const { script, args, runAs } of notifyCommands(hooks, instance, state, priority)) {
+    const prepared = await scripts.prepare(hooks, script, runAs);
+    const error = prepared.run
+      ? await new Promise<Error | undefined>((resolve) => {
+          const options = {
+            ...identityOptions(prepared),
+            timeout: timeoutMs,
+            killSignal: 'SIGKILL' as const,
+          };
+          execFile(prepared.program, args, options, (e) => resolve(e ?? undefined));
+        })
+      : new Error(`not run: ${prepared.reason}`);
     results.push(error ? { script, args, error } : { script, args });
   }
   return results;

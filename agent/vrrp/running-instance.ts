@@ -13,6 +13,8 @@ import type { Clock } from './clock.js';
 import { InstanceRunner, type InstanceTransition } from './instance-runner.js';
 import type { PlannedInstance } from './instance-plan.js';
 import { TrackedChecks, type VirtualServerHealth } from './tracked-checks.js';
+import type { TrackedFiles } from './tracked-files.js';
+import type { PreparedScripts } from '../scripts/script-launcher.js';
 import { VipLeases, type ResolvedVip } from './vip-leases.js';
 import type { VrrpSockets } from './vrrp-sockets.js';
 
@@ -34,6 +36,8 @@ export interface InstanceContext {
   /** The effective priority changed (tracked checks, an edit or maintenance). */
   setPriority(instance: string, priority: number): void;
   logError(instance: string, what: string, error: Error, extra?: object): void;
+  /** Where tracked files are read and scripts prepared (fakes in tests). */
+  trackedCheckPorts: { files: TrackedFiles; scripts: PreparedScripts };
 }
 
 export class RunningInstance {
@@ -90,7 +94,7 @@ export class RunningInstance {
     const initial = this.effective(this.checks.results());
     runner.dispatch({ type: 'priority', now, ...initial });
     if (!plan.interface.up) runner.dispatch({ type: 'interface', now, up: false });
-    this.checks.start();
+    void this.checks.start();
     runner.start();
   }
 
@@ -111,7 +115,7 @@ export class RunningInstance {
       this.checks.carryFrom(old);
       old.stop();
       this.feedChecks(links);
-      this.checks.start();
+      void this.checks.start();
     }
     const { priority, fault } = this.effective(this.checks.results());
     this.ctx.setPriority(spec.name, priority);
@@ -166,12 +170,20 @@ export class RunningInstance {
   /** The tracked checks of the current spec, feeding the effective priority while current. */
   private trackedChecks(): TrackedChecks {
     const { spec } = this.plan;
-    const checks: TrackedChecks = new TrackedChecks(spec.trackedChecks, (results) => {
-      if (this.checks !== checks) return;
-      const { priority, fault } = this.effective(results);
-      this.ctx.setPriority(spec.name, priority);
-      this.runner.dispatch({ type: 'priority', now: this.ctx.clock.now(), priority, fault });
-    });
+    const checks: TrackedChecks = new TrackedChecks(
+      spec.trackedChecks,
+      (results) => {
+        if (this.checks !== checks) return;
+        const { priority, fault } = this.effective(results);
+        this.ctx.setPriority(spec.name, priority);
+        this.runner.dispatch({ type: 'priority', now: this.ctx.clock.now(), priority, fault });
+      },
+      {
+        ...this.ctx.trackedCheckPorts,
+        onDisabled: (check, reason) =>
+          this.ctx.logError(spec.name, `tracked check ${check} disabled`, new Error(reason)),
+      },
+    );
     return checks;
   }
 

@@ -1,4 +1,5 @@
 /** @module keepalived interpreter for real-server checkers (HTTP_GET, SSL_GET, TCP_CHECK, MISC_CHECK, …). */
+import { scriptUserLine } from './interpret-global.js';
 import type { ConfigNode } from './parse-blocks.js';
 import {
   address,
@@ -95,6 +96,7 @@ const CHECKER: Record<string, Handler<Checker>> = {
   misc_path: (n, k, c) => set(k, 'miscPath', command(n, c, 'script')),
   misc_timeout: (n, k, c) => set(k, 'miscTimeoutS', seconds(n, c)),
   misc_dynamic: (_n, k) => (k.miscDynamic = true),
+  user: (n, k, c) => set(k, 'miscUser', scriptUserLine(n, c)),
   type: (n, k, c) => set(k, 'dnsType', str(n, c)),
   name: (n, k, c) => set(k, 'dnsName', str(n, c)),
   helo_name: (n, k, c) => set(k, 'heloName', str(n, c)),

@@ -3,6 +3,7 @@ import { addressFamily } from '../ip.js';
 import { diagnostic, type KeepalivedDiagnostic, type SourcePosition } from './diagnostics.js';
 import type { ConfigNode } from './parse-blocks.js';
 import { scriptLine } from './script-words.js';
+import type { ScriptUserConf } from './model.js';
 
 /** Collects diagnostics while interpreting. */
 export interface Ctx {
@@ -40,14 +41,6 @@ export function walk<T>(
 export function refused<T>(why: string): Handler<T> {
   return (node, _target, ctx) => error(ctx, node.at, `'${node.keyword}' ${why}`);
 }
-
-/**
- * track_file / vrrp_track_file (vrrp_track.c): the file's integer × weight moves the priority, 0
- * with weight 0 means fault. Not run by fleetlb yet; dropping it would change when a director
- * fails over, so it is refused.
- */
-export const TRACK_FILE_REFUSED =
-  '(the file\'s number × weight moves the priority, vrrp_track.c) is not run by fleetlb yet, and dropping it would change when this director fails over: track it with a vrrp_script instead (e.g. script "/bin/sh -c \'[ \\"$(cat FILE)\\" = 0 ]\'")';
 
 /** A handler that accepts a keyword and ignores it with a warning. */
 export function ignored<T>(why: string): Handler<T> {
@@ -167,7 +160,7 @@ export function rest(node: ConfigNode, ctx: Ctx): string | undefined {
  * A script keyword's command as keepalived runs it (script-words.ts): `script`, `misc_path` and
  * `quorum_up`-style keywords ignore words after the command (lib/notify.c
  * `set_script_params_array()` reads only the first), a notify script reads them as the user and
- * group to run it as (`notify_script_init()`). A line that does not split is ignored, as keepalived
+ * group to run it as (`notify_script_init()`, read by `notifyUser`). A line that does not split is ignored, as keepalived
  * ignores it.
  */
 export function command(
@@ -192,13 +185,41 @@ export function command(
       argAt(node, 1),
       `'${node.keyword}': keepalived runs only '${first}' and ignores '${line.extra.join(' ')}' (quote the whole command line to pass arguments); so does fleetlb`,
     );
-  if (kind === 'notify' && line.extra.length > 0)
+  return line.words;
+}
+
+/**
+ * `USER [GROUP]` as keepalived 2.2's core/notify.c set_uid_gid() reads it. A GROUP starting with
+ * ':' (supplementary groups, in keepalived after 2.2) is a group name to keepalived 2.2; such a
+ * group seldom exists, and then the script is disabled, as keepalived 2.2 removes it.
+ */
+export function scriptUser(
+  words: readonly string[],
+  at: SourcePosition,
+  ctx: Ctx,
+): ScriptUserConf | undefined {
+  const [user, group] = words;
+  if (user === undefined) return undefined;
+  if (group?.startsWith(':') === true)
     warn(
       ctx,
-      argAt(node, 1),
-      `'${node.keyword}': keepalived reads '${line.extra.join(' ')}' after '${first}' as the user and group to run it as (quote the whole command line to pass arguments); fleetlb runs it as the agent's user`,
+      at,
+      `'${user} ${group}': keepalived 2.2 looks up a group named '${group}' (the ':' for supplementary groups came after 2.2); where none exists it removes the script ("Unable to set uid/gid"), and fleetlb disables it`,
     );
-  return line.words;
+  return group === undefined ? { user, at } : { user, group, at };
+}
+
+/** The `USER [GROUP]` after a notify line's command (core/notify.c notify_script_init()). */
+export function notifyUser(node: ConfigNode, ctx: Ctx): ScriptUserConf | undefined {
+  const line = scriptLine(node.rawArgs);
+  if (line === undefined || line.extra.length === 0) return undefined;
+  if (line.extra.length > 2)
+    warn(
+      ctx,
+      argAt(node, 3),
+      `'${node.keyword}': keepalived ignores '${line.extra.slice(2).join(' ')}' after the user and group (quote the whole command line to pass arguments); so does fleetlb`,
+    );
+  return scriptUser(line.extra, argAt(node, 1), ctx);
 }
 
 /** Assigns only defined values (for `exactOptionalPropertyTypes`). */

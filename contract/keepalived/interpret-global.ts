@@ -8,13 +8,22 @@ import {
   int,
   lenientUnsigned,
   command,
+  notifyUser,
+  scriptUser,
   seconds,
   set,
   str,
   walk,
   warn,
 } from './interpret-context.js';
-import type { GlobalDefs, NotifyScripts, VrrpScript, VrrpSyncGroup } from './model.js';
+import type {
+  GlobalDefs,
+  NotifyScripts,
+  NotifyUsers,
+  ScriptUserConf,
+  VrrpScript,
+  VrrpSyncGroup,
+} from './model.js';
 
 export function emptyGlobalDefs(): GlobalDefs {
   return { enableScriptSecurity: false, vrrpStrict: false, notificationEmails: [] };
@@ -40,7 +49,7 @@ const GLOBAL: Record<string, Handler<GlobalDefs>> = {
   notification_email_from: (n, g, c) => set(g, 'notificationEmailFrom', str(n, c)),
   smtp_server: (n, g, c) => set(g, 'smtpServer', str(n, c)),
   smtp_connect_timeout: (n, g, c) => set(g, 'smtpConnectTimeoutS', seconds(n, c)),
-  script_user: (n, g, c) => set(g, 'scriptUser', str(n, c)),
+  script_user: (n, g, c) => set(g, 'scriptUser', scriptUserLine(n, c)),
   net_namespace: (n, g, c) => set(g, 'netNamespace', str(n, c)),
   lvs_sync_daemon: (n, g) => {
     g.lvsSyncDaemon = [...n.args];
@@ -109,8 +118,20 @@ const SCRIPT: Record<string, Handler<VrrpScript>> = {
   weight: scriptWeight,
   rise: riseFall('rise'),
   fall: riseFall('fall'),
-  user: (n, s, c) => set(s, 'user', str(n, c)),
+  user: (n, s, c) => set(s, 'user', scriptUserLine(n, c)),
 };
+
+/** `script_user` / `user USER [GROUP]`; an error without USER, as keepalived reports it. */
+export function scriptUserLine(n: ConfigNode, c: Ctx): ScriptUserConf | undefined {
+  if (str(n, c) === undefined) return undefined;
+  if (n.args.length > 2)
+    warn(
+      c,
+      argAt(n, 2),
+      `'${n.keyword}': '${n.args.slice(2).join(' ')}' ignored, as keepalived ignores it`,
+    );
+  return scriptUser(n.args, argAt(n, 0), c);
+}
 
 export function interpretVrrpScript(node: ConfigNode, ctx: Ctx): VrrpScript {
   const s: VrrpScript = { name: str(node, ctx) ?? '', at: node.at };
@@ -119,11 +140,15 @@ export function interpretVrrpScript(node: ConfigNode, ctx: Ctx): VrrpScript {
 }
 
 /** notify, notify_master, notify_backup, notify_fault, notify_stop: shared by instances and groups. */
-export function notifyHandlers<T extends { notify: NotifyScripts }>(): Record<string, Handler<T>> {
+export function notifyHandlers<
+  T extends { notify: NotifyScripts; notifyUsers: NotifyUsers },
+>(): Record<string, Handler<T>> {
   const one =
     (key: keyof NotifyScripts): Handler<T> =>
-    (n, t, c) =>
+    (n, t, c) => {
       set(t.notify, key, command(n, c, 'notify'));
+      set(t.notifyUsers, key, notifyUser(n, c));
+    };
   return {
     notify: one('any'),
     notify_master: one('master'),
@@ -140,7 +165,13 @@ const SYNC_GROUP: Record<string, Handler<VrrpSyncGroup>> = {
 };
 
 export function interpretSyncGroup(node: ConfigNode, ctx: Ctx): VrrpSyncGroup {
-  const g: VrrpSyncGroup = { name: str(node, ctx) ?? '', group: [], notify: {}, at: node.at };
+  const g: VrrpSyncGroup = {
+    name: str(node, ctx) ?? '',
+    group: [],
+    notify: {},
+    notifyUsers: {},
+    at: node.at,
+  };
   walk(node.children, SYNC_GROUP, g, ctx, `vrrp_sync_group ${g.name}`);
   return g;
 }

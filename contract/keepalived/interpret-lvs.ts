@@ -12,6 +12,7 @@ import {
   int,
   lenientUnsigned,
   command,
+  notifyUser,
   seconds,
   set,
   str,
@@ -52,11 +53,27 @@ function virtualInhibit(n: ConfigNode, v: VirtualServerConf, c: Ctx): void {
   v.inhibitOnFailure = true;
 }
 
+/**
+ * notify_up/notify_down/quorum_up/quorum_down: the command; the `USER [GROUP]` after it
+ * (core/notify.c notify_script_init()) is not modelled for these hooks yet: a warning.
+ */
+function checkerNotify(n: ConfigNode, c: Ctx): string[] | undefined {
+  const words = command(n, c, 'notify');
+  const who = notifyUser(n, c);
+  if (who !== undefined)
+    warn(
+      c,
+      who.at,
+      `'${n.keyword}': keepalived runs it as ${who.user}${who.group === undefined ? '' : `:${who.group}`}; fleetlb runs it as the agent's user`,
+    );
+  return words;
+}
+
 const REAL_SERVER: Record<string, Handler<RealServerConf>> = {
   weight: (n, r, c) => set(r, 'weight', int(n, c, 0, 65535)),
   inhibit_on_failure: realInhibit,
-  notify_up: (n, r, c) => set(r, 'notifyUp', command(n, c, 'notify')),
-  notify_down: (n, r, c) => set(r, 'notifyDown', command(n, c, 'notify')),
+  notify_up: (n, r, c) => set(r, 'notifyUp', checkerNotify(n, c)),
+  notify_down: (n, r, c) => set(r, 'notifyDown', checkerNotify(n, c)),
   uthreshold: (n, r, c) => set(r, 'uthreshold', int(n, c, 0, 2 ** 31 - 1)),
   retry: (n, r, c) => set(r, 'retry', lenientUnsigned(n, c, 0, 2 ** 32 - 1)),
   delay_before_retry: (n, r, c) => set(r, 'delayBeforeRetryS', seconds(n, c)),
@@ -136,8 +153,8 @@ const VIRTUAL_SERVER: Record<string, Handler<VirtualServerConf>> = {
   persistence_granularity: (n, v, c) => set(v, 'persistenceGranularity', str(n, c)),
   quorum: (n, v, c) => set(v, 'quorum', int(n, c, 0, 2 ** 31 - 1)),
   hysteresis: (n, v, c) => set(v, 'hysteresis', int(n, c, 0, 2 ** 31 - 1)),
-  quorum_up: (n, v, c) => set(v, 'quorumUp', command(n, c, 'notify')),
-  quorum_down: (n, v, c) => set(v, 'quorumDown', command(n, c, 'notify')),
+  quorum_up: (n, v, c) => set(v, 'quorumUp', checkerNotify(n, c)),
+  quorum_down: (n, v, c) => set(v, 'quorumDown', checkerNotify(n, c)),
   sorry_server: sorryServer,
   inhibit_on_failure: virtualInhibit,
   alpha: (n, v, c) => set(v, 'alpha', bool(n, c)),

@@ -13,9 +13,8 @@ import {
   str,
   walk,
   warn,
-  refused,
-  TRACK_FILE_REFUSED,
 } from './interpret-context.js';
+import { trackFileRefs } from './interpret-track-file.js';
 import { notifyHandlers } from './interpret-global.js';
 import type { VirtualAddress, VrrpInstanceConf, WeightedTrack } from './model.js';
 
@@ -197,7 +196,7 @@ const INSTANCE: Record<string, Handler<VrrpInstanceConf>> = {
   unicast_peer: peers,
   track_interface: (n, v, c) => v.trackInterfaces.push(...tracks(n, c)),
   track_script: (n, v, c) => v.trackScripts.push(...tracks(n, c)),
-  track_file: refused(TRACK_FILE_REFUSED),
+  track_file: (n, v, c) => v.trackFiles.push(...trackFileRefs(n, c)),
   ...notifyHandlers<VrrpInstanceConf>(),
   garp_master_delay: (n, v, c) => set(v, 'garpMasterDelayS', seconds(n, c)),
   garp_master_repeat: (n, v, c) => set(v, 'garpMasterRepeat', int(n, c, 1, 65535)),
@@ -227,7 +226,9 @@ export function interpretVrrpInstance(
     unicastPeers: [],
     trackInterfaces: [],
     trackScripts: [],
+    trackFiles: [],
     notify: {},
+    notifyUsers: {},
     useVmac: false,
     at: node.at,
   };

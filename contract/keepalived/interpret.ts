@@ -1,14 +1,8 @@
 /** @module keepalived.conf interpretation: the node tree into the typed model, plus the one-call parser. */
 import type { KeepalivedDiagnostic } from './diagnostics.js';
 import { type ConfigNode, parseBlocks, type ParseBlocksOptions } from './parse-blocks.js';
-import {
-  type Ctx,
-  type Handler,
-  ignored,
-  refused,
-  TRACK_FILE_REFUSED,
-  walk,
-} from './interpret-context.js';
+import { type Ctx, type Handler, ignored, walk } from './interpret-context.js';
+import { interpretTrackFile } from './interpret-track-file.js';
 import {
   emptyGlobalDefs,
   interpretGlobalDefs,
@@ -38,6 +32,11 @@ function globalVrrpVersion(nodes: readonly ConfigNode[]): 2 | 3 | undefined {
 
 type Top = KeepalivedConfig & { defaultVersion: 2 | 3 | undefined };
 
+function addTrackFile(n: ConfigNode, k: Top, c: Ctx): void {
+  const file = interpretTrackFile(n, c);
+  if (file !== undefined) k.trackFiles.push(file);
+}
+
 const TOP: Record<string, Handler<Top>> = {
   global_defs: (n, k, c) => interpretGlobalDefs(n, k.globalDefs, c),
   vrrp_script: (n, k, c) => k.vrrpScripts.push(interpretVrrpScript(n, c)),
@@ -48,8 +47,8 @@ const TOP: Record<string, Handler<Top>> = {
     const vs = interpretVirtualServer(n, c);
     if (vs !== undefined) k.virtualServers.push(vs);
   },
-  track_file: refused(TRACK_FILE_REFUSED),
-  vrrp_track_file: refused(TRACK_FILE_REFUSED),
+  track_file: addTrackFile,
+  vrrp_track_file: addTrackFile,
   net_namespace: unsupported,
   static_ipaddress: unsupported,
   static_routes: unsupported,
@@ -63,6 +62,7 @@ export function interpretKeepalived(nodes: readonly ConfigNode[]): KeepalivedPar
     defaultVersion: globalVrrpVersion(nodes),
     globalDefs: emptyGlobalDefs(),
     vrrpScripts: [],
+    trackFiles: [],
     vrrpInstances: [],
     vrrpSyncGroups: [],
     virtualServerGroups: [],

@@ -17,7 +17,8 @@ export interface GlobalDefs {
   notificationEmailFrom?: string;
   smtpServer?: string;
   smtpConnectTimeoutS?: number;
-  scriptUser?: string;
+  /** `script_user USER [GROUP]` (global_parser.c script_user_handler()). */
+  scriptUser?: ScriptUserConf;
   netNamespace?: string;
   lvsSyncDaemon?: string[];
   /** Where `lvs_sync_daemon` is written (lvs-sync-daemon.ts places its warnings there). */
@@ -26,6 +27,32 @@ export interface GlobalDefs {
 
 /** A script's program and arguments, split as keepalived splits them (script-words.ts). */
 export type CommandWords = string[];
+
+/** `USER [GROUP]` a script runs as (core/notify.c set_script_uid_gid()). */
+export interface ScriptUserConf {
+  user: string;
+  group?: string;
+  at: SourcePosition;
+}
+
+/** `track_file NAME { file PATH; weight W [reverse]; init_file [VALUE] [overwrite] }`. */
+export interface TrackFileConf {
+  name: string;
+  file?: string;
+  /** keepalived's default is 1 (track_file.c track_file_handler()). */
+  weight: number;
+  reverse: boolean;
+  init?: { value: number; overwrite: boolean };
+  at: SourcePosition;
+}
+
+/** An instance's (or FILE_CHECK's) `track_file` entry: `NAME [weight W [reverse|noreverse]]`. */
+export interface TrackFileRef {
+  name: string;
+  weight?: number;
+  reverse?: boolean;
+  at: SourcePosition;
+}
 
 export interface VrrpScript {
   name: string;
@@ -37,7 +64,7 @@ export interface VrrpScript {
   weightReverse?: boolean;
   rise?: number;
   fall?: number;
-  user?: string;
+  user?: ScriptUserConf;
   at: SourcePosition;
 }
 
@@ -65,6 +92,9 @@ export interface NotifyScripts {
   any?: CommandWords;
 }
 
+/** The `USER [GROUP]` after a notify line's command (core/notify.c notify_script_init()). */
+export type NotifyUsers = Partial<Record<keyof NotifyScripts, ScriptUserConf>>;
+
 export interface VrrpInstanceConf {
   name: string;
   state?: 'MASTER' | 'BACKUP';
@@ -84,7 +114,9 @@ export interface VrrpInstanceConf {
   unicastPeers: string[];
   trackInterfaces: WeightedTrack[];
   trackScripts: WeightedTrack[];
+  trackFiles: TrackFileRef[];
   notify: NotifyScripts;
+  notifyUsers: NotifyUsers;
   garpMasterDelayS?: number;
   garpMasterRepeat?: number;
   garpMasterRefreshS?: number;
@@ -97,6 +129,7 @@ export interface VrrpSyncGroup {
   name: string;
   group: string[];
   notify: NotifyScripts;
+  notifyUsers: NotifyUsers;
   at: SourcePosition;
 }
 
@@ -135,6 +168,8 @@ export interface Checker {
   miscPath?: CommandWords;
   miscTimeoutS?: number;
   miscDynamic: boolean;
+  /** MISC_CHECK `user USER [GROUP]` (check_misc.c misc_user_handler()). */
+  miscUser?: ScriptUserConf;
   dnsType?: string;
   dnsName?: string;
   heloName?: string;
@@ -201,6 +236,7 @@ export interface VirtualServerGroupConf {
 export interface KeepalivedConfig {
   globalDefs: GlobalDefs;
   vrrpScripts: VrrpScript[];
+  trackFiles: TrackFileConf[];
   vrrpInstances: VrrpInstanceConf[];
   vrrpSyncGroups: VrrpSyncGroup[];
   virtualServerGroups: VirtualServerGroupConf[];

@@ -5,7 +5,8 @@
  */
 import type { HealthCheck } from '../health-check.js';
 import type { DirectorVirtualServer } from '../virtual-server.js';
-import { scriptCommand } from './render-scripts.js';
+import { scriptCommand, userLine } from './render-scripts.js';
+import { runAsWords } from './render-run-as.js';
 import {
   block,
   type ConfBlock,
@@ -177,6 +178,7 @@ function ownLines(c: HealthCheck, path: DocPath, ctx: RenderCtx): ConfLine[] {
       return [
         `misc_path ${scriptCommand(ctx, path, c.path, c.args)}`,
         ...(c.dynamicWeight ? ['misc_dynamic'] : []),
+        ...userLine(runAsWords(c.runAs, path, ctx)),
       ];
     case 'smtp':
       return [`helo_name ${word(ctx, [...path, 'heloName'], c.heloName)}`];

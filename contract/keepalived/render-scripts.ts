@@ -2,6 +2,7 @@
  * @module keepalived.conf script command lines and the `vrrp_script` blocks behind tracked
  * script checks: names are global in keepalived, so instances share a definition by name.
  */
+import { runAsWords } from './render-run-as.js';
 import type { DirectorVrrpInstance, TrackedCheck } from '../vrrp-instance.js';
 import {
   block,
@@ -63,8 +64,8 @@ export interface VrrpScripts {
 
 /** What keepalived keeps in a vrrp_script (the weight goes on the track_script line). */
 function definition(c: ScriptCheck): string {
-  const { path, args, intervalMs, timeoutMs, rise, fall } = c;
-  return JSON.stringify({ path, args, intervalMs, timeoutMs, rise, fall });
+  const { path, args, intervalMs, timeoutMs, rise, fall, runAs } = c;
+  return JSON.stringify({ path, args, intervalMs, timeoutMs, rise, fall, runAs });
 }
 
 function scriptBlock(name: string, c: ScriptCheck, path: DocPath, ctx: RenderCtx): ConfBlock {
@@ -74,7 +75,13 @@ function scriptBlock(name: string, c: ScriptCheck, path: DocPath, ctx: RenderCtx
     `timeout ${wholeSeconds(ctx, [...path, 'timeoutMs'], c.timeoutMs, 'vrrp_script timeout')}`,
     `rise ${c.rise}`,
     `fall ${c.fall}`,
+    ...userLine(runAsWords(c.runAs, path, ctx)),
   ]);
+}
+
+/** A vrrp_script's or MISC_CHECK's `user USER [GROUP]`; none for keepalived's default user. */
+export function userLine(words: readonly string[]): string[] {
+  return words.length === 0 ? [] : [`user ${words.join(' ')}`];
 }
 
 /** One vrrp_script per distinct tracked script; a name reused with another definition is renamed. */

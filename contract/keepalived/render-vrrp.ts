@@ -6,6 +6,8 @@ import { addressFamily } from '../ip.js';
 import type { DirectorVrrpInstance, TrackedCheck, Vip } from '../vrrp-instance.js';
 import type { VrrpScripts } from './render-scripts.js';
 import { scriptCommand } from './render-scripts.js';
+import { runAsWords } from './render-run-as.js';
+import { trackFileLine, type TrackFiles } from './render-track-files.js';
 import {
   block,
   type ConfBlock,
@@ -63,11 +65,12 @@ function trackable(inst: DirectorVrrpInstance, t: TrackedCheck, path: DocPath, c
 function trackLines(
   inst: DirectorVrrpInstance,
   i: number,
-  scripts: VrrpScripts,
+  { scripts, trackFiles }: { scripts: VrrpScripts; trackFiles: TrackFiles },
   ctx: RenderCtx,
 ): ConfLine[] {
   const interfaces: string[] = [];
   const tracked: string[] = [];
+  const files: string[] = [];
   inst.trackedChecks.forEach((t, j) => {
     const path = ['vrrpInstances', i, 'trackedChecks', j];
     if (!trackable(inst, t, path, ctx)) return;
@@ -86,11 +89,14 @@ function trackLines(
     } else if (t.type === 'script') {
       const name = scripts.nameOf(i, j) ?? t.name;
       tracked.push(`${quote(name)}${weightSuffix(ctx, path, t.weight)}`);
+    } else if (t.type === 'file') {
+      files.push(trackFileLine(trackFiles.nameOf(i, j) ?? t.name, t));
     }
   });
   return [
     ...(interfaces.length > 0 ? [block('track_interface', interfaces)] : []),
     ...(tracked.length > 0 ? [block('track_script', tracked)] : []),
+    ...(files.length > 0 ? [block('track_file', files)] : []),
   ];
 }
 
@@ -176,11 +182,11 @@ function garpLines(inst: DirectorVrrpInstance): string[] {
 function notifyLines(inst: DirectorVrrpInstance, path: DocPath, ctx: RenderCtx): string[] {
   return NOTIFY_KEYWORDS.flatMap(([key, keyword]) => {
     const script = inst.notify[key];
-    return script === undefined
-      ? []
-      : [
-          `${keyword} ${scriptCommand(ctx, [...path, 'notify', key], script, inst.notify.args?.[key] ?? [])}`,
-        ];
+    if (script === undefined) return [];
+    const hookPath = [...path, 'notify', key];
+    const command = scriptCommand(ctx, hookPath, script, inst.notify.args?.[key] ?? []);
+    const who = runAsWords(inst.notify.runAs?.[key], hookPath, ctx);
+    return [[keyword, command, ...who].join(' ')];
   });
 }
 
@@ -188,7 +194,7 @@ function notifyLines(inst: DirectorVrrpInstance, path: DocPath, ctx: RenderCtx):
 export function renderVrrpInstance(
   inst: DirectorVrrpInstance,
   i: number,
-  options: { scripts: VrrpScripts; writeVersion: boolean },
+  options: { scripts: VrrpScripts; trackFiles: TrackFiles; writeVersion: boolean },
   ctx: RenderCtx,
 ): ConfBlock {
   const path = ['vrrpInstances', i];
@@ -226,7 +232,7 @@ export function renderVrrpInstance(
             `auth_pass ${word(ctx, [...path, 'authPassword'], auth)}`,
           ]),
         ]),
-    ...trackLines(inst, i, options.scripts, ctx),
+    ...trackLines(inst, i, options, ctx),
     // None: a notify-only instance, which keepalived runs with a warning (VRRPv2 only).
     ...vipBlock('virtual_ipaddress', inst, path, true, ctx),
     ...vipBlock('virtual_ipaddress_excluded', inst, path, false, ctx),

@@ -22,6 +22,8 @@
  * - Written but not read back by fleetlb's importer: scheduler flags, per-real-server and
  *   sorry-server forwarding, UDP payloads, `ip_family` of fwmark services.
  */
+import { scriptSecurityLines } from './render-run-as.js';
+import { collectTrackFiles } from './render-track-files.js';
 import { renderLvsSyncDaemon } from './lvs-sync-daemon.js';
 import type { DesiredState } from '../desired-state.js';
 import { collectVrrpScripts } from './render-scripts.js';
@@ -46,17 +48,6 @@ export interface KeepalivedRenderResult {
   text: string;
   /** What the text does not carry exactly; empty when it imports back to the same document. */
   warnings: RenderWarning[];
-}
-
-function usesScripts(doc: DesiredState): boolean {
-  return (
-    doc.vrrpInstances.some(
-      (i) => Object.keys(i.notify).length > 0 || i.trackedChecks.some((t) => t.type === 'script'),
-    ) ||
-    doc.virtualServers.some((v) =>
-      v.realServers.some((r) => r.checks.some((c) => c.type === 'script')),
-    )
-  );
 }
 
 /** keepalived has one GARP interval for all instances: the first instance's, with a warning for others. */
@@ -86,8 +77,7 @@ function globalDefs(doc: DesiredState, version: 2 | 3 | undefined, ctx: RenderCt
     ...(version === undefined ? [] : [`vrrp_version ${version}`]),
     ...garpInterval(doc, ctx),
     ...renderLvsSyncDaemon(doc.vrrpInstances),
-    // fleetlb runs scripts as root; keepalived wants that said, and checks the scripts are safe.
-    ...(usesScripts(doc) ? ['enable_script_security', 'script_user root'] : []),
+    ...scriptSecurityLines(doc, ctx),
   ]);
 }
 
@@ -96,11 +86,18 @@ export function renderKeepalivedConfWithWarnings(document: DesiredState): Keepal
   const ctx: RenderCtx = { warnings: [] };
   const version = sharedVersion(document);
   const scripts = collectVrrpScripts(document.vrrpInstances, ctx);
+  const trackFiles = collectTrackFiles(document.vrrpInstances, ctx);
   const sections: ConfLine[] = [
     globalDefs(document, version, ctx),
     ...scripts.blocks,
+    ...trackFiles.blocks,
     ...document.vrrpInstances.map((inst, i) =>
-      renderVrrpInstance(inst, i, { scripts, writeVersion: version === undefined }, ctx),
+      renderVrrpInstance(
+        inst,
+        i,
+        { scripts, trackFiles, writeVersion: version === undefined },
+        ctx,
+      ),
     ),
     ...renderSyncGroups(document.vrrpInstances, ctx),
     ...document.virtualServers.map((vs, i) => renderVirtualServer(vs, i, ctx)),

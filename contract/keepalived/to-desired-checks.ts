@@ -1,7 +1,9 @@
 /** @module Maps keepalived real-server checkers onto fleetlb HealthCheck inputs, flagging what is lost. */
+import { withRunAs } from './to-desired-run-as.js';
+import { emptyGlobalDefs } from './interpret-global.js';
 import type { z } from 'zod';
 import type { HealthCheck } from '../health-check.js';
-import type { Checker, HttpUrl } from './model.js';
+import type { Checker, GlobalDefs, HttpUrl } from './model.js';
 import { lossy, type MapCtx, program, secondsToMs } from './to-desired-helpers.js';
 
 type CheckInput = z.input<typeof HealthCheck>;
@@ -10,6 +12,8 @@ const DNS_TYPES = new Set(['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'PTR', 
 
 /** Checker settings a real server and its virtual server pass down (keepalived's inheritance). */
 export interface CheckerDefaults {
+  /** script_user and enable_script_security, for MISC_CHECK (to-desired-run-as.ts). */
+  globalDefs?: GlobalDefs | undefined;
   retry?: number | undefined;
   delayBeforeRetryS?: number | undefined;
   /** The real server's own delay_loop (the virtual server's is `checkDefaults.intervalMs`). */
@@ -110,7 +114,12 @@ function http(
   return k.urls.flatMap((url) => httpUrl(k, url, t, host, ctx) ?? []);
 }
 
-function misc(k: Checker, t: Record<string, number>, ctx: MapCtx): CheckInput | undefined {
+function misc(
+  k: Checker,
+  t: Record<string, number>,
+  g: GlobalDefs,
+  ctx: MapCtx,
+): CheckInput | undefined {
   const run = program(k.miscPath ?? [], k.at, ctx, 'MISC_CHECK misc_path');
   if (run === undefined) {
     lossy(ctx, k.at, `MISC_CHECK without a misc_path checks nothing; dropped`);
@@ -119,7 +128,8 @@ function misc(k: Checker, t: Record<string, number>, ctx: MapCtx): CheckInput | 
   const { path, args } = run;
   const timeoutMs =
     k.miscTimeoutS === undefined ? {} : { timeoutMs: secondsToMs(k.miscTimeoutS, 10, 600_000) };
-  return { type: 'script', ...t, ...timeoutMs, path, args, dynamicWeight: k.miscDynamic };
+  const runAs = withRunAs(k.miscUser, g);
+  return { type: 'script', ...t, ...timeoutMs, path, args, dynamicWeight: k.miscDynamic, ...runAs };
 }
 
 function dns(k: Checker, t: Record<string, number>, ctx: MapCtx): CheckInput {
@@ -178,7 +188,7 @@ export function mapChecker(
     case 'UDP_CHECK':
       return [{ type: 'udp', ...t }];
     case 'MISC_CHECK': {
-      const script = misc(k, t, ctx);
+      const script = misc(k, t, inherited.globalDefs ?? emptyGlobalDefs(), ctx);
       return script === undefined ? [] : [script];
     }
     case 'DNS_CHECK':

@@ -3,6 +3,7 @@ import { addressFamily } from '../ip.js';
 import type { z } from 'zod';
 import { Scheduler, type DirectorVirtualServer } from '../virtual-server.js';
 import type {
+  GlobalDefs,
   KeepalivedConfig,
   RealServerConf,
   VirtualServerConf,
@@ -91,9 +92,16 @@ function realPort(r: RealServerConf, v: VirtualServerConf, port: number, ctx: Ma
   return port;
 }
 
-function realServer(r: RealServerConf, v: VirtualServerConf, port: number, ctx: MapCtx): RealInput {
+function realServer(
+  r: RealServerConf,
+  v: VirtualServerConf,
+  port: number,
+  g: GlobalDefs,
+  ctx: MapCtx,
+): RealInput {
   const host = v.virtualhost;
   const inherited = {
+    globalDefs: g,
     retry: r.retry ?? v.retry,
     delayBeforeRetryS: r.delayBeforeRetryS ?? v.delayBeforeRetryS,
     delayLoopS: r.delayLoopS,
@@ -201,7 +209,7 @@ export function mapVirtualServer(
       ...where,
       ...(sorry === undefined ? {} : { sorryServer: sorry }),
       realServers: v.realServers.map((r) =>
-        realServer({ ...r, port: realPort(r, v, port, ctx) }, v, port, ctx),
+        realServer({ ...r, port: realPort(r, v, port, ctx) }, v, port, k.globalDefs, ctx),
       ),
     };
     return [server];

@@ -34,26 +34,6 @@ export function toDesiredState(
   options: ToDesiredStateOptions,
 ): ToDesiredStateResult {
   const ctx: MapCtx = { warnings: [] };
-  // lib/notify.c: scripts run as script_user (default keepalived_script, else root), a
-  // vrrp_script's own `user`, or the notify line's user, and enable_script_security refuses
-  // scripts under non-root-writable paths. fleetlb runs them as the agent's user, unchecked.
-  const gd = config.globalDefs;
-  const at = config.vrrpInstances[0]?.at ?? config.vrrpScripts[0]?.at;
-  if (gd.scriptUser !== undefined && at !== undefined)
-    lossy(ctx, at, `script_user ${gd.scriptUser}: scripts run as the agent's user instead`);
-  if (gd.enableScriptSecurity && at !== undefined)
-    lossy(
-      ctx,
-      at,
-      'enable_script_security: fleetlb does not check that script paths are writable by root only; keep them so',
-    );
-  for (const script of config.vrrpScripts)
-    if (script.user !== undefined)
-      lossy(
-        ctx,
-        script.at,
-        `vrrp_script ${script.name}: user ${script.user} is not applied; it runs as the agent's user`,
-      );
   for (const group of config.vrrpSyncGroups) {
     if (Object.keys(group.notify).length > 0)
       lossy(ctx, group.at, `vrrp_sync_group ${group.name}: group notify scripts are not supported`);

@@ -10,6 +10,7 @@ import type {
   VrrpInstanceConf,
 } from './model.js';
 import { lossy, type MapCtx, program, secondsToMs, toName } from './to-desired-helpers.js';
+import { runAsOf, type RunAsInput, withRunAs } from './to-desired-run-as.js';
 
 type InstanceInput = z.input<typeof DirectorVrrpInstance>;
 type TrackInput = NonNullable<InstanceInput['trackedChecks']>[number];
@@ -52,24 +53,77 @@ function tracked(v: VrrpInstanceConf, k: KeepalivedConfig, ctx: MapCtx): TrackIn
       rise: Math.min(100, script.rise ?? 1),
       fall: Math.min(100, script.fall ?? 1),
       weight: t.weight ?? script.weight ?? 0,
+      ...withRunAs(script.user, k.globalDefs),
     });
   }
-  return out;
+  return [...out, ...trackedFiles(v, k, ctx)];
+}
+
+/** An instance's track_file entries (trackers/track_file.c vrrp_alloc_track_file()). */
+function trackedFiles(v: VrrpInstanceConf, k: KeepalivedConfig, ctx: MapCtx): TrackInput[] {
+  const seen = new Set<string>();
+  return v.trackFiles.flatMap((ref): TrackInput[] => {
+    const file = k.trackFiles.find((f) => f.name === ref.name);
+    if (file?.file === undefined) {
+      lossy(
+        ctx,
+        ref.at,
+        `track_file ${ref.name}: no track_file of that name; keepalived ignores it, so does fleetlb`,
+      );
+      return [];
+    }
+    if (seen.has(ref.name)) {
+      lossy(ctx, ref.at, `duplicate track_file ${ref.name}; ignored, as keepalived ignores it`);
+      return [];
+    }
+    seen.add(ref.name);
+    let path = file.file;
+    if (!path.startsWith('/')) {
+      path = `/${path.replace(/^(\.\/)+/, '')}`;
+      lossy(
+        ctx,
+        file.at,
+        `track_file ${file.name}: relative path ${file.file} resolves against / (keepalived's working directory) to ${path}`,
+      );
+    }
+    return [
+      {
+        type: 'file',
+        name: toName(`file-${ref.name}`, 'file'),
+        path,
+        weight: ref.weight ?? file.weight,
+        reverse: ref.reverse ?? file.reverse,
+        ...(file.init === undefined ? {} : { init: file.init }),
+      },
+    ];
+  });
 }
 
 type HookKey = keyof NotifyScripts;
 
 /** Each notify script with its own arguments (keepalived's `notify` also gets TYPE NAME STATE PRIORITY). */
-function notify(n: NotifyScripts, v: VrrpInstanceConf, ctx: MapCtx): InstanceInput['notify'] {
+function notify(
+  n: NotifyScripts,
+  v: VrrpInstanceConf,
+  g: GlobalDefs,
+  ctx: MapCtx,
+): InstanceInput['notify'] {
   const out: Partial<Record<HookKey, string>> = {};
   const args: Partial<Record<HookKey, string[]>> = {};
+  const runAs: Partial<Record<HookKey, RunAsInput>> = {};
   for (const key of Object.keys(n) as HookKey[]) {
     const run = program(n[key] ?? [], v.at, ctx, `${v.name}: notify ${key}`);
     if (run === undefined) continue;
     out[key] = run.path;
     if (run.args.length > 0) args[key] = run.args;
+    const who = runAsOf(v.notifyUsers[key], g);
+    if (who !== undefined) runAs[key] = who;
   }
-  return Object.keys(args).length > 0 ? { ...out, args } : out;
+  return {
+    ...out,
+    ...(Object.keys(args).length > 0 ? { args } : {}),
+    ...(Object.keys(runAs).length > 0 ? { runAs } : {}),
+  };
 }
 
 function flagUnsupported(v: VrrpInstanceConf, ctx: MapCtx): void {
@@ -197,7 +251,7 @@ export function mapVrrpInstance(
     trackedChecks: tracked(v, k, ctx),
     ...(syncGroup === undefined ? {} : { syncGroup: toName(syncGroup.name, 'sync-group') }),
     garp: garp(v, k.globalDefs),
-    notify: notify(v.notify, v, ctx),
+    notify: notify(v.notify, v, k.globalDefs, ctx),
     priority: priority(v, vips, director, ctx),
     ...(v.unicastSrcIp === undefined ? {} : { unicastSource: v.unicastSrcIp }),
     unicastPeers: v.unicastPeers,

@@ -177,3 +177,25 @@ test('a refusal from the mapped document names the keepalived.conf line, not a J
     JSON.stringify(read.check.reasons),
   );
 });
+
+test('--check-config warns at its line about a script user or group this host does not know', () => {
+  const dir = tree({
+    'keepalived.conf': `global_defs {\n  script_user ghost\n}\nvrrp_script chk {\n  script "/bin/true"\n  user nobody nosuchgroup\n}\n${VRRP}`,
+  });
+  const read = readKeepalivedConf(join(dir, 'keepalived.conf'), {
+    host: {
+      interfaceExists: () => true,
+      executable: () => true,
+      known: (database, name) => (database === 'passwd' ? name === 'nobody' : false),
+    },
+  });
+  const file = join(dir, 'keepalived.conf');
+  for (const [line, what] of [
+    [2, 'user ghost'],
+    [6, 'group nosuchgroup'],
+  ] as const)
+    assert.ok(
+      read.warnings.some((w) => w.startsWith(`${file}:${line}:`) && w.includes(`script ${what}`)),
+      read.warnings.join('\n'),
+    );
+});

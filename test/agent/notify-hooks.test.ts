@@ -24,9 +24,15 @@ describe("notify hooks receive keepalived's arguments", () => {
       director: { name: 'lb1', address: '198.51.100.1' },
     }).document;
     const hooks = doc?.vrrpInstances[0]?.notify ?? {};
+    // No script_user: keepalived's default user (keepalived_script if it exists, else root).
+    const runAs = { requireSafePath: false };
     assert.deepEqual(notifyCommands(hooks, 'vi_1', 'master', 150), [
-      { script: '/etc/keepalived/notify.sh', args: ['master'] },
-      { script: '/etc/keepalived/all.sh', args: ['--log', 'INSTANCE', 'vi_1', 'MASTER', '150'] },
+      { script: '/etc/keepalived/notify.sh', args: ['master'], runAs },
+      {
+        script: '/etc/keepalived/all.sh',
+        args: ['--log', 'INSTANCE', 'vi_1', 'MASTER', '150'],
+        runAs,
+      },
     ]);
   });
 

@@ -175,16 +175,23 @@ describe('Debian keepalived samples', { skip }, () => {
     );
   });
 
-  test('track_file, vrrp_track_file and FILE_CHECK are refused at their lines (not run yet; dropping them would change failover)', () => {
+  test('track_file blocks and instance track_file lists are read as track_file.c reads them; FILE_CHECK is still refused', () => {
     const text = [
       'track_file tf1 {',
       '    file /run/fl.state',
+      '    weight -5 reverse',
+      '    init_file 3 overwrite',
+      '}',
+      'vrrp_track_file old {',
+      '    weight 2',
       '}',
       'vrrp_instance VI_1 {',
       '    interface eth0',
       '    virtual_router_id 51',
       '    track_file {',
-      '        tf1',
+      '        tf1 weight 7 noreverse',
+      '        tf1 bogus',
+      '        tf1 weight 999',
       '    }',
       '}',
       'virtual_server 192.0.2.10 80 {',
@@ -195,16 +202,74 @@ describe('Debian keepalived samples', { skip }, () => {
       '    }',
       '}',
     ].join('\n');
-    const errors = parseKeepalivedConf(text, 'k.conf').diagnostics.filter(
-      (d) => d.severity === 'error',
+    const { config, diagnostics } = parseKeepalivedConf(text, 'k.conf');
+    assert.deepEqual(
+      config.trackFiles.map(({ at: _, ...f }) => f),
+      [
+        {
+          name: 'tf1',
+          file: '/run/fl.state',
+          weight: -5,
+          reverse: true,
+          init: { value: 3, overwrite: true },
+        },
+      ],
     );
     assert.deepEqual(
-      errors.map((d) => [d.line, d.message.split(' ')[0]]),
+      config.vrrpInstances[0]?.trackFiles.map(({ at: _, ...r }) => r),
+      [{ name: 'tf1', weight: 7, reverse: false }, { name: 'tf1' }],
+    );
+    assert.deepEqual(
+      diagnostics.map((d) => [d.severity, d.line, d.column]),
       [
-        [1, "'track_file'"],
-        [7, "'track_file'"],
-        [13, "'FILE_CHECK'"],
+        ['warning', 6, 1], // vrrp_track_file is deprecated
+        ['warning', 6, 1], // no file: ignored
+        ['warning', 14, 13], // unknown option: entry ignored
+        ['warning', 15, 20], // weight out of range: the file's own
+        ['error', 20, 9], // FILE_CHECK
       ],
+    );
+  });
+
+  test('script_user, a vrrp_script user, a MISC_CHECK user and notify USER GROUP are read', () => {
+    const text = [
+      'global_defs {',
+      '    script_user nobody nogroup',
+      '    enable_script_security',
+      '}',
+      'vrrp_script chk {',
+      '    script /bin/true',
+      '    user daemon :adm',
+      '}',
+      'vrrp_instance VI_1 {',
+      '    interface eth0',
+      '    virtual_router_id 51',
+      '    notify_master "/bin/true master" www-data www-data',
+      '}',
+      'virtual_server 192.0.2.10 80 {',
+      '    real_server 198.51.100.1 80 {',
+      '        MISC_CHECK {',
+      '            misc_path /bin/true',
+      '            user nobody',
+      '        }',
+      '    }',
+      '}',
+    ].join('\n');
+    const { config, diagnostics } = parseKeepalivedConf(text, 'k.conf');
+    const who = (u: { user: string; group?: string } | undefined) =>
+      u === undefined ? undefined : [u.user, u.group];
+    assert.deepEqual(who(config.globalDefs.scriptUser), ['nobody', 'nogroup']);
+    assert.equal(config.globalDefs.enableScriptSecurity, true);
+    assert.deepEqual(who(config.vrrpScripts[0]?.user), ['daemon', ':adm']);
+    assert.deepEqual(who(config.vrrpInstances[0]?.notifyUsers.master), ['www-data', 'www-data']);
+    assert.deepEqual(who(config.virtualServers[0]?.realServers[0]?.checkers[0]?.miscUser), [
+      'nobody',
+      undefined,
+    ]);
+    // ':adm' is a group name to keepalived 2.2 (supplementary groups came later): said at its line.
+    assert.deepEqual(
+      diagnostics.map((d) => [d.severity, d.line]),
+      [['warning', 7]],
     );
   });
 });

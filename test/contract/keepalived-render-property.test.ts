@@ -37,6 +37,16 @@ const safeText = (max: number) =>
     .filter((t) => t !== '{' && t !== '}');
 const plainWord = fc.string({ unit: fc.constantFrom(...'ab9-_=./#:'), minLength: 1, maxLength: 6 });
 const SCRIPTS = ['/bin/true', '/usr/bin/env'];
+/**
+ * Scripts run as root, checked: keepalived -t wants enable_script_security when root runs them,
+ * and keepalived has one for all (other users: keepalived-render.test.ts).
+ */
+const ROOT_CHECKED = { user: 'root', requireSafePath: true };
+function withNotifyRunAs(notify: Record<string, string | undefined>) {
+  const keys = Object.keys(notify).filter((key) => notify[key] !== undefined);
+  if (keys.length === 0) return notify;
+  return { ...notify, runAs: Object.fromEntries(keys.map((key) => [key, ROOT_CHECKED])) };
+}
 
 function instanceArb(k: number, ifaces: string[]) {
   const [own = 'eth0', ...others] = ifaces;
@@ -137,11 +147,12 @@ function instanceArb(k: number, ifaces: string[]) {
             rise: c.rise,
             fall: c.fall,
             weight: c.weight,
+            runAs: ROOT_CHECKED,
           })),
         ],
         syncGroup: s.syncGroup,
         garp: s.garp,
-        notify: s.notify,
+        notify: withNotifyRunAs(s.notify),
       };
     });
 }
@@ -183,6 +194,7 @@ const checkArb: fc.Arbitrary<Json> = fc.oneof(
     intervalMs: timing.intervalMs,
     rise: timing.rise,
     fall: timing.fall,
+    runAs: fc.constant(ROOT_CHECKED),
   }),
 );
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DesiredState,
+  TrackedCheck,
   parseKeepalivedConf,
   renderKeepalivedConf,
   renderKeepalivedConfWithWarnings,
@@ -71,7 +72,25 @@ const script = (name: string, weight: number): Json => ({
   rise: 2,
   fall: 3,
   weight,
+  runAs: ROOT_CHECKED,
 });
+
+/** Scripts run as root, checked (keepalived -t wants enable_script_security when root runs them). */
+const ROOT_CHECKED = { user: 'root', requireSafePath: true };
+// keepalived 2.2.7's `-t` kills itself (SIGTERM) checking a script that runs as another uid:gid
+// (core/notify.c check_script_secure(): the getppid() test lacks the CONFIG_TEST guard there), so
+// the documents keepalived -t reads run their scripts as root; other users are tested below.
+const NOBODY = { user: 'nobody', group: 'nogroup', requireSafePath: true };
+
+/** A tracked file (keepalived track_file), in a directory keepalived -t can resolve. */
+const trackFile: Json = {
+  type: 'file',
+  name: 'file-drain',
+  path: '/run/fleetlb-render-test.state',
+  weight: -3,
+  reverse: true,
+  init: { value: 0, overwrite: true },
+};
 
 /** Two v2 instances in a sync group: every VRRP keyword the renderer writes. */
 const vrrpDoc = desiredState({
@@ -97,6 +116,7 @@ const vrrpDoc = desiredState({
           ? [{ type: 'interface', name: `if-${OTHER_IFACE}`, interface: OTHER_IFACE, weight: -20 }]
           : []),
         script('chk-uplink', -30),
+        trackFile,
       ],
       syncGroup: 'sg-web',
       garp: { masterDelayS: 2, masterRepeat: 3, masterRefreshS: 60, intervalMs: 20 },
@@ -106,6 +126,13 @@ const vrrpDoc = desiredState({
         fault: '/bin/true',
         stop: '/bin/true',
         any: '/bin/true',
+        runAs: {
+          master: ROOT_CHECKED,
+          backup: ROOT_CHECKED,
+          fault: ROOT_CHECKED,
+          stop: ROOT_CHECKED,
+          any: ROOT_CHECKED,
+        },
       },
     },
     {
@@ -170,6 +197,7 @@ const checks: Json[] = [
     args: ['--web', 'x'],
     timeoutMs: 2000,
     dynamicWeight: true,
+    runAs: ROOT_CHECKED,
     rise: 1,
     fall: 2,
   },
@@ -278,7 +306,11 @@ const notifyOnlyDoc = desiredState({
       version: 2,
       interface: IFACE,
       vips: [],
-      notify: { master: '/bin/true', args: { master: ['attach'] } },
+      notify: {
+        master: '/bin/true',
+        args: { master: ['attach'] },
+        runAs: { master: ROOT_CHECKED },
+      },
     },
   ],
 });
@@ -324,6 +356,38 @@ describe('hand-written documents round-trip', () => {
     assert.match(text, /script "\/bin\/true --probe uplink#1"/);
     assert.equal(text.match(/vrrp_script /g)?.length, 1);
     assert.match(renderKeepalivedConf(lvsDoc), /path "\/health check#1"/);
+  });
+
+  test('scripts say who they run as: user lines, notify USER GROUP, one enable_script_security', () => {
+    const doc = structuredClone(notifyOnlyDoc);
+    const inst = doc.vrrpInstances[0]!;
+    inst.notify = {
+      ...inst.notify,
+      backup: '/bin/true',
+      runAs: { master: NOBODY, backup: { user: 'daemon', requireSafePath: false } },
+    };
+    inst.trackedChecks = [
+      TrackedCheck.parse({
+        ...script('chk', 0),
+        runAs: { requireSafePath: true },
+      }),
+    ];
+    const rendered = renderKeepalivedConfWithWarnings(doc);
+    assert.match(rendered.text, /notify_master "\/bin\/true attach" nobody nogroup\n/);
+    assert.match(rendered.text, /notify_backup "\/bin\/true" daemon\n/);
+    assert.doesNotMatch(rendered.text, /user /); // keepalived's default user: no line
+    assert.match(rendered.text, /enable_script_security/);
+    // The daemon hook does not ask for the check, but keepalived checks every script.
+    assert.deepEqual(
+      rendered.warnings.map((w) => w.path.join('.')),
+      ['vrrpInstances.0.notify.backup.runAs'],
+    );
+    const back = roundTrip(doc).document;
+    assert.deepEqual(back?.vrrpInstances[0]?.notify.runAs, {
+      master: NOBODY,
+      backup: { user: 'daemon', requireSafePath: true },
+    });
+    assert.deepEqual(back?.vrrpInstances[0]?.trackedChecks, doc.vrrpInstances[0]?.trackedChecks);
   });
 
   test('global_defs: router_id from the director, shared version, GARP interval, script security', () => {

@@ -177,7 +177,68 @@ describe('mapping rules', () => {
         rise: 1,
         fall: 2,
         weight: -30,
+        // No script_user: keepalived's default (keepalived_script if it exists, else root).
+        runAs: { requireSafePath: false },
       },
     ]);
+  });
+  test("script_user root without enable_script_security is the agent's own user: no runAs", () => {
+    const r = mapText(
+      'global_defs {\n script_user root\n}\nvrrp_script chk {\n script /bin/true\n}\n' +
+        'vrrp_instance A {\n interface eth0\n virtual_router_id 1\n' +
+        ' virtual_ipaddress {\n  192.0.2.1\n }\n track_script {\n  chk\n }\n}',
+    );
+    assert.equal(r.document?.vrrpInstances[0]?.trackedChecks[0]?.type, 'script');
+    assert.equal('runAs' in (r.document?.vrrpInstances[0]?.trackedChecks[0] ?? {}), false);
+  });
+  test('scripts run as their own user, else script_user, checked under enable_script_security', () => {
+    const r = mapText(
+      'global_defs {\n script_user nobody\n enable_script_security\n}\n' +
+        'vrrp_script chk {\n script /bin/true\n user daemon adm\n}\n' +
+        'vrrp_instance A {\n interface eth0\n virtual_router_id 1\n' +
+        ' virtual_ipaddress {\n  192.0.2.1\n }\n track_script {\n  chk\n }\n' +
+        ' notify_master /bin/true\n notify_backup "/bin/true b" www-data\n}\n' +
+        'virtual_server 192.0.2.1 80 {\n real_server 198.51.100.1 80 {\n' +
+        '  MISC_CHECK {\n   misc_path /bin/true\n  }\n }\n}',
+    );
+    const inst = r.document?.vrrpInstances[0];
+    const check = inst?.trackedChecks[0];
+    assert.deepEqual(check?.type === 'script' ? check.runAs : undefined, {
+      user: 'daemon',
+      group: 'adm',
+      requireSafePath: true,
+    });
+    assert.deepEqual(inst?.notify.runAs, {
+      master: { user: 'nobody', requireSafePath: true },
+      backup: { user: 'www-data', requireSafePath: true },
+    });
+    const misc = r.document?.virtualServers[0]?.realServers[0]?.checks?.[0];
+    assert.deepEqual(misc?.type === 'script' ? misc.runAs : undefined, {
+      user: 'nobody',
+      requireSafePath: true,
+    });
+  });
+  test("track_file becomes a file tracked check with the instance's weight, else the file's", () => {
+    const r = mapText(
+      'track_file tf {\n file /run/fl.state\n weight 3\n init_file 1\n}\n' +
+        'track_file rel {\n file run/other\n weight 0 reverse\n}\n' +
+        'vrrp_instance A {\n interface eth0\n virtual_router_id 1\n' +
+        ' virtual_ipaddress {\n  192.0.2.1\n }\n track_file {\n  tf weight -2 reverse\n  rel\n  none\n }\n}',
+    );
+    assert.deepEqual(r.document?.vrrpInstances[0]?.trackedChecks, [
+      {
+        type: 'file',
+        name: 'file-tf',
+        path: '/run/fl.state',
+        weight: -2,
+        reverse: true,
+        init: { value: 1, overwrite: false },
+      },
+      { type: 'file', name: 'file-rel', path: '/run/other', weight: 0, reverse: true },
+    ]);
+    assert.deepEqual(
+      r.warnings.map((w) => w.line),
+      [6, 19],
+    );
   });
 });

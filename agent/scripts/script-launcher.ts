@@ -1,0 +1,139 @@
+/**
+ * @module Getting a script ready to run as keepalived would run it: who it runs as
+ * (identity.ts), where a bare name is found in PATH (keepalived core/notify.c `find_path()`), and
+ * whether it may run (script-safety.ts). Decided once per configuration, as keepalived decides
+ * when it loads one: `PreparedScripts` keeps each verdict for as long as the object that owns the
+ * script (a check, an instance's hooks) lives. Scripts without `runAs` run as the agent's user,
+ * unchecked.
+ */
+import { lstat, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import type { ScriptRunAs } from '../../contract/script-run-as.js';
+import { getentDirectory, resolveRunAs, type UserDirectory } from './identity.js';
+import {
+  type FileFacts,
+  type Identity,
+  isExecutable,
+  type ScriptFiles,
+  scriptVerdict,
+} from './script-safety.js';
+
+export interface ScriptPorts {
+  users: UserDirectory;
+  files: ScriptFiles;
+  /** The agent's own uid:gid. */
+  own: Identity;
+  /** PATH for programs named without a slash. */
+  searchPath: string;
+}
+
+/** Ready to spawn (`uid`/`gid` set only when they differ from the agent's), or disabled. */
+export type PreparedScript =
+  | { run: true; program: string; uid?: number; gid?: number; warning?: string }
+  | { run: false; reason: string };
+
+function facts(s: Stats): FileFacts {
+  const kind = s.isFile()
+    ? 'file'
+    : s.isDirectory()
+      ? 'directory'
+      : s.isSymbolicLink()
+        ? 'symlink'
+        : 'other';
+  return { kind, mode: s.mode & 0o7777, uid: s.uid, gid: s.gid };
+}
+
+const quiet =
+  <T>(f: (p: string) => Promise<T>) =>
+  (p: string): Promise<T | undefined> =>
+    f(p).catch(() => undefined);
+
+export const nodeScriptFiles: ScriptFiles = {
+  lstat: quiet(async (p) => facts(await lstat(p))),
+  stat: quiet(async (p) => facts(await stat(p))),
+  realpath: quiet((p) => realpath(p)),
+};
+
+export function hostScriptPorts(): ScriptPorts {
+  return {
+    users: getentDirectory,
+    files: nodeScriptFiles,
+    own: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
+    // systemd's default PATH for services, where the agent runs.
+    searchPath: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  };
+}
+
+/** The first executable `name` in `searchPath` (execvp(3)'s search). */
+async function findInPath(name: string, id: Identity, ports: ScriptPorts) {
+  for (const dir of ports.searchPath.split(':')) {
+    const candidate = `${dir === '' ? '.' : dir}/${name}`;
+    const f = await ports.files.stat(candidate);
+    if (f?.kind === 'file' && isExecutable(f, id)) return candidate;
+  }
+  return undefined;
+}
+
+/** Decides how (and whether) `program` runs as `runAs`. */
+export async function prepareScript(
+  program: string,
+  runAs: ScriptRunAs | undefined,
+  ports: ScriptPorts,
+): Promise<PreparedScript> {
+  if (runAs === undefined) return { run: true, program };
+  const resolved = await resolveRunAs(runAs, ports.users, ports.own);
+  if (!resolved.ok) return { run: false, reason: resolved.reason };
+  const { id } = resolved;
+  const path = program.includes('/') ? program : await findInPath(program, id, ports);
+  if (path === undefined) return { run: false, reason: `${program} is not found in PATH` };
+  const verdict = await scriptVerdict(path, id, runAs.requireSafePath, ports.files);
+  if (!verdict.run) return verdict;
+  return {
+    run: true,
+    program: path,
+    ...(id.uid === ports.own.uid ? {} : { uid: id.uid }),
+    ...(id.gid === ports.own.gid ? {} : { gid: id.gid }),
+    ...(verdict.warning === undefined ? {} : { warning: verdict.warning }),
+  };
+}
+
+/** Verdicts kept per owner object (a new configuration brings new owners, so new verdicts). */
+export class PreparedScripts {
+  private readonly byOwner = new WeakMap<object, Map<string, Promise<PreparedScript>>>();
+
+  constructor(
+    private readonly ports: ScriptPorts = hostScriptPorts(),
+    private onVerdict: (program: string, prepared: PreparedScript) => void = () => {},
+  ) {}
+
+  /** Where disabled scripts and warnings are told (the agent's logger). */
+  tellVerdicts(onVerdict: (program: string, prepared: PreparedScript) => void): void {
+    this.onVerdict = onVerdict;
+  }
+
+  prepare(owner: object, program: string, runAs: ScriptRunAs | undefined): Promise<PreparedScript> {
+    let forOwner = this.byOwner.get(owner);
+    if (forOwner === undefined) this.byOwner.set(owner, (forOwner = new Map()));
+    const key = JSON.stringify([program, runAs]);
+    let prepared = forOwner.get(key);
+    if (prepared === undefined) {
+      prepared = prepareScript(program, runAs, this.ports);
+      void prepared.then((p) => {
+        if (!p.run || p.warning !== undefined) this.onVerdict(program, p);
+      });
+      forOwner.set(key, prepared);
+    }
+    return prepared;
+  }
+}
+
+/** `uid`/`gid` spawn options of a prepared script. */
+export function identityOptions(p: { uid?: number; gid?: number }): { uid?: number; gid?: number } {
+  return {
+    ...(p.uid === undefined ? {} : { uid: p.uid }),
+    ...(p.gid === undefined ? {} : { gid: p.gid }),
+  };
+}
+
+/** The agent's verdicts (agent-process.ts points them at its logger). */
+export const hostScripts = new PreparedScripts();
