@@ -15,6 +15,7 @@ import {
   Text,
 } from './common.js';
 import { CheckTimingOverrides, HealthCheck } from './health-check.js';
+import { ScriptRunAs } from './script-run-as.js';
 
 /** The schedulers of the Linux kernel's IPVS (net/netfilter/ipvs/ip_vs_*.c). */
 export const Scheduler = z.enum([
@@ -77,6 +78,9 @@ export const UpDownHooks = strictObject({
   args: strictObject({ up: HookArgs, down: HookArgs })
     .optional()
     .meta({ description: "Each script's own arguments" }),
+  runAs: strictObject({ up: ScriptRunAs.optional(), down: ScriptRunAs.optional() })
+    .optional()
+    .meta({ description: 'Who each script runs as (keepalived `notify_up "…" USER GROUP`)' }),
 }).meta({ id: 'UpDownHooks' });
 export type UpDownHooks = z.output<typeof UpDownHooks>;
 

@@ -4,26 +4,38 @@
  * (keepalived/check/ipwrapper.c do_rs_notifies(), do_vs_notifies(), both through notify_exec()).
  * Each script runs with its own arguments only, without a shell, detached from the decision that
  * caused it: a slow or failing script is logged and killed after `timeoutMs`, and never delays
- * IPVS. A transition the agent starts in (a keepalived `alpha` server before its first probe) runs
+ * IPVS; each runs as its `runAs` (keepalived `notify_up "…" USER GROUP`). A transition the agent starts in (a keepalived `alpha` server before its first probe) runs
  * nothing, as keepalived runs nothing for it.
  */
 import { execFile } from 'node:child_process';
 import type { DesiredState } from '../../contract/desired-state.js';
+import type { ScriptRunAs } from '../../contract/script-run-as.js';
 import type { UpDownHooks } from '../../contract/virtual-server.js';
+import { hostScripts, identityOptions, type PreparedScripts } from '../scripts/script-launcher.js';
 
 export interface HookCommand {
   script: string;
   args: string[];
+  runAs?: ScriptRunAs;
+  /** Whose verdict it is (script-launcher.ts decides once per hooks object, so per document). */
+  owner: object;
 }
 
-/** The script and arguments to run for going `up` or down (pure). */
+/** The script, arguments and user for going `up` or down (pure). */
 export function upDownCommand(
   hooks: UpDownHooks | undefined,
   up: boolean,
 ): HookCommand | undefined {
   const key = up ? 'up' : 'down';
   const script = hooks?.[key];
-  return script === undefined ? undefined : { script, args: [...(hooks?.args?.[key] ?? [])] };
+  if (hooks === undefined || script === undefined) return undefined;
+  const runAs = hooks.runAs?.[key];
+  return {
+    script,
+    args: [...(hooks.args?.[key] ?? [])],
+    ...(runAs === undefined ? {} : { runAs }),
+    owner: hooks,
+  };
 }
 
 /** A real server's own hooks in `document`, if it has any. */
@@ -37,11 +49,23 @@ export function realServerHooks(
     ?.realServers.find((rs) => rs.name === realServer)?.notify;
 }
 
-/** Runs `command`; resolves with its error, if any (never rejects). */
-export function runHook(command: HookCommand, timeoutMs = 30_000): Promise<Error | undefined> {
+/**
+ * Runs `command` as its `runAs` (a script keepalived would remove, e.g. an unsafe path under
+ * enable_script_security, is not run); resolves with its error, if any (never rejects).
+ */
+export async function runHook(
+  command: HookCommand,
+  timeoutMs = 30_000,
+  scripts: PreparedScripts = hostScripts,
+): Promise<Error | undefined> {
+  const prepared = await scripts.prepare(command.owner, command.script, command.runAs);
+  if (!prepared.run) return new Error(`not run: ${prepared.reason}`);
+  const options = {
+    ...identityOptions(prepared),
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL' as const,
+  };
   return new Promise((resolve) => {
-    execFile(command.script, command.args, { timeout: timeoutMs, killSignal: 'SIGKILL' }, (e) =>
-      resolve(e ?? undefined),
-    );
+    execFile(prepared.program, command.args, options, (e) => resolve(e ?? undefined));
   });
 }

@@ -23,6 +23,7 @@ import {
 import { CHECKER_TYPES, interpretChecker } from './interpret-checkers.js';
 import type {
   RealServerConf,
+  ScriptUserConf,
   VirtualServerConf,
   VirtualServerGroupConf,
   VirtualServerGroupEntry,
@@ -54,26 +55,27 @@ function virtualInhibit(n: ConfigNode, v: VirtualServerConf, c: Ctx): void {
 }
 
 /**
- * notify_up/notify_down/quorum_up/quorum_down: the command; the `USER [GROUP]` after it
- * (core/notify.c notify_script_init()) is not modelled for these hooks yet: a warning.
+ * notify_up/notify_down/quorum_up/quorum_down: the command, and the `USER [GROUP]` after it
+ * (core/notify.c notify_script_init()) into `users`.
  */
-function checkerNotify(n: ConfigNode, c: Ctx): string[] | undefined {
+function checkerNotify(
+  n: ConfigNode,
+  c: Ctx,
+  users: { up?: ScriptUserConf; down?: ScriptUserConf },
+  key: 'up' | 'down',
+): string[] | undefined {
   const words = command(n, c, 'notify');
   const who = notifyUser(n, c);
-  if (who !== undefined)
-    warn(
-      c,
-      who.at,
-      `'${n.keyword}': keepalived runs it as ${who.user}${who.group === undefined ? '' : `:${who.group}`}; fleetlb runs it as the agent's user`,
-    );
+  if (words !== undefined && who !== undefined) users[key] = who;
   return words;
 }
 
 const REAL_SERVER: Record<string, Handler<RealServerConf>> = {
   weight: (n, r, c) => set(r, 'weight', int(n, c, 0, 65535)),
   inhibit_on_failure: realInhibit,
-  notify_up: (n, r, c) => set(r, 'notifyUp', checkerNotify(n, c)),
-  notify_down: (n, r, c) => set(r, 'notifyDown', checkerNotify(n, c)),
+  notify_up: (n, r, c) => set(r, 'notifyUp', checkerNotify(n, c, (r.notifyUsers ??= {}), 'up')),
+  notify_down: (n, r, c) =>
+    set(r, 'notifyDown', checkerNotify(n, c, (r.notifyUsers ??= {}), 'down')),
   uthreshold: (n, r, c) => set(r, 'uthreshold', int(n, c, 0, 2 ** 31 - 1)),
   retry: (n, r, c) => set(r, 'retry', lenientUnsigned(n, c, 0, 2 ** 32 - 1)),
   delay_before_retry: (n, r, c) => set(r, 'delayBeforeRetryS', seconds(n, c)),
@@ -153,8 +155,9 @@ const VIRTUAL_SERVER: Record<string, Handler<VirtualServerConf>> = {
   persistence_granularity: (n, v, c) => set(v, 'persistenceGranularity', str(n, c)),
   quorum: (n, v, c) => set(v, 'quorum', int(n, c, 0, 2 ** 31 - 1)),
   hysteresis: (n, v, c) => set(v, 'hysteresis', int(n, c, 0, 2 ** 31 - 1)),
-  quorum_up: (n, v, c) => set(v, 'quorumUp', checkerNotify(n, c)),
-  quorum_down: (n, v, c) => set(v, 'quorumDown', checkerNotify(n, c)),
+  quorum_up: (n, v, c) => set(v, 'quorumUp', checkerNotify(n, c, (v.quorumUsers ??= {}), 'up')),
+  quorum_down: (n, v, c) =>
+    set(v, 'quorumDown', checkerNotify(n, c, (v.quorumUsers ??= {}), 'down')),
   sorry_server: sorryServer,
   inhibit_on_failure: virtualInhibit,
   alpha: (n, v, c) => set(v, 'alpha', bool(n, c)),

@@ -182,6 +182,8 @@ export interface RealServerConf {
   weight?: number;
   inhibitOnFailure: boolean;
   notifyUp?: CommandWords;
+  /** The `USER [GROUP]` after notify_up / notify_down. */
+  notifyUsers?: { up?: ScriptUserConf; down?: ScriptUserConf };
   notifyDown?: CommandWords;
   uthreshold?: number;
   lthreshold?: number;
@@ -212,6 +214,8 @@ export interface VirtualServerConf {
   quorum?: number;
   hysteresis?: number;
   quorumUp?: CommandWords;
+  /** The `USER [GROUP]` after quorum_up / quorum_down. */
+  quorumUsers?: { up?: ScriptUserConf; down?: ScriptUserConf };
   quorumDown?: CommandWords;
   sorryServer?: { address: string; port?: number };
   inhibitOnFailure: boolean;

@@ -14,6 +14,7 @@ import {
   type RenderCtx,
   warn,
 } from './render-text.js';
+import { runAsWords } from './render-run-as.js';
 import { scriptCommand } from './render-scripts.js';
 import { toName } from './to-desired-helpers.js';
 
@@ -95,10 +96,10 @@ function upDownLines(
     ['down', downKeyword],
   ] as const) {
     const script = hooks?.[key];
-    if (script !== undefined)
-      lines.push(
-        `${keyword} ${scriptCommand(ctx, [...path, key], script, hooks?.args?.[key] ?? [])}`,
-      );
+    if (script === undefined) continue;
+    const command = scriptCommand(ctx, [...path, key], script, hooks?.args?.[key] ?? []);
+    const who = runAsWords(hooks?.runAs?.[key], [...path, key], ctx);
+    lines.push([keyword, command, ...who].join(' '));
   }
   return lines;
 }

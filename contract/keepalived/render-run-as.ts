@@ -52,6 +52,19 @@ function scripts(doc: DesiredState): { path: DocPath; runAs: ScriptRunAs | undef
       }),
     ),
   );
+  // notify_up/notify_down and quorum_up/quorum_down.
+  doc.virtualServers.forEach((vs, v) => {
+    const hooks = [
+      { at: ['virtualServers', v, 'quorumNotify'], h: vs.quorumNotify },
+      ...vs.realServers.map((rs, r) => ({
+        at: ['virtualServers', v, 'realServers', r, 'notify'],
+        h: rs.notify,
+      })),
+    ];
+    for (const { at, h } of hooks)
+      for (const key of ['up', 'down'] as const)
+        if (h?.[key] !== undefined) out.push({ path: [...at, key], runAs: h.runAs?.[key] });
+  });
   return out;
 }
 

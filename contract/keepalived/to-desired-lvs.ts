@@ -6,6 +6,7 @@ import type {
   GlobalDefs,
   KeepalivedConfig,
   RealServerConf,
+  ScriptUserConf,
   VirtualServerConf,
   VirtualServerGroupEntry,
 } from './model.js';
@@ -19,6 +20,7 @@ import {
   toName,
 } from './to-desired-helpers.js';
 import type { SourcePosition } from './diagnostics.js';
+import { runAsOf } from './to-desired-run-as.js';
 
 /** RealServerSpec's `checks` limit. */
 const MAX_CHECKS = 8;
@@ -27,16 +29,19 @@ type ServerInput = z.input<typeof DirectorVirtualServer>;
 type RealInput = ServerInput['realServers'][number];
 type HooksInput = NonNullable<RealInput['notify']>;
 
-/** notify_up/notify_down, quorum_up/quorum_down: each script with its own arguments. */
+/** notify_up/notify_down, quorum_up/quorum_down: each script with its own arguments and user. */
 function upDownHooks(
   up: readonly string[] | undefined,
   down: readonly string[] | undefined,
+  users: { up?: ScriptUserConf; down?: ScriptUserConf } | undefined,
+  g: GlobalDefs,
   at: SourcePosition,
   ctx: MapCtx,
   what: string,
 ): HooksInput | undefined {
   const hooks: HooksInput = {};
   const args: NonNullable<HooksInput['args']> = {};
+  const runAs: NonNullable<HooksInput['runAs']> = {};
   for (const [key, words] of [
     ['up', up],
     ['down', down],
@@ -45,9 +50,15 @@ function upDownHooks(
     if (run === undefined) continue;
     hooks[key] = run.path;
     if (run.args.length > 0) args[key] = run.args;
+    const who = runAsOf(users?.[key], g);
+    if (who !== undefined) runAs[key] = who;
   }
   if (hooks.up === undefined && hooks.down === undefined) return undefined;
-  return Object.keys(args).length > 0 ? { ...hooks, args } : hooks;
+  return {
+    ...hooks,
+    ...(Object.keys(args).length > 0 ? { args } : {}),
+    ...(Object.keys(runAs).length > 0 ? { runAs } : {}),
+  };
 }
 
 /** keepalived's `virtual_server group` stands for each entry of the group; ranges are expanded. */
@@ -108,7 +119,15 @@ function realServer(
     serverDelayLoopS: v.delayLoopS,
     address: r.address,
   };
-  const notify = upDownHooks(r.notifyUp, r.notifyDown, r.at, ctx, `${r.address}: notify`);
+  const notify = upDownHooks(
+    r.notifyUp,
+    r.notifyDown,
+    r.notifyUsers,
+    g,
+    r.at,
+    ctx,
+    `${r.address}: notify`,
+  );
   const all = r.checkers.flatMap((c) => mapChecker(c, inherited, host, ctx));
   if (all.length > MAX_CHECKS)
     lossy(
@@ -144,6 +163,7 @@ function flagUnsupported(v: VirtualServerConf, ctx: MapCtx): void {
 
 function common(
   v: VirtualServerConf,
+  g: GlobalDefs,
   ctx: MapCtx,
 ): Omit<ServerInput, 'name' | 'family' | 'realServers'> {
   const scheduler = Scheduler.safeParse(v.lbAlgo ?? 'wlc');
@@ -159,7 +179,7 @@ function common(
             ...(netmask === undefined ? {} : { netmask }),
           },
         };
-  const quorumNotify = upDownHooks(v.quorumUp, v.quorumDown, v.at, ctx, 'quorum');
+  const quorumNotify = upDownHooks(v.quorumUp, v.quorumDown, v.quorumUsers, g, v.at, ctx, 'quorum');
   return {
     scheduler: scheduler.success ? scheduler.data : 'wlc',
     forwarding: v.lbKind === undefined ? 'nat' : (v.lbKind.toLowerCase() as 'nat'),
@@ -180,7 +200,7 @@ export function mapVirtualServer(
   ctx: MapCtx,
 ): ServerInput[] {
   flagUnsupported(v, ctx);
-  const shared = common(v, ctx);
+  const shared = common(v, k.globalDefs, ctx);
   // check_data.c: "no protocol set - defaulting to UDP" (IPVS's own default for protocol 0).
   const protocol: 'tcp' | 'udp' | 'sctp' =
     v.protocol === undefined ? 'udp' : (v.protocol.toLowerCase() as 'tcp');

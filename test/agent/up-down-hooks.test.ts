@@ -17,8 +17,14 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 describe('up/down hooks', () => {
   const hooks = { up: '/bin/up', down: '/bin/down', args: { down: ['rs1', 'DOWN'] } };
   test('the script of the new state with its own arguments; none when unset', () => {
-    assert.deepEqual(upDownCommand(hooks, true), { script: '/bin/up', args: [] });
-    assert.deepEqual(upDownCommand(hooks, false), { script: '/bin/down', args: ['rs1', 'DOWN'] });
+    assert.deepEqual(upDownCommand(hooks, true), { script: '/bin/up', args: [], owner: hooks });
+    assert.deepEqual(upDownCommand(hooks, false), {
+      script: '/bin/down',
+      args: ['rs1', 'DOWN'],
+      owner: hooks,
+    });
+    const withUser = { ...hooks, runAs: { down: { user: 'nobody', requireSafePath: false } } };
+    assert.deepEqual(upDownCommand(withUser, false)?.runAs, withUser.runAs.down);
     assert.equal(upDownCommand({ up: '/bin/up' }, false), undefined);
     assert.equal(upDownCommand(undefined, true), undefined);
   });
@@ -46,12 +52,30 @@ describe('up/down hooks', () => {
     writeFileSync(script, `#!/bin/sh\nprintf '%s|' "$@" > ${out}\nexit "$EXIT"\n`);
     chmodSync(script, 0o755);
     process.env.EXIT = '0';
-    assert.equal(await runHook({ script, args: ['rs 1', 'DOWN'] }), undefined);
+    assert.equal(await runHook({ script, args: ['rs 1', 'DOWN'], owner: {} }), undefined);
     assert.equal(readFileSync(out, 'utf8'), 'rs 1|DOWN|');
     process.env.EXIT = '3';
-    const error = await runHook({ script, args: [] });
+    const error = await runHook({ script, args: [], owner: {} });
     assert.ok(error instanceof Error);
     delete process.env.EXIT;
-    assert.ok((await runHook({ script: join(dir, 'missing'), args: [] })) instanceof Error);
+    assert.ok(
+      (await runHook({ script: join(dir, 'missing'), args: [], owner: {} })) instanceof Error,
+    );
+  });
+
+  test('runs as its runAs user (keepalived notify_up "…" USER), as root only when asked', async (t) => {
+    if (process.getuid?.() !== 0) return t.skip('needs root to change user');
+    const shared = mkdtempSync(join(tmpdir(), 'fleetlb-up-down-nobody-'));
+    chmodSync(shared, 0o777);
+    try {
+      const script = join(shared, 'whoami.sh');
+      writeFileSync(script, `#!/bin/sh\nid -u > ${shared}/uid\n`);
+      chmodSync(script, 0o755);
+      const runAs = { user: 'nobody', requireSafePath: false };
+      assert.equal(await runHook({ script, args: [], runAs, owner: {} }), undefined);
+      assert.equal(readFileSync(join(shared, 'uid'), 'utf8').trim(), '65534');
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 });

@@ -29,7 +29,7 @@ virtual_server 192.0.2.80 80 {
     real_server 198.51.100.80 80 {
         weight 1
         notify_up "/usr/local/bin/rs-notify 198.51.100.80 UP"
-        notify_down "/usr/local/bin/rs-notify 198.51.100.80 DOWN"
+        notify_down "/usr/local/bin/rs-notify 198.51.100.80 DOWN" nobody nogroup
         TCP_CHECK {
             connect_timeout 3
         }
@@ -46,11 +46,17 @@ describe('keepalived notify_up/notify_down, quorum_up/quorum_down, alpha', () =>
       up: '/usr/local/bin/lvs-alert',
       down: '/usr/local/bin/lvs-alert-down',
       args: { up: ['quorum', 'up'] },
+      // keepalived's default script user (keepalived_script if it exists, else root).
+      runAs: { up: { requireSafePath: false }, down: { requireSafePath: false } },
     });
     assert.deepEqual(vs?.realServers[0]?.notify, {
       up: '/usr/local/bin/rs-notify',
       down: '/usr/local/bin/rs-notify',
       args: { up: ['198.51.100.80', 'UP'], down: ['198.51.100.80', 'DOWN'] },
+      runAs: {
+        up: { requireSafePath: false },
+        down: { user: 'nobody', group: 'nogroup', requireSafePath: false },
+      },
     });
     const messages = result.warnings.map((w) => w.message).join('\n');
     assert.doesNotMatch(messages, /notify_up|quorum_up|alpha/);
@@ -63,7 +69,10 @@ describe('keepalived notify_up/notify_down, quorum_up/quorum_down, alpha', () =>
     const text = renderKeepalivedConf(first);
     assert.match(text, /^\s*alpha$/m);
     assert.match(text, /quorum_up "\/usr\/local\/bin\/lvs-alert quorum up"/);
-    assert.match(text, /notify_down "\/usr\/local\/bin\/rs-notify 198.51.100.80 DOWN"/);
+    assert.match(
+      text,
+      /notify_down "\/usr\/local\/bin\/rs-notify 198.51.100.80 DOWN" nobody nogroup/,
+    );
     const again = mapText(text).document;
     assert.deepEqual(again?.virtualServers, first.virtualServers);
   });
