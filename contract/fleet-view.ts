@@ -60,6 +60,10 @@ export const VrrpMemberStatus = z.object({
   vipsOwned: z
     .array(z.string())
     .meta({ description: 'The VIPs of a member whose mastership counts (state master)' }),
+  handingOver: z.boolean().optional().meta({
+    description:
+      'A master in maintenance handing over: it owns the VIPs until the new master advertises, then goes backup. Absent: not handing over',
+  }),
   ...Freshness,
 });
 export const VrrpInstanceStatus = z

@@ -91,6 +91,8 @@ export interface MemberEvidence extends Freshness {
   since: string | null;
   /** The VIPs of a member whose mastership counts; none otherwise. */
   vipsOwned: string[];
+  /** A counting master that reports handing over for maintenance (it still owns the VIPs). */
+  handingOver?: true;
 }
 
 export interface InstanceEvidence {
@@ -135,6 +137,9 @@ export function weighInstance(
       priority: m.entry?.priority ?? null,
       since: m.entry?.since ?? null,
       vipsOwned: state === 'master' ? (m.entry?.vipsOwned ?? []) : [],
+      ...(state === 'master' && m.entry?.handingOver === true
+        ? { handingOver: true as const }
+        : {}),
       ...m.freshness,
     };
   });
