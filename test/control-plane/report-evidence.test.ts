@@ -143,3 +143,22 @@ test('a counting master that reports handing over (maintenance) carries handingO
     ],
   );
 });
+
+test('a master handing over next to the new master: both members master, only the new one counts', () => {
+  const old = stored(T0 + 1_000, 'master', T0 - 9e5);
+  old.report.vrrp[0]!.handingOver = true;
+  const weighed = weighInstance(
+    'web',
+    [
+      { director: 'a', latest: old },
+      { director: 'b', latest: stored(T0 + 500, 'master', T0) },
+    ],
+    new Date(T0 + 1_000),
+  );
+  assert.deepEqual(
+    weighed.members.map((m) => m.state),
+    ['master', 'master'],
+  );
+  assert.deepEqual(weighed.masters, ['b']);
+  assert.equal(weighed.splitBrain, false);
+});
