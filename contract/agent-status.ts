@@ -119,6 +119,10 @@ export const AgentStatus = z
           priority: z.int().min(0).max(255),
           since: z.iso.datetime(),
           vipsOwned: z.array(IpAddress).max(256).default([]),
+          handingOver: z.boolean().optional().meta({
+            description:
+              'A master in maintenance handing over: it still owns the VIPs and sends priority-0 adverts until the new master advertises. Absent: not handing over',
+          }),
         }),
       )
       .max(1024)

@@ -22,7 +22,7 @@ export const DesiredState = strictObject({
     address: IpAddress,
     maintenance: z.boolean().optional().meta({
       description:
-        'The director is in maintenance: its instances advertise priority 1, a master hands over to its best backup (priority-0 advert) and it never preempts until resumed. Absent: not in maintenance',
+        'The director is in maintenance: its instances advertise priority 1, a master hands over to its best backup (priority-0 advert; it keeps its VIPs until the new master has advertised twice) and it never preempts until resumed. Absent: not in maintenance',
     }),
   }),
   revision: z

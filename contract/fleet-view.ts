@@ -60,6 +60,10 @@ export const VrrpMemberStatus = z.object({
   vipsOwned: z
     .array(z.string())
     .meta({ description: 'The VIPs of a member whose mastership counts (state master)' }),
+  handingOver: z.boolean().optional().meta({
+    description:
+      'A master in maintenance handing over: it owns the VIPs until the new master has advertised twice, then goes backup. It is left out of `masters` while another master does not hand over. Absent: not handing over',
+  }),
   ...Freshness,
 });
 export const VrrpInstanceStatus = z
@@ -68,7 +72,8 @@ export const VrrpInstanceStatus = z
     vrid: z.int(),
     members: z.array(VrrpMemberStatus),
     masters: z.array(Name).meta({
-      description: 'Members whose mastership counts: fresh, running, not superseded',
+      description:
+        'Members whose mastership counts: fresh, running, not superseded, and not handing over for maintenance while another master is not',
     }),
     splitBrain: z.boolean().meta({ description: 'More than one master' }),
     noMaster: z.boolean().meta({ description: 'No master' }),

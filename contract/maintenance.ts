@@ -32,7 +32,8 @@ export const MaintenanceInstance = z
       description: 'The member whose mastership counts (fresh evidence), null if none',
     }),
     handsOver: z.boolean().meta({
-      description: 'The director is its master: it resigns to the best backup',
+      description:
+        'The director is its master: it hands over to the best backup (make before break)',
     }),
     healthyMembers: z.array(Name).meta({
       description:

@@ -7,6 +7,7 @@ import type { VrrpState, VrrpTransition } from '../../contract/agent-status.js';
 import type { VrrpStateName } from '../core/vrrp/machine.js';
 import type { InstanceTransition } from '../vrrp/instance-runner.js';
 import type { VrrpEngine } from '../vrrp/engine.js';
+import { isHandingOver } from '../core/vrrp/maintenance.js';
 
 const STATE: Record<VrrpStateName, VrrpState> = {
   initialize: 'init',
@@ -15,7 +16,10 @@ const STATE: Record<VrrpStateName, VrrpState> = {
   fault: 'fault',
 };
 
-/** Each running instance: VRID, state (since its last transition), effective priority, VIPs held. */
+/**
+ * Each running instance: VRID, state (since its last transition), effective priority, VIPs held,
+ * and whether a master is handing over for maintenance (it holds its VIPs until then).
+ */
 export function vrrpStatus(
   engine: Pick<VrrpEngine, 'instances'>,
   sinceOf: (instance: string) => string,
@@ -29,6 +33,7 @@ export function vrrpStatus(
       priority: runner.state.priority,
       since: sinceOf(plan.spec.name),
       vipsOwned: state === 'master' ? plan.vips.map((v) => v.address) : [],
+      ...(isHandingOver(runner.state) ? { handingOver: true } : {}),
     };
   });
 }

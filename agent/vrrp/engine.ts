@@ -11,6 +11,7 @@ import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
 import { classifyInstanceSet } from '../../contract/vrrp-identity.js';
 import { syncGroupTransitions } from '../core/vrrp/sync-group.js';
 import type { VrrpDropReason } from '../core/vrrp/types.js';
+import type { HandoverPhase } from '../core/vrrp/machine-types.js';
 import type { Announcer } from '../linux/announcer.js';
 import { applyNftRuleset } from '../linux/nftables.js';
 import type { Link, Rtnetlink } from '../linux/rtnetlink/types.js';
@@ -27,6 +28,12 @@ import type { VirtualServerHealth } from './tracked-checks.js';
 import type { ResolvedVip } from './vip-leases.js';
 import { VrrpSockets, type OpenVrrpSocket } from './vrrp-sockets.js';
 import { systemClock, type Clock } from './clock.js';
+
+const HANDOVER_LOG: Record<HandoverPhase, string> = {
+  started: 'priority-0 advert sent; the VIPs stay until the new master advertises',
+  cancelled: 'resumed while handing over; master at its priority again',
+  kept: 'no other router took over; keeping the VIPs (master at priority 1)',
+};
 
 export interface EngineLogger {
   info(obj: object, msg: string): void;
@@ -103,6 +110,7 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
       virtualServers: this.virtualServers,
       announce: (plan, vips) => this.announce(plan, vips),
       onTransition: (t) => this.onTransition(t),
+      onHandover: (instance, phase) => this.onHandover(instance, phase),
       maintenance: () => this.maintenance,
       trackedCheckPorts: {
         files: deps.trackedFiles ?? nodeTrackedFiles,
@@ -129,7 +137,8 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
 
   /**
    * Puts the director in maintenance or takes it out: every instance advertises priority 1 and
-   * the masters resign to their best backup; on resume the normal priorities and preemption
+   * the masters hand over to their best backup, keeping their VIPs until it advertises as
+   * master (make before break); on resume the normal priorities and preemption
    * rules apply again (core/vrrp/maintenance.ts). Instances started later follow it too.
    */
   setMaintenance(on: boolean): void {
@@ -288,6 +297,13 @@ export class VrrpEngine extends EventEmitter<EngineEvents> {
     );
     if (spec.syncGroup !== undefined && transition.reason !== 'sync-group')
       this.syncGroup(spec.syncGroup, transition);
+  }
+
+  /** Logs a maintenance hand-over's phase; `kept` (nobody took over) is a warning. */
+  private onHandover(instance: string, phase: HandoverPhase): void {
+    const { logger } = this.deps;
+    const log = phase === 'kept' ? logger.warn.bind(logger) : logger.info.bind(logger);
+    log({ instance, handover: phase }, `VRRP ${instance}: maintenance: ${HANDOVER_LOG[phase]}`);
   }
 
   /** Gives the crash guard the resignations of the instances that are MASTER now. */

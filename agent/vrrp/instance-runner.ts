@@ -6,6 +6,7 @@
  */
 import { initialState, nextWakeup, step } from '../core/vrrp/machine.js';
 import type {
+  HandoverPhase,
   TransitionReason,
   VrrpEvent,
   VrrpMachineConfig,
@@ -36,6 +37,8 @@ export interface RunnerDeps {
   announce(): void;
   /** Called once the transition's I/O is done (VIPs added or removed). */
   onTransition(transition: InstanceTransition): void;
+  /** A maintenance hand-over's phase (core/vrrp/maintenance.ts), after the advert it sent. */
+  onHandover(phase: HandoverPhase): void;
   onError(what: string, error: Error): void;
 }
 
@@ -139,6 +142,18 @@ export class InstanceRunner {
             at: event.now,
           };
           this.enqueue('transition', async () => this.deps.onTransition(transition));
+          break;
+        }
+        case 'handover': {
+          // Handing over, its gratuitous ARPs stop (a late burst or a refresh would pull the
+          // traffic back from the new master); kept or resumed, it announces again, as a new
+          // master may have taken the traffic meanwhile.
+          const { phase } = effect;
+          if (phase === 'started') this.garp.stop();
+          this.enqueue('handover', async () => {
+            if (phase !== 'started') this.garp.start();
+            this.deps.onHandover(phase);
+          });
           break;
         }
       }

@@ -7,6 +7,7 @@
  */
 import { effectivePriority, type EffectivePriority } from '../core/vrrp/tracking.js';
 import { withMaintenance } from '../core/vrrp/maintenance.js';
+import type { HandoverPhase } from '../core/vrrp/machine-types.js';
 import { masterDownIntervalMs } from '../core/vrrp/timing.js';
 import type { Link, Rtnetlink } from '../linux/rtnetlink/types.js';
 import type { Clock } from './clock.js';
@@ -31,6 +32,8 @@ export interface InstanceContext {
   /** Sends gratuitous ARP / unsolicited NA for `vips` (all of the plan's by default). */
   announce(plan: PlannedInstance, vips?: readonly ResolvedVip[]): void;
   onTransition(transition: InstanceTransition): void;
+  /** A maintenance hand-over's phase (core/vrrp/maintenance.ts). */
+  onHandover(instance: string, phase: HandoverPhase): void;
   /** Whether the director is in maintenance (core/vrrp/maintenance.ts). */
   maintenance(): boolean;
   /** The effective priority changed (tracked checks, an edit or maintenance). */
@@ -57,6 +60,7 @@ export class RunningInstance {
       sendAdverts: (priority) => ctx.sockets.send(this.plan, priority),
       announce: () => ctx.announce(this.plan),
       onTransition: (t) => ctx.onTransition(t),
+      onHandover: (phase) => ctx.onHandover(spec.name, phase),
       onError: (what, error) => ctx.logError(spec.name, `${what} failed`, error),
     });
     this.checks = this.trackedChecks();
@@ -133,7 +137,8 @@ export class RunningInstance {
 
   /**
    * The director entered or left maintenance: the machine takes the priority that goes with it,
-   * and a master entering it resigns (core/vrrp/maintenance.ts).
+   * and a master entering it hands over, keeping its VIPs until the new master advertises
+   * (core/vrrp/maintenance.ts).
    */
   maintenanceChanged(on: boolean): void {
     const { priority, fault } = this.effective(this.checks.results());

@@ -79,6 +79,11 @@ const stats = (xs: number[]) => {
       : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
   return `${sorted[0]} / ${median} / ${sorted.at(-1)}`;
 };
+/** Maintenance: how long both directors held the VIP (lb2's addition until lb1's removal). */
+const overlaps = (mine: readonly FailoverTrial[]) => {
+  const measured = mine.flatMap((t) => (t.overlapMs === undefined ? [] : [t.overlapMs]));
+  return measured.length === 0 ? '-' : stats(measured);
+};
 const rows = [
   [
     'handover',
@@ -87,6 +92,7 @@ const rows = [
     'survived',
     'stall ms (min/med/max)',
     'takeover ms (min/med/max)',
+    'overlap ms (min/med/max)',
     'conns backup:master',
   ],
 ];
@@ -103,6 +109,7 @@ for (const handover of values.handovers.split(','))
       String(mine.filter((t) => t.survived && t.serversAfter.join() === t.serverBefore).length),
       stats(mine.map((t) => t.stallMs)),
       stats(mine.map((t) => t.takeoverMs)),
+      overlaps(mine),
       mine.map((t) => `${t.backupConnections}:${t.masterConnections}`).join(' '),
     ]);
   }

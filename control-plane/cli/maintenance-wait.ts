@@ -14,6 +14,7 @@ export interface WaitMember {
   director: string;
   state: string;
   vipsOwned: string[];
+  handingOver?: boolean | undefined;
 }
 export interface WaitInstance {
   name: string;
@@ -52,7 +53,13 @@ export function handoverOutcome(
   const own = instance.members.find((m) => m.director === director);
   if (!own || own.state === 'unknown')
     return { done: false, why: `${director}'s state is unknown` };
-  if (own.state === 'master') return { done: false, why: `${director} is still master` };
+  if (own.state === 'master')
+    return {
+      done: false,
+      why: own.handingOver
+        ? `${director} is still master, handing over (the VIPs stay until a new master advertises)`
+        : `${director} is still master`,
+    };
   const others = instance.masters.filter((m) => m !== director);
   if (others.length === 0) return { done: false, why: 'no other member reports master yet' };
   if (others.length > 1) return { done: false, why: `more than one master: ${others.join(', ')}` };

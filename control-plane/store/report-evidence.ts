@@ -19,6 +19,11 @@
  *   once; without the guard its VIP lease of ⌈Master_Down_Interval⌉ runs out about when the
  *   backup takes over). A real split brain shows at the next report of the old master, which
  *   reports at least every interval: then both claims are newer than both takeovers.
+ * - **A planned hand-over is not a split brain.** A master in maintenance keeps its VIPs until
+ *   the new master has advertised twice (agent/core/vrrp/maintenance.ts, make before break) and
+ *   reports `handingOver` meanwhile. While another counting master does not hand over, the one
+ *   handing over stays `master` as a member (it owns the VIPs) but its mastership no longer
+ *   counts in `masters`: it is on its way out.
  *
  * Times reported by an agent (`since`) are moved to the control plane's clock with the report's
  * `sentAt` (the offset between the agent's clock and the control plane's at delivery).
@@ -91,6 +96,11 @@ export interface MemberEvidence extends Freshness {
   since: string | null;
   /** The VIPs of a member whose mastership counts; none otherwise. */
   vipsOwned: string[];
+  /**
+   * A master that reports handing over for maintenance (it still owns the VIPs); it counts in
+   * `masters` only while no other master does not hand over.
+   */
+  handingOver?: true;
 }
 
 export interface InstanceEvidence {
@@ -135,10 +145,15 @@ export function weighInstance(
       priority: m.entry?.priority ?? null,
       since: m.entry?.since ?? null,
       vipsOwned: state === 'master' ? (m.entry?.vipsOwned ?? []) : [],
+      ...(state === 'master' && m.entry?.handingOver === true
+        ? { handingOver: true as const }
+        : {}),
       ...m.freshness,
     };
   });
-  const masters = result.filter((m) => m.state === 'master').map((m) => m.director);
+  const claims = result.filter((m) => m.state === 'master');
+  const staying = claims.filter((m) => m.handingOver !== true);
+  const masters = (staying.length > 0 ? staying : claims).map((m) => m.director);
   return {
     members: result,
     masters,

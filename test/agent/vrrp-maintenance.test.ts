@@ -1,9 +1,10 @@
 /**
  * agent/core/vrrp/maintenance.ts: director maintenance as a pure input of the VRRP reducer.
- * A master resigns (priority-0 advert, VIPs removed, RFC 9568 §6.4.3) and stays a backup at
- * priority 1 that accepts every master (§6.4.2) and never preempts; with no other router alive it
- * still takes over after Master_Down_Interval (availability beats maintenance); resume restores
- * the normal priority and preemption.
+ * A master hands over make-before-break (priority-0 adverts, VIPs kept until another router
+ * advertises, bounded), then stays a backup at priority 1 that accepts every master (§6.4.2) and
+ * never preempts; with no other router alive it still takes over after Master_Down_Interval
+ * (availability beats maintenance); resume restores the normal priority and preemption. The
+ * hand-over phase under resume, faults, edits, sync groups and shutdown: vrrp-handover.test.ts.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,12 @@ import {
   type VrrpEvent,
   type VrrpMachineConfig,
 } from '../../agent/core/vrrp/machine.js';
-import { MAINTENANCE_PRIORITY, withMaintenance } from '../../agent/core/vrrp/maintenance.js';
+import {
+  MAINTENANCE_PRIORITY,
+  handoverBoundMs,
+  isHandingOver,
+  withMaintenance,
+} from '../../agent/core/vrrp/maintenance.js';
 import { masterDownIntervalMs } from '../../agent/core/vrrp/timing.js';
 
 const config = (over: Partial<VrrpMachineConfig> = {}): VrrpMachineConfig => ({
@@ -53,6 +59,14 @@ const AS_MASTER: readonly VrrpEvent[] = [
   { type: 'timer', now: 10_000 },
 ];
 
+/** The master entered maintenance at 20 s and handed over (the new master advertised twice). */
+const HANDED_OVER: readonly VrrpEvent[] = [
+  ...AS_MASTER,
+  maintenance(20_000, true),
+  advert(20_200, 100),
+  advert(20_300, 100),
+];
+
 describe('director maintenance in the reducer', () => {
   test('withMaintenance: priority 1 whatever the base (owner 255 included); a fault stays', () => {
     assert.deepEqual(withMaintenance({ priority: 200, fault: false }, true), {
@@ -69,20 +83,30 @@ describe('director maintenance in the reducer', () => {
     });
   });
 
-  test('a master resigns: priority-0 advert, VIPs removed, backup at priority 1 (RFC 9568 §6.4.3)', () => {
+  test('a master hands over: priority-0 advert, VIPs kept, then backup at priority 1 at the new master’s second advert', () => {
     const cfg = config();
     const master = run(cfg, AS_MASTER);
     assert.equal(master.state.name, 'master');
     const r = step(master.state, maintenance(20_000, true), cfg);
-    assert.equal(r.state.name, 'backup');
+    assert.equal(r.state.name, 'master');
     assert.equal(r.state.priority, 1);
     assert.deepEqual(r.effects, [
       { type: 'sendAdvert', priority: 0 },
+      { type: 'handover', phase: 'started' },
+    ]);
+    assert.ok(isHandingOver(r.state));
+    assert.equal(r.state.handingOverUntil, 20_000 + handoverBoundMs(cfg));
+    const first = step(r.state, advert(20_400, 100), cfg);
+    assert.ok(isHandingOver(first.state));
+    assert.deepEqual(first.effects, []);
+    const done = step(first.state, advert(21_400, 100), cfg);
+    assert.equal(done.state.name, 'backup');
+    assert.deepEqual(done.effects, [
       { type: 'becomeBackup' },
       { type: 'transition', from: 'master', to: 'backup', reason: 'maintenance' },
     ]);
-    assert.ok(r.state.name === 'backup');
-    assert.equal(r.state.masterDownAt, 20_000 + masterDownIntervalMs(3, 1, 100));
+    assert.ok(done.state.name === 'backup');
+    assert.equal(done.state.masterDownAt, 21_400 + masterDownIntervalMs(3, 1, 100));
   });
 
   test('a backup only lowers its priority: no advert, no transition', () => {
@@ -96,7 +120,7 @@ describe('director maintenance in the reducer', () => {
 
   test('in maintenance it accepts every master, even of priority 1, and never preempts', () => {
     const cfg = config();
-    let r = run(cfg, [...AS_MASTER, maintenance(20_000, true)]);
+    let r = run(cfg, HANDED_OVER);
     for (let t = 20_500, i = 0; i < 30; t += 1_000, i++) {
       r = step(r.state, advert(t, i % 2 === 0 ? 1 : 100), cfg);
       assert.equal(r.state.name, 'backup');
@@ -108,18 +132,28 @@ describe('director maintenance in the reducer', () => {
 
   test('availability beats maintenance: with no master left it takes over after Master_Down_Interval', () => {
     const cfg = config();
-    const r0 = run(cfg, [...AS_MASTER, maintenance(20_000, true)]);
+    const r0 = run(cfg, [
+      ...AS_MASTER,
+      maintenance(20_000, true),
+      advert(20_400, 100),
+      advert(21_400, 100),
+    ]);
     const downMs = masterDownIntervalMs(3, 1, 100);
-    const early = step(r0.state, { type: 'timer', now: 20_000 + downMs - 1 }, cfg);
+    const early = step(r0.state, { type: 'timer', now: 21_400 + downMs - 1 }, cfg);
     assert.equal(early.state.name, 'backup');
-    const r = step(early.state, { type: 'timer', now: 20_000 + downMs }, cfg);
+    const r = step(early.state, { type: 'timer', now: 21_400 + downMs }, cfg);
     assert.equal(r.state.name, 'master');
     assert.deepEqual(r.effects[0], { type: 'sendAdvert', priority: 1 });
   });
 
   test('resume: the normal priority; with preempt it takes over from a lower master (RFC 9568 §6.4.2)', () => {
     const cfg = config();
-    let r = run(cfg, [...AS_MASTER, maintenance(20_000, true), advert(20_500, 100)]);
+    let r = run(cfg, [
+      ...AS_MASTER,
+      maintenance(20_000, true),
+      advert(20_500, 100),
+      advert(21_500, 100),
+    ]);
     r = step(r.state, maintenance(30_000, false), cfg);
     assert.equal(r.state.name, 'backup');
     assert.equal(r.state.priority, 150);
@@ -133,7 +167,7 @@ describe('director maintenance in the reducer', () => {
 
   test('resume without preempt: it stays backup under a lower-priority master', () => {
     const cfg = config({ preempt: false });
-    let r = run(cfg, [...AS_MASTER, maintenance(20_000, true), advert(20_500, 100)]);
+    let r = run(cfg, [...HANDED_OVER, advert(20_500, 100)]);
     r = step(r.state, maintenance(30_000, false), cfg);
     for (let t = 30_500; t < 40_000; t += 1_000) {
       r = step(r.state, advert(t, 100), cfg);
@@ -147,8 +181,10 @@ describe('director maintenance in the reducer', () => {
     const owner = run(cfg, [{ type: 'startup', now: 0 }]);
     assert.equal(owner.state.name, 'master');
     const r = step(owner.state, maintenance(1_000, true), cfg);
-    assert.equal(r.state.name, 'backup');
+    assert.ok(isHandingOver(r.state));
     assert.deepEqual(r.effects[0], { type: 'sendAdvert', priority: 0 });
+    const yielding = step(r.state, advert(1_300, 100), cfg);
+    assert.equal(step(yielding.state, advert(2_300, 100), cfg).state.name, 'backup');
     // An agent restarted in maintenance: its effective priority is 1 before the Startup event.
     const restarted = run(cfg, [
       { type: 'priority', now: 0, priority: 1, fault: false },

@@ -78,3 +78,12 @@ test('each reason it is not yet', () => {
   ];
   for (const [expected, outcome] of cases) assert.equal(why(outcome), expected);
 });
+
+test('a master handing over says so: it still owns the VIPs until the new master advertises', () => {
+  const handing = instance('master', 'backup');
+  handing.members[0]!.handingOver = true;
+  assert.equal(
+    why(handoverOutcome('lb1', 7, handing, self())),
+    'lb1 is still master, handing over (the VIPs stay until a new master advertises)',
+  );
+});

@@ -123,3 +123,42 @@ for (const [what, [a, b], now, states, masters] of cases) {
     for (const m of weighed.members) assert.equal(m.vipsOwned.length > 0, m.state === 'master');
   });
 }
+
+test('a counting master that reports handing over (maintenance) carries handingOver; a backup never', () => {
+  const report = stored(T0, 'master', T0 - 9e5);
+  report.report.vrrp[0]!.handingOver = true;
+  const weighed = weighInstance(
+    'web',
+    [
+      { director: 'a', latest: report },
+      { director: 'b', latest: stored(T0, 'backup', T0 - 9e5) },
+    ],
+    new Date(T0),
+  );
+  assert.deepEqual(
+    weighed.members.map((m) => [m.state, m.handingOver]),
+    [
+      ['master', true],
+      ['backup', undefined],
+    ],
+  );
+});
+
+test('a master handing over next to the new master: both members master, only the new one counts', () => {
+  const old = stored(T0 + 1_000, 'master', T0 - 9e5);
+  old.report.vrrp[0]!.handingOver = true;
+  const weighed = weighInstance(
+    'web',
+    [
+      { director: 'a', latest: old },
+      { director: 'b', latest: stored(T0 + 500, 'master', T0) },
+    ],
+    new Date(T0 + 1_000),
+  );
+  assert.deepEqual(
+    weighed.members.map((m) => m.state),
+    ['master', 'master'],
+  );
+  assert.deepEqual(weighed.masters, ['b']);
+  assert.equal(weighed.splitBrain, false);
+});

@@ -1,8 +1,9 @@
 /**
  * Director maintenance with two real agents: a control plane (PGlite) and agents d1 (150) and
  * d2 (100) in control-plane mode in a network lab, VRRP on the wire. `fleetlb director
- * maintenance d1 --wait` returns once d2 is master and owns the VIP, which moved; the view never
- * shows a split brain; d1 restarted stays backup (maintenance is in its document); `fleetlb
+ * maintenance d1 --wait` returns once d2 is master and owns the VIP, which moved make before
+ * break (d1 removed it only after d2 had added it: never a moment without a holder); the view
+ * never shows a split brain; d1 restarted stays backup (maintenance is in its document); `fleetlb
  * director resume d1` lets it preempt back. Every wait is on a condition with a generous bound.
  */
 import assert from 'node:assert/strict';
@@ -81,13 +82,24 @@ describe('director maintenance with two real agents (netns)', { skip }, () => {
       [],
       'never a split brain',
     );
-    // The kernels' view: d1 removed the VIP when it resigned, d2 added it after its Skew_Time.
+    // The kernels' view, make before break: d1 kept the VIP until d2's second advert, by which
+    // d2 had added it; so the VIP went d1 → d1+d2 → d2, never without a holder. (How long both
+    // held it, about Skew_Time plus one Advertisement_Interval, is reported, not asserted.)
     const endMs = Date.now();
-    assert.deepEqual(sampler.overlaps(VIP, startedMs, endMs), [], 'never on both directors');
-    const gaps = sampler.gaps(VIP, startedMs, endMs);
-    assert.equal(gaps.length, 1, JSON.stringify(gaps));
+    const ownersUntil = (toMs: number) =>
+      sampler
+        .timeline(VIP, startedMs, toMs)
+        .filter((w) => w.toMs > w.fromMs)
+        .map((w) => w.owners.join('+'));
+    // The monitors may lag behind the kernels on a loaded machine: wait for d1's removal.
+    while (ownersUntil(endMs).at(-1) !== 'd2' && Date.now() < endMs + CHANGE_MS)
+      await new Promise((r) => setTimeout(r, 200));
+    const owners = ownersUntil(endMs);
+    assert.deepEqual(owners, ['d1', 'd1+d2', 'd2'], 'd2 added the VIP before d1 removed it');
+    assert.deepEqual(sampler.gaps(VIP, startedMs, endMs), [], 'never on no director');
+    const [both] = sampler.overlaps(VIP, startedMs, endMs);
     t.diagnostic(
-      `maintenance --wait returned after ${endMs - startedMs} ms; the VIP was on no director for ${Math.round(gaps[0]!.toMs - gaps[0]!.fromMs)} ms`,
+      `maintenance --wait returned after ${endMs - startedMs} ms; the VIP was on both directors for ${Math.round(both!.toMs - both!.fromMs)} ms, on none for 0 ms`,
     );
   });
 

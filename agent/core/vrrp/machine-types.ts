@@ -72,7 +72,21 @@ export type VrrpState = CommonState &
   (
     | { name: 'initialize' }
     | { name: 'backup'; masterDownAt: number; masterDownCause: MasterDownCause }
-    | { name: 'master'; nextAdvertAt: number }
+    | {
+        name: 'master';
+        nextAdvertAt: number;
+        /**
+         * Set while a master that entered maintenance hands over make-before-break
+         * (maintenance.ts): it keeps its VIPs and sends priority-0 adverts until another
+         * router's advert arrives or this deadline (monotonic ms) passes.
+         */
+        handingOverUntil?: number;
+        /**
+         * While handing over: the router whose advert arrived (the new master). Its next advert
+         * releases the VIPs; until then `nextAdvertAt` is the deadline for it (maintenance.ts).
+         */
+        yieldingTo?: string;
+      }
     | { name: 'fault' }
   );
 
@@ -99,7 +113,16 @@ export type VrrpEffect =
   | { type: 'becomeMaster' }
   /** Remove the VIPs (emitted only when leaving master). */
   | { type: 'becomeBackup' }
-  | { type: 'transition'; from: VrrpStateName; to: VrrpStateName; reason: TransitionReason };
+  | { type: 'transition'; from: VrrpStateName; to: VrrpStateName; reason: TransitionReason }
+  /**
+   * A maintenance hand-over (maintenance.ts) began, was cancelled by a resume, or ran out with
+   * no other router taking over (`kept`: it stays master). Its end by a takeover is the
+   * `transition` to backup with reason `maintenance`.
+   */
+  | { type: 'handover'; phase: HandoverPhase };
+
+/** The phases of a maintenance hand-over that are not a state transition. */
+export type HandoverPhase = 'started' | 'cancelled' | 'kept';
 
 export interface StepResult {
   state: VrrpState;

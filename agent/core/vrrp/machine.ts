@@ -16,7 +16,7 @@ import { onBackupAdvert, onBackupTimer } from './machine-backup.js';
 import { onMasterAdvert, onMasterTimer } from './machine-master.js';
 import { healthChanged, start } from './machine-health.js';
 import { onReconfigure } from './reconfigure.js';
-import { onMaintenance } from './maintenance.js';
+import { isHandingOver, onHandoverAdvert, onHandoverTimer, onMaintenance } from './maintenance.js';
 import type {
   ReceivedAdvert,
   StepResult,
@@ -90,6 +90,7 @@ function onShutdown(s: VrrpState): StepResult {
 
 function onTimer(s: VrrpState, cfg: VrrpMachineConfig, now: number): StepResult {
   if (s.name === 'backup') return onBackupTimer(s, cfg, now);
+  if (isHandingOver(s)) return onHandoverTimer(s, cfg, now);
   if (s.name === 'master') return onMasterTimer(s, cfg, now);
   return unchanged(s);
 }
@@ -112,6 +113,7 @@ function onAdvert(
 ): StepResult {
   if (!isForUs(cfg, advert)) return unchanged(s);
   if (s.name === 'backup') return onBackupAdvert(s, cfg, advert, now);
+  if (isHandingOver(s)) return onHandoverAdvert(s, cfg, advert, now);
   if (s.name === 'master') return onMasterAdvert(s, cfg, advert, now);
   return unchanged(s);
 }

@@ -7,13 +7,15 @@
  *   address list, and restarts its Adver_Timer at the new interval (RFC 9568 §6.4.3), so that
  *   backups learn the change without waiting: v3 backups adopt the Max Advert Interval of the
  *   master's adverts (RFC 9568 §6.4.2), and a backup that is now of higher priority and may
- *   preempt starts discarding them (§6.4.2 "Preempt_Mode").
+ *   preempt starts discarding them (§6.4.2 "Preempt_Mode"). A master handing over for
+ *   maintenance sends a priority-0 advert instead (maintenance.ts).
  * - A v2 backup's Master_Down_Interval comes from its own configured interval (RFC 3768 §6.1),
  *   not from the master's adverts. When that interval changes, the running Master_Down_Timer is
  *   extended to a full new interval from now, never shortened: the master may still be on the
  *   longer interval, and a shorter timer would take over from a live master.
  */
 import { healthChanged } from './machine-health.js';
+import { isHandingOver, onHandoverReconfigure } from './maintenance.js';
 import { csToMs, masterDownIntervalMs } from './timing.js';
 import type { StepResult, VrrpMachineConfig, VrrpState } from './machine-types.js';
 
@@ -26,6 +28,10 @@ export function onReconfigure(
 ): StepResult {
   const health = healthChanged({ ...s, priority, checksFault: fault }, cfg, now);
   const next = health.state;
+  if (s.name === 'master' && isHandingOver(next)) {
+    const resigned = onHandoverReconfigure(next, cfg, now);
+    return { state: resigned.state, effects: [...health.effects, ...resigned.effects] };
+  }
   if (s.name === 'master' && next.name === 'master') {
     return {
       state: {

@@ -31,10 +31,12 @@ export const directorMaintenanceCommand: Command = {
   summary: 'Put a director in maintenance: its masterships hand over to the best backups',
   usage: 'NAME [--site SITE] [--reason TEXT] [--force] [--wait [--timeout 2m]]',
   description: `Every VRRP instance of the director advertises priority 1 and never preempts; one it is master of
-resigns at once (priority-0 advert) and its best backup takes over. Maintenance is kept by the
-control plane and in the agent's last-known-good document, so it survives restarts, until
-'fleetlb director resume'. Refused (exit 4) when an instance would be left with no healthy backup
-(no other member reporting master or backup with fresh evidence), unless --force. With --wait it
+hands over make before break: a priority-0 advert makes its best backup take over, and it keeps
+the VIPs until the new master has advertised twice (if nobody takes over, it keeps them).
+Maintenance is kept by the control plane and in the agent's last-known-good document, so it
+survives restarts, until 'fleetlb director resume'. Refused (exit 4) when an instance would be
+left with no healthy backup (no other member reporting master or backup with fresh evidence),
+unless --force. With --wait it
 returns once every instance has a new master reporting it owns the VIPs (exit 0), or exits 5 with
 what each instance still waits for when --timeout runs out.`,
   options: {

@@ -20,7 +20,7 @@ import { serialize } from '../output.js';
 import { renderTable } from '../table.js';
 
 /** What `status` reads of the fleet views (contract/fleet-view.ts). */
-type VrrpMember = Pick<VrrpMemberStatus, 'director' | 'state' | 'vipsOwned'>;
+type VrrpMember = Pick<VrrpMemberStatus, 'director' | 'state' | 'vipsOwned' | 'handingOver'>;
 type VrrpInstance = Pick<
   VrrpInstanceStatus,
   'name' | 'vrid' | 'masters' | 'splitBrain' | 'noMaster'
@@ -69,7 +69,10 @@ export function renderSiteStatus(s: SiteStatus): string {
       { header: 'VIPS-OWNED', value: (i) => i.members.flatMap((m) => m.vipsOwned).join(',') },
       {
         header: 'MEMBERS',
-        value: (i) => i.members.map((m) => `${m.director}:${m.state}`).join(','),
+        value: (i) =>
+          i.members
+            .map((m) => `${m.director}:${m.state}${m.handingOver ? '(handing-over)' : ''}`)
+            .join(','),
       },
       {
         header: 'FLAGS',

@@ -19,6 +19,8 @@ export type SimInstance = z.input<typeof DirectorVrrpInstance>;
 
 export class SimDirector {
   readonly transitions: InstanceTransition[] = [];
+  /** When it sent gratuitous ARP / unsolicited NA (simulated ms). */
+  readonly announced: number[] = [];
   readonly engine: VrrpEngine;
   readonly kernel: SimKernel;
 
@@ -31,7 +33,10 @@ export class SimDirector {
     this.engine = new VrrpEngine({
       rtnetlink: this.kernel,
       announcer: {
-        announce: (t) => ({ sent: t.ipv4.length + t.ipv6.length, errors: [] }),
+        announce: (t) => {
+          this.announced.push(fleet.time.now);
+          return { sent: t.ipv4.length + t.ipv6.length, errors: [] };
+        },
         close() {},
       },
       logger: silent,

@@ -3,7 +3,8 @@
  * (agent/vrrp/vrrp-sockets.ts `OpenVrrpSocket`) for each host, delivering every advert to the
  * other hosts' sockets of its family after a fixed latency, multicast (224.0.0.18, ff02::12)
  * to all, unicast to the host with that address. Delivery goes through the receiving host's
- * clock, so a killed host receives nothing. A host can be cut off (its link is down).
+ * clock, so a killed host receives nothing. A host can be cut off (its link is down), and the
+ * next adverts of a host that match a test can be lost (`loseNext`).
  */
 import type { OpenVrrpSocket } from '../../../agent/vrrp/vrrp-sockets.js';
 import type { ReceivedPacket } from '../../../agent/linux/vrrp-socket.js';
@@ -22,6 +23,7 @@ const MULTICAST = new Set(['224.0.0.18', 'ff02::12']);
 export class SimLan {
   private readonly endpoints: Endpoint[] = [];
   private readonly cut = new Set<string>();
+  private readonly losses: Array<{ host: string; match: (payload: Uint8Array) => boolean }> = [];
   /** Every advert sent, for assertions. */
   readonly sent: Array<{ atMs: number; host: string; destination: string; payload: Uint8Array }> =
     [];
@@ -40,6 +42,11 @@ export class SimLan {
         send: (payload, destination, source) => {
           if (endpoint.closed || this.cut.has(host)) return Promise.resolve();
           this.sent.push({ atMs: this.time.now, host, destination, payload });
+          const lost = this.losses.findIndex((l) => l.host === host && l.match(payload));
+          if (lost >= 0) {
+            this.losses.splice(lost, 1);
+            return Promise.resolve();
+          }
           for (const peer of this.endpoints) {
             if (peer === endpoint || peer.closed || peer.host === host) continue;
             if (peer.family !== endpoint.family || this.cut.has(peer.host)) continue;
@@ -61,6 +68,11 @@ export class SimLan {
         close: () => void (endpoint.closed = true),
       };
     };
+  }
+
+  /** The next advert `host` sends that `match`es reaches nobody (once per call). */
+  loseNext(host: string, match: (payload: Uint8Array) => boolean): void {
+    this.losses.push({ host, match });
   }
 
   /** `host`'s link is down (or back up): it neither sends nor receives. */

@@ -8,7 +8,9 @@
  * sync (the control) the new master has no entry and its stack resets the connection. And a planned
  * handover: the fleetlb master put in maintenance (`director.maintenance: true` in its `--desired`
  * file and a SIGHUP, the standalone form of `fleetlb director maintenance`: the lab has no control
- * plane) resigns, and the connection carries on through the backup in the same way.
+ * plane) hands over make before break (it keeps the VIP until the backup, now master, has
+ * advertised twice, then gives it up), and the connection carries on through the backup in the
+ * same way.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

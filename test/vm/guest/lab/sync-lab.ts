@@ -378,8 +378,14 @@ export interface FailoverTrial {
   survived: boolean;
   /** Why it did not (the client's socket error, e.g. ECONNRESET). */
   ended?: string;
-  /** lb1 still holds the VIP after the takeover (after maintenance it must not). */
+  /** lb1 still holds the VIP after the takeover (after maintenance it must not, 30 s later). */
   formerMasterHoldsVip: boolean;
+  /**
+   * Maintenance: lb2's VIP addition until lb1's removal, as `ip -ts monitor` read the kernel's
+   * events (make before break: about Skew_Time plus one advert interval; negative would be a
+   * moment with no holder).
+   */
+  overlapMs?: number;
   /** The real server before, and the ones that answered after the takeover. */
   serverBefore: string;
   serversAfter: string[];
@@ -448,15 +454,25 @@ export async function failoverTrial(
     const backupTable = await connectionsOf('lb2');
     const serverBefore = held.servers().at(-1)!;
     const monitor = new AddressMonitor('lb2');
+    const release = handover === 'maintenance' ? new AddressMonitor('lb1') : undefined;
     const handedOverAt = handover === 'crash' ? await crash(lb1) : await lb1.maintenance();
     const polled = await until(() => holdsVip('lb2'), 'lb2 holds the VIP', 60_000);
     // The kernel's own event, stamped by `ip -ts monitor` as it read it: polling `ip addr`
     // under emulation lags by seconds.
-    const tookOver = (await monitor.vipAdded(2_000)) ?? polled;
+    const tookOver = (await monitor.vipEvent('added', 2_000)) ?? polled;
     monitor.stop();
     await held.waitReplies(10, tookOver, 30_000);
     const end = held.ended();
-    const formerMasterHoldsVip = handover === 'crash' ? false : await holdsVip('lb1');
+    // Make before break: lb1 gives the VIP up once lb2 has advertised twice.
+    const formerMasterHoldsVip =
+      handover === 'crash'
+        ? false
+        : await until(async () => !(await holdsVip('lb1')), 'lb1 gives the VIP up', 30_000).then(
+            () => false,
+            () => true,
+          );
+    const releasedAt = await release?.vipEvent('deleted', 2_000);
+    release?.stop();
     return {
       master,
       backup,
@@ -467,6 +483,7 @@ export async function failoverTrial(
       serverBefore,
       serversAfter: held.servers(tookOver),
       formerMasterHoldsVip,
+      ...(releasedAt === undefined ? {} : { overlapMs: releasedAt - tookOver }),
       takeoverMs: tookOver - handedOverAt,
       stallMs: held.stallMs(handedOverAt),
       masterConnections,
@@ -500,9 +517,12 @@ class AddressMonitor {
     createInterface({ input: this.child.stdout! }).on('line', (l) => this.lines.push(l));
   }
 
-  /** The wall time of the VIP's addition (`[2026-01-01T00:00:00.123456] 2: eth0 inet …`). */
-  async vipAdded(waitMs: number): Promise<number | undefined> {
-    const find = () => this.lines.find((l) => l.includes(` ${VIP}/32 `) && !l.includes('Deleted'));
+  /** The wall time of the VIP's addition or removal (`[2026-…T00:00:00.123456] 2: eth0 inet …`). */
+  async vipEvent(kind: 'added' | 'deleted', waitMs: number): Promise<number | undefined> {
+    const find = () =>
+      this.lines.find(
+        (l) => l.includes(` ${VIP}/32 `) && l.includes('Deleted') === (kind === 'deleted'),
+      );
     await until(async () => find() !== undefined, 'the VIP event', waitMs).catch(() => {});
     const stamp = /^\[([^\]]+)\]/.exec(find() ?? '')?.[1];
     const ms = stamp === undefined ? NaN : Date.parse(stamp.slice(0, 23));
