@@ -100,7 +100,11 @@ test('both halves of a pair import into one site, each director keeping its own 
   );
   assert.equal(m2.director, 'lb2');
   assert.equal(m2.unicastSource, '198.51.100.22');
-  assert.deepEqual(m2.notify, { master: '/etc/keepalived/lb2-master.sh' });
+  assert.deepEqual(m2.notify, {
+    master: '/etc/keepalived/lb2-master.sh',
+    // keepalived's default script user: keepalived_script where it exists, else root.
+    runAs: { master: { requireSafePath: false } },
+  });
   assert.equal(m2.trackedChecks[0].path, 'pidof');
 
   const lb1 = await exportOf('lb1');
