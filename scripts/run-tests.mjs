@@ -30,6 +30,15 @@ const phases = [
   { files: files.filter((f) => !isVm(f)), concurrency },
   { files: files.filter(isVm), concurrency: '1' },
 ].filter((phase) => phase.files.length > 0);
+// Lab tiers run the agent as it ships: agent/bin runs dist/agent/ while it is current (tsx
+// otherwise), and a bundle starts with a third of the CPU the TypeScript sources need, which
+// matters when a file starts a dozen agents on a busy machine. Built once here, before any file
+// runs: files building it in parallel would rewrite it under an agent that is loading it.
+const isLab = (file) => file.split(/[\\/]/).some((part) => part === 'netns' || part === 'vm');
+if (files.some(isLab)) {
+  const build = spawnSync(process.execPath, ['scripts/build-agent.mjs'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 let status = 0;
 for (const phase of phases) {
   const result = spawnSync(

@@ -64,7 +64,7 @@ describe('fleetlb status through a real failover (netns)', { skip }, () => {
   }
 
   before(async () => {
-    lab = await NetnsLab.start(900);
+    lab = await NetnsLab.start();
     lab.addHost('cp', { addresses: ['192.0.2.5/24'] });
     lab.addHost('d1', { addresses: ['192.0.2.11/24'] });
     lab.addHost('d2', { addresses: ['192.0.2.12/24'] });

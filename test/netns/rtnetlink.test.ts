@@ -12,7 +12,7 @@ const skip = labPrerequisite();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('rtnetlink adapter (netns)', { skip, timeout: 300_000 }, () => {
+describe('rtnetlink adapter (netns)', { skip, timeout: 900_000 }, () => {
   let lab: NetnsLab;
   let rpc: LineClient;
   let eth0 = 0;
@@ -25,7 +25,7 @@ describe('rtnetlink adapter (netns)', { skip, timeout: 300_000 }, () => {
   };
 
   before(async () => {
-    lab = await NetnsLab.start(300);
+    lab = await NetnsLab.start();
     lab.addHost('d1', { addresses: ['192.0.2.11/24', '2001:db8::11/64'] });
     rpc = new LineClient(lab.spawn(fixtureArgv('rtnetlink-rpc.ts'), 'd1', { stdio: 'pipe' }));
     const links = (await ok('listLinks')) as { name: string; index: number }[];
@@ -115,14 +115,14 @@ describe('rtnetlink adapter (netns)', { skip, timeout: 300_000 }, () => {
     }
     assert.ok(ipAddr('192.0.2.101') && ipAddr('2001:db8::101'));
     const goneAt: Record<string, number> = {};
-    while (Date.now() - start < 15_000 && Object.keys(goneAt).length < 2) {
+    while (Date.now() - start < 60_000 && Object.keys(goneAt).length < 2) {
       for (const address of ['192.0.2.101', '2001:db8::101']) {
         if (goneAt[address] === undefined && !ipAddr(address)) goneAt[address] = Date.now() - start;
       }
       await sleep(100);
     }
     t.diagnostic(`lease of 2 s gone after ${JSON.stringify(goneAt)} ms`);
-    assert.equal(Object.keys(goneAt).length, 2, 'both leases expired within 15 s');
+    assert.equal(Object.keys(goneAt).length, 2, 'both leases expired within 60 s');
   });
 
   test('removeAddress: true when removed, false when absent (IPv4 and IPv6)', async () => {
@@ -170,11 +170,11 @@ describe('rtnetlink adapter (netns)', { skip, timeout: 300_000 }, () => {
   });
 });
 
-describe('rtnetlink watcher (netns)', { skip, timeout: 300_000 }, () => {
+describe('rtnetlink watcher (netns)', { skip, timeout: 900_000 }, () => {
   let lab: NetnsLab;
   let p: LineClient;
   before(async () => {
-    lab = await NetnsLab.start(300);
+    lab = await NetnsLab.start();
     lab.addHost('d1', { addresses: ['192.0.2.11/24'] });
     p = new LineClient(
       lab.spawn(fixtureArgv('rtnetlink-watch.ts', '--print-events'), 'd1', { stdio: 'pipe' }),
@@ -186,13 +186,13 @@ describe('rtnetlink watcher (netns)', { skip, timeout: 300_000 }, () => {
   test('sees link down/up and address add/del', async () => {
     const from = p.lines.length;
     lab.run(['ip', 'link', 'set', 'eth0', 'down'], 'd1');
-    await p.waitFor((l) => l.type === 'link' && l.name === 'eth0' && l.up === false, 5_000, from);
+    await p.waitFor((l) => l.type === 'link' && l.name === 'eth0' && l.up === false, 60_000, from);
     lab.run(['ip', 'link', 'set', 'eth0', 'up'], 'd1');
-    await p.waitFor((l) => l.type === 'link' && l.name === 'eth0' && l.up === true, 10_000, from);
+    await p.waitFor((l) => l.type === 'link' && l.name === 'eth0' && l.up === true, 60_000, from);
     lab.run(['ip', 'addr', 'add', '198.51.100.7/32', 'dev', 'eth0', 'label', 'eth0:w'], 'd1');
     const added = await p.waitFor(
       (l) => l.type === 'address' && l.address === '198.51.100.7',
-      5_000,
+      60_000,
       from,
     );
     assert.deepEqual(
@@ -202,13 +202,13 @@ describe('rtnetlink watcher (netns)', { skip, timeout: 300_000 }, () => {
     lab.run(['ip', 'addr', 'add', '2001:db8::7/128', 'dev', 'eth0', 'nodad'], 'd1');
     await p.waitFor(
       (l) => l.type === 'address' && l.address === '2001:db8::7' && l.kind === 'new',
-      5_000,
+      60_000,
       from,
     );
     lab.run(['ip', 'addr', 'del', '198.51.100.7/32', 'dev', 'eth0'], 'd1');
     await p.waitFor(
       (l) => l.type === 'address' && l.address === '198.51.100.7' && l.kind === 'del',
-      5_000,
+      60_000,
       from,
     );
   });
@@ -217,16 +217,16 @@ describe('rtnetlink watcher (netns)', { skip, timeout: 300_000 }, () => {
     const before = await p.call('stats');
     const from = p.lines.length;
     process.kill(before.childPid as number, 'SIGKILL');
-    const exit = await p.waitFor((l) => l.type === 'childExit', 5_000, from);
+    const exit = await p.waitFor((l) => l.type === 'childExit', 60_000, from);
     assert.equal(exit.signal, 'SIGKILL');
-    const resync = await p.waitFor((l) => l.type === 'resync', 10_000, from);
+    const resync = await p.waitFor((l) => l.type === 'resync', 60_000, from);
     assert.equal(resync.restarts, 1);
     const after = await p.call('stats');
     assert.notEqual(after.childPid, before.childPid);
     assert.equal(after.restarts, 1);
     assert.equal(after.garbageLines, 0);
     lab.run(['ip', 'addr', 'add', '203.0.113.9/32', 'dev', 'eth0'], 'd1');
-    await p.waitFor((l) => l.type === 'address' && l.address === '203.0.113.9', 5_000, from);
+    await p.waitFor((l) => l.type === 'address' && l.address === '203.0.113.9', 60_000, from);
     assert.ok(p.alive);
   });
 });

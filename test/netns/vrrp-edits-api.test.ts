@@ -83,7 +83,7 @@ describe('VRRP edits through the API apply in place (netns)', { skip }, () => {
   }
 
   before(async () => {
-    lab = await NetnsLab.start(900);
+    lab = await NetnsLab.start();
     lab.addHost('cp', { addresses: ['192.0.2.5/24'] });
     for (const [name, address] of Object.entries(ADDRESSES))
       lab.addHost(name, { addresses: [`${address}/24`] });

@@ -76,7 +76,7 @@ describe('VRRP edits in place, keepalived as the peer (netns)', { skip }, () => 
   }
 
   before(async () => {
-    lab = await NetnsLab.start(300);
+    lab = await NetnsLab.start();
     lab.addHost('d1', { addresses: ['192.0.2.11/24'] });
     lab.addHost('d2', { addresses: ['192.0.2.12/24'] });
     sampler = await VipSampler.start(lab, ['d1', 'd2']);

@@ -110,7 +110,7 @@ describe('VRRP edits apply in place (netns)', { skip }, () => {
     1000;
 
   before(async () => {
-    lab = await NetnsLab.start(600);
+    lab = await NetnsLab.start();
     for (const d of directors) lab.addHost(d.name, { addresses: [`${d.address}/24`] });
     sampler = await VipSampler.start(lab, ['d1', 'd2']);
     for (const d of directors) {

@@ -81,7 +81,7 @@ describe('IPv6 hop limit 255 (netns, nftables)', { skip }, () => {
   test('hop limit 255: the same advert is accepted and the master yields to it', async () => {
     const t0 = Date.now();
     inject(255, 1);
-    const yielded = await agent.waitForState('web6', 'backup', 15_000, t0);
+    const yielded = await agent.waitForState('web6', 'backup', 60_000, t0);
     assert.equal(yielded.reason, 'higher-priority');
   });
 });

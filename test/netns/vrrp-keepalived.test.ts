@@ -24,6 +24,8 @@ const D1 = { name: 'd1', ipv4: '192.0.2.11' }; // fleetlb
 const D2 = { name: 'd2', ipv4: '192.0.2.12' }; // keepalived
 /** Process start-up (node + tsx, keepalived) on a busy 2-CPU machine, plus scheduling slack. */
 const START_MS = 60_000; // a bound for agent start-up under load, not a measurement
+/** What a loaded machine may add to a protocol timer before a takeover or a VIP shows: a bound. */
+const LOAD_MS = 30_000;
 const HIGH = 150;
 const LOW = 100;
 
@@ -65,7 +67,7 @@ const KEEPALIVED_NORMAL = /received lower priority \(\d+\) advert from \S+ - dis
 describe('VRRP interop with keepalived', { skip }, () => {
   let lab: NetnsLab;
   before(async () => {
-    lab = await NetnsLab.start(300);
+    lab = await NetnsLab.start();
     lab.addHost(D1.name, { addresses: [`${D1.ipv4}/24`, '2001:db8::11/64'] });
     lab.addHost(D2.name, { addresses: [`${D2.ipv4}/24`, '2001:db8::12/64'] });
     // IPv6 adverts leave from the link-local address, unusable until its DAD completes.
@@ -82,13 +84,13 @@ describe('VRRP interop with keepalived', { skip }, () => {
     const interval = c.advertIntervalCs * 10;
     const down = (priority: number) =>
       masterDownIntervalMs(c.version, priority, c.advertIntervalCs);
-    /** Bound for a takeover on the protocol timer, with margin for scheduling. */
-    const bound = (priority: number) => down(priority) + 2 * interval + 1000;
+    /** Bound for a takeover on the protocol timer, with margin for a loaded machine. */
+    const bound = (priority: number) => down(priority) + 2 * interval + LOAD_MS;
     const owners = () => [D1.name, D2.name].filter((h) => lab.addresses(h).includes(c.vip.address));
     const expectOwners = (hosts: string[], what: string) =>
       eventually(
         () => owners().join() === hosts.join(),
-        2000,
+        LOAD_MS,
         `${what}: VIP on ${hosts.join()}`,
       ).catch(() => assert.deepEqual(owners(), hosts, what));
 
@@ -149,7 +151,7 @@ describe('VRRP interop with keepalived', { skip }, () => {
         await ka.waitForState(
           c.name,
           'MASTER',
-          skewTimeMs(c.version, LOW, c.advertIntervalCs) + 10_000, // margin for a loaded machine
+          skewTimeMs(c.version, LOW, c.advertIntervalCs) + LOAD_MS,
           stoppedAt,
         );
         await expectOwners([D2.name], 'fleetlb stopped');
@@ -157,7 +159,7 @@ describe('VRRP interop with keepalived', { skip }, () => {
         const restartedAt = performance.timeOrigin + performance.now();
         agent = agentIn(HIGH);
         await agent.waitForState(c.name, 'master', START_MS + bound(HIGH));
-        await ka.waitForState(c.name, 'BACKUP', 10_000 + 2 * interval, restartedAt);
+        await ka.waitForState(c.name, 'BACKUP', LOAD_MS + 2 * interval, restartedAt);
         await expectOwners([D1.name], 'fleetlb preempted back');
         await assertStable(agent, ka, 3 * interval);
         assertQuietKeepalived(ka);
@@ -192,7 +194,7 @@ describe('VRRP interop with keepalived', { skip }, () => {
             l.event === 'transition' &&
             l.to === 'backup' &&
             agent.transitions(c.name).indexOf(l) > seen,
-          1000 + 2 * interval,
+          LOAD_MS + 2 * interval,
           'fleetlb backs off',
         );
         await expectOwners([D2.name], 'keepalived preempted back');

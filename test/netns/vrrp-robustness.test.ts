@@ -83,15 +83,29 @@ const HOSTILE: Record<string, string> = {
   address_list: packet(encodeVrrp({ ...winning, addresses: ['192.0.2.101'] })),
 };
 
+/**
+ * A valid advert that loses (priority 50): the master counts it as received and ignores it. Sent
+ * after the hostile ones on the same socket, it is read after them: once it is counted, so are they.
+ */
+const MARKER = packet(encodeVrrp({ ...winning, priority: 50 }));
+const RECEIVED = /^fleetlb_vrrp_adverts_received_total\{[^}]*vrrp_instance="web"[^}]*\} (\d+)$/m;
+
 describe('VRRP agent under hostile input (netns)', { skip }, () => {
   let lab: NetnsLab;
   let agent: LabAgent;
+  /** The adverts d1's agent counted as received (its /metrics, read inside d1). */
+  const received = (): number => {
+    const script = `fetch('http://192.0.2.11:9500/metrics').then(async (r) => console.log(await r.text()))`;
+    const text = lab.run([process.execPath, '-e', script], 'd1');
+    return Number(RECEIVED.exec(text)?.[1] ?? 0);
+  };
 
   before(async () => {
     lab = await NetnsLab.start();
     lab.addHost('d1', { addresses: ['192.0.2.11/24'] });
     lab.addHost('d3', { addresses: [`${ATTACKER}/24`] });
-    agent = startAgent(lab, 'd1', desiredDocument('d1', '192.0.2.11', [instance]));
+    const metrics = ['--metrics-listen', '192.0.2.11:9500'];
+    agent = startAgent(lab, 'd1', desiredDocument('d1', '192.0.2.11', [instance]), metrics);
     await agent.waitForState('web', 'master', 60_000);
   });
   after(() => lab.stop());
@@ -99,13 +113,18 @@ describe('VRRP agent under hostile input (netns)', { skip }, () => {
   test('malformed adverts of every class are dropped and counted; the master stays', async () => {
     const hex = Object.values(HOSTILE);
     // Three rounds, so a packet the agent wrongly accepted would have three chances to win.
+    const before = received();
     const argv = [process.execPath, '--import', TSX, INJECT, 'eth0', ...hex, ...hex, ...hex];
-    assert.deepEqual(JSON.parse(lab.run(argv, 'd3')), { sent: hex.length * 3 });
-    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(JSON.parse(lab.run([...argv, MARKER], 'd3')), { sent: hex.length * 3 + 1 });
+    // The agent has read every hostile packet once it counted the marker sent after them.
+    for (const deadline = Date.now() + 60_000; received() === before;) {
+      assert.ok(Date.now() < deadline, 'the agent received the marker advert');
+      await new Promise((r) => setTimeout(r, 500));
+    }
     assert.equal(agent.transitions().at(-1)?.to, 'master');
     assert.equal(agent.transitions().length, 2, 'initialize → backup → master, nothing since');
     agent.process.kill('SIGTERM');
-    const stats = await agent.waitFor((l) => l.event === 'stats', 5_000, 'drop statistics');
+    const stats = await agent.waitFor((l) => l.event === 'stats', 60_000, 'drop statistics');
     await once(agent.process, 'exit');
     const drops = stats.drops as Record<string, number>;
     for (const reason of Object.keys(HOSTILE)) {

@@ -82,7 +82,7 @@ describe('VRRP adverts, GARPs and NAs as tshark decodes them', { skip }, () => {
   const macs = new Map<string, string>();
 
   before(async () => {
-    lab = await NetnsLab.start(300);
+    lab = await NetnsLab.start();
     for (const d of DIRECTORS) {
       const host = lab.addHost(d.name, { addresses: [`${d.ipv4}/24`, `${d.ipv6}/64`] });
       macs.set(d.name, host.mac);
@@ -92,7 +92,7 @@ describe('VRRP adverts, GARPs and NAs as tshark decodes them', { skip }, () => {
         ['ip', '-6', '-o', 'addr', 'show', 'dev', 'eth0', 'scope', 'link', '-tentative'],
         host,
       ) !== '';
-    await eventually(() => DIRECTORS.every((d) => ready(d.name)), 10_000, 'IPv6 DAD');
+    await eventually(() => DIRECTORS.every((d) => ready(d.name)), 60_000, 'IPv6 DAD');
   });
   after(async () => {
     const running = agents.filter((a) => a.process.exitCode === null && !a.process.signalCode);
@@ -102,11 +102,11 @@ describe('VRRP adverts, GARPs and NAs as tshark decodes them', { skip }, () => {
 
   test('every advert decodes cleanly; the new master announces its VIPs', async () => {
     const filter = 'ip proto 112 or ip6 proto 112 or arp or icmp6';
-    const argv = ['tshark', '-i', 'br0', '-n', '-a', 'duration:60', '-f', filter, '-w', file];
+    const argv = ['tshark', '-i', 'br0', '-n', '-a', 'duration:600', '-f', filter, '-w', file];
     const tshark: ChildProcess = lab.spawn(argv);
     let stderr = '';
     tshark.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await eventually(() => stderr.includes('Capturing on'), 10_000, 'tshark to capture');
+    await eventually(() => stderr.includes('Capturing on'), 60_000, 'tshark to capture');
 
     const start = (d: (typeof DIRECTORS)[number]) => {
       const instances = INSTANCES.map((i) => ({ ...i, priority: d.priority }));
@@ -128,7 +128,7 @@ describe('VRRP adverts, GARPs and NAs as tshark decodes them', { skip }, () => {
     d1.process.kill('SIGTERM'); // priority-0 adverts
     await once(d1.process, 'exit');
     for (const i of INSTANCES) {
-      const takeover = await d2.waitForState(i.name, 'master', 15_000); // Skew_Time + load margin
+      const takeover = await d2.waitForState(i.name, 'master', 60_000); // Skew_Time + load margin
       assert.equal(takeover.reason, 'priority-zero', `${i.name}: ${d2.tail()}`);
     }
     await delay(1100); // d2 sends a few adverts as master

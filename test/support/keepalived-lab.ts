@@ -11,7 +11,7 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { NetnsLab } from './netns-lab.js';
+import { prioritize, type NetnsLab } from './netns-lab.js';
 
 export interface KeepalivedInstance {
   name: string;
@@ -84,6 +84,7 @@ export class LabKeepalived {
     private readonly dir: string,
     private readonly fifoPath: string,
   ) {
+    prioritize(process.pid); // its VRRP child, forked at start-up, inherits it
     // O_RDWR: opening never blocks and the fifo never reports EOF between writers.
     const fd = openSync(fifoPath, constants.O_RDWR | constants.O_NONBLOCK);
     this.fifo = new Socket({ fd, readable: true, writable: false });

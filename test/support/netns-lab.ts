@@ -2,7 +2,8 @@
  * @module A private network lab for tests: a user + network + mount namespace made with
  * `unshare -Urnm`, holding named network namespaces ("hosts") joined by veth pairs to a bridge.
  * Nothing touches the host's network: the lab's namespaces, links and addresses disappear with
- * its holder process, which `stop()` kills (and which dies by itself after `lifetimeS`).
+ * its holder process, which `stop()` kills, and which dies by itself with the process that
+ * started it (it waits on a pipe from that process: no timer to outlive on a busy machine).
  *
  * Commands run through `nsenter` into the holder's namespaces, then `ip netns exec HOST` for a
  * host, so the test process itself stays outside and keeps its normal view of the machine.
@@ -10,6 +11,7 @@
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
+import { setPriority } from 'node:os';
 import { prerequisite } from './tier.js';
 
 export interface HostOptions {
@@ -49,6 +51,22 @@ export function labPrerequisite(extraTools: readonly string[] = []): false | str
   return prerequisite(probe.status === 0, 'cannot create user+net namespaces (unshare -Urnm)');
 }
 
+/**
+ * Gives a daemon under test (a fleetlb agent, keepalived) nice -10, as a director runs its VRRP
+ * daemon above other work (keepalived's `vrrp_priority`, a unit's `Nice=`): on a machine busy
+ * with unrelated jobs a nice-0 daemon can wait seconds for a core, longer than a
+ * Master_Down_Interval, and its peer then rightly takes over. Helpers it starts later inherit it.
+ * The test process is outside the lab's user namespace and may do this; elsewhere it is skipped.
+ */
+export function prioritize(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, -10);
+  } catch {
+    // not permitted here: the daemon runs at its default priority
+  }
+}
+
 export class NetnsLab {
   private readonly children = new Set<ChildProcess>();
   private hostCount = 0;
@@ -59,14 +77,16 @@ export class NetnsLab {
     readonly holderPid: number,
   ) {}
 
-  /** Starts the holder; it exits by itself after `lifetimeS` if the test forgets to stop it. */
-  static async start(lifetimeS = 600): Promise<NetnsLab> {
-    const script =
-      'mkdir -p /run/netns && mount -t tmpfs lab /run/netns && ' +
-      'echo ready && exec sleep ' +
-      String(lifetimeS);
+  /**
+   * Starts the holder. It lives until `stop()` or until the process that started it is gone (its
+   * stdin, a pipe from that process, reaches end of file), however long a loaded machine makes
+   * the test take; with `lifetimeS` (benchmarks) it also exits after that many seconds.
+   */
+  static async start(lifetimeS?: number): Promise<NetnsLab> {
+    const wait = lifetimeS === undefined ? 'read _' : `exec sleep ${lifetimeS}`;
+    const script = `mkdir -p /run/netns && mount -t tmpfs lab /run/netns && echo ready && ${wait}`;
     const holder = spawn('unshare', ['-Urnm', '--propagation', 'private', 'sh', '-c', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     const [chunk] = (await once(holder.stdout!, 'data')) as [Buffer];
     if (!chunk.toString().includes('ready') || holder.pid === undefined) {

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import type { ChildProcess } from 'node:child_process';
 import type { DesiredStateInput } from '../../contract/desired-state.js';
 import type { VrrpInstanceSpecInput } from '../../contract/vrrp-instance.js';
-import type { NetnsLab } from './netns-lab.js';
+import { prioritize, type NetnsLab } from './netns-lab.js';
 
 const AGENT_BIN = new URL('../../agent/bin/fleetlb-agent.js', import.meta.url).pathname;
 
@@ -59,6 +59,7 @@ export class LabAgent {
     readonly host: string,
     readonly process: ChildProcess,
   ) {
+    prioritize(process.pid);
     createInterface({ input: process.stdout! }).on('line', (text) => {
       try {
         this.lines.push(JSON.parse(text) as LogLine);
@@ -152,6 +153,6 @@ export async function eventually(
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
