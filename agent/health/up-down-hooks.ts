@@ -7,11 +7,10 @@
  * IPVS; each runs as its `runAs` (keepalived `notify_up "…" USER GROUP`). A transition the agent starts in (a keepalived `alpha` server before its first probe) runs
  * nothing, as keepalived runs nothing for it.
  */
-import { execFile } from 'node:child_process';
 import type { DesiredState } from '../../contract/desired-state.js';
 import type { ScriptRunAs } from '../../contract/script-run-as.js';
 import type { UpDownHooks } from '../../contract/virtual-server.js';
-import { hostScripts, identityOptions, type PreparedScripts } from '../scripts/script-launcher.js';
+import { hostScripts, type PreparedScripts, runHookScript } from '../scripts/script-launcher.js';
 
 export interface HookCommand {
   script: string;
@@ -53,19 +52,11 @@ export function realServerHooks(
  * Runs `command` as its `runAs` (a script keepalived would remove, e.g. an unsafe path under
  * enable_script_security, is not run); resolves with its error, if any (never rejects).
  */
-export async function runHook(
+export function runHook(
   command: HookCommand,
   timeoutMs = 30_000,
   scripts: PreparedScripts = hostScripts,
 ): Promise<Error | undefined> {
-  const prepared = await scripts.prepare(command.owner, command.script, command.runAs);
-  if (!prepared.run) return new Error(`not run: ${prepared.reason}`);
-  const options = {
-    ...identityOptions(prepared),
-    timeout: timeoutMs,
-    killSignal: 'SIGKILL' as const,
-  };
-  return new Promise((resolve) => {
-    execFile(prepared.program, command.args, options, (e) => resolve(e ?? undefined));
-  });
+  const { owner, script, args, runAs } = command;
+  return runHookScript(scripts, owner, script, args, runAs, timeoutMs);
 }

@@ -6,6 +6,7 @@
  * script (a check, an instance's hooks) lives. Scripts without `runAs` run as the agent's user,
  * unchecked.
  */
+import { execFile } from 'node:child_process';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { ScriptRunAs } from '../../contract/script-run-as.js';
@@ -137,3 +138,27 @@ export function identityOptions(p: { uid?: number; gid?: number }): { uid?: numb
 
 /** The agent's verdicts (agent-process.ts points them at its logger). */
 export const hostScripts = new PreparedScripts();
+
+/**
+ * Runs a hook once (`owner`'s verdict decides whether and as whom), without a shell, killed after
+ * `timeoutMs`; resolves with its error, or why it was not run (never rejects).
+ */
+export async function runHookScript(
+  scripts: PreparedScripts,
+  owner: object,
+  script: string,
+  args: readonly string[],
+  runAs: ScriptRunAs | undefined,
+  timeoutMs: number,
+): Promise<Error | undefined> {
+  const prepared = await scripts.prepare(owner, script, runAs);
+  if (!prepared.run) return new Error(`not run: ${prepared.reason}`);
+  const options = {
+    ...identityOptions(prepared),
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL' as const,
+  };
+  return new Promise((resolve) => {
+    execFile(prepared.program, args, options, (e) => resolve(e ?? undefined));
+  });
+}

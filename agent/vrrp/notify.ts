@@ -10,10 +10,9 @@
  * (scripts/script-launcher.ts); one keepalived would disable is not run (keepalived frees it:
  * vrrp.c `check_vrrp_script_security()`), and is reported as failed with the reason.
  */
-import { execFile } from 'node:child_process';
 import type { ScriptRunAs } from '../../contract/script-run-as.js';
 import type { DirectorVrrpInstance } from '../../contract/vrrp-instance.js';
-import { hostScripts, identityOptions, type PreparedScripts } from '../scripts/script-launcher.js';
+import { hostScripts, type PreparedScripts, runHookScript } from '../scripts/script-launcher.js';
 import type { VrrpStateName } from '../core/vrrp/machine.js';
 
 export type NotifyHooks = DirectorVrrpInstance['notify'];
@@ -82,17 +81,7 @@ export async function runNotifyHooks(
 ): Promise<NotifyResult[]> {
   const results: NotifyResult[] = [];
   for (const { script, args, runAs } of notifyCommands(hooks, instance, state, priority)) {
-    const prepared = await scripts.prepare(hooks, script, runAs);
-    const error = prepared.run
-      ? await new Promise<Error | undefined>((resolve) => {
-          const options = {
-            ...identityOptions(prepared),
-            timeout: timeoutMs,
-            killSignal: 'SIGKILL' as const,
-          };
-          execFile(prepared.program, args, options, (e) => resolve(e ?? undefined));
-        })
-      : new Error(`not run: ${prepared.reason}`);
+    const error = await runHookScript(scripts, hooks, script, args, runAs, timeoutMs);
     results.push(error ? { script, args, error } : { script, args });
   }
   return results;

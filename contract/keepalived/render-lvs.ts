@@ -14,8 +14,7 @@ import {
   type RenderCtx,
   warn,
 } from './render-text.js';
-import { runAsWords } from './render-run-as.js';
-import { scriptCommand } from './render-scripts.js';
+import { hookLine } from './render-scripts.js';
 import { toName } from './to-desired-helpers.js';
 
 type Server = DirectorVirtualServer;
@@ -90,18 +89,9 @@ function upDownLines(
   path: DocPath,
   ctx: RenderCtx,
 ): string[] {
-  const lines: string[] = [];
-  for (const [key, keyword] of [
-    ['up', upKeyword],
-    ['down', downKeyword],
-  ] as const) {
-    const script = hooks?.[key];
-    if (script === undefined) continue;
-    const command = scriptCommand(ctx, [...path, key], script, hooks?.args?.[key] ?? []);
-    const who = runAsWords(hooks?.runAs?.[key], [...path, key], ctx);
-    lines.push([keyword, command, ...who].join(' '));
-  }
-  return lines;
+  const line = (key: 'up' | 'down', keyword: string) =>
+    hookLine(keyword, hooks?.[key], hooks?.args?.[key], hooks?.runAs?.[key], [...path, key], ctx);
+  return [...line('up', upKeyword), ...line('down', downKeyword)];
 }
 
 function quorumLines(vs: Server, path: DocPath, ctx: RenderCtx): string[] {

@@ -2,6 +2,7 @@
  * @module keepalived.conf script command lines and the `vrrp_script` blocks behind tracked
  * script checks: names are global in keepalived, so instances share a definition by name.
  */
+import type { ScriptRunAs } from '../script-run-as.js';
 import { runAsWords } from './render-run-as.js';
 import type { DirectorVrrpInstance, TrackedCheck } from '../vrrp-instance.js';
 import {
@@ -51,6 +52,20 @@ export function scriptCommand(
 ): string {
   const inner = [program, ...args].map(escapeWord).join(' ');
   return `"${inner.replace(/\\/g, '\\\\')}"`;
+}
+
+/** A notify-style line: `KEYWORD "PROGRAM ARGS…" [USER [GROUP]]`, or none without a script. */
+export function hookLine(
+  keyword: string,
+  script: string | undefined,
+  args: readonly string[] | undefined,
+  runAs: ScriptRunAs | undefined,
+  path: DocPath,
+  ctx: RenderCtx,
+): string[] {
+  if (script === undefined) return [];
+  const command = scriptCommand(ctx, path, script, args ?? []);
+  return [[keyword, command, ...runAsWords(runAs, path, ctx)].join(' ')];
 }
 
 type ScriptCheck = Extract<TrackedCheck, { type: 'script' }>;

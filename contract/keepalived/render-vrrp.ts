@@ -5,8 +5,7 @@
 import { addressFamily } from '../ip.js';
 import type { DirectorVrrpInstance, TrackedCheck, Vip } from '../vrrp-instance.js';
 import type { VrrpScripts } from './render-scripts.js';
-import { scriptCommand } from './render-scripts.js';
-import { runAsWords } from './render-run-as.js';
+import { hookLine } from './render-scripts.js';
 import { trackFileLine, type TrackFiles } from './render-track-files.js';
 import {
   block,
@@ -180,14 +179,10 @@ function garpLines(inst: DirectorVrrpInstance): string[] {
 }
 
 function notifyLines(inst: DirectorVrrpInstance, path: DocPath, ctx: RenderCtx): string[] {
-  return NOTIFY_KEYWORDS.flatMap(([key, keyword]) => {
-    const script = inst.notify[key];
-    if (script === undefined) return [];
-    const hookPath = [...path, 'notify', key];
-    const command = scriptCommand(ctx, hookPath, script, inst.notify.args?.[key] ?? []);
-    const who = runAsWords(inst.notify.runAs?.[key], hookPath, ctx);
-    return [[keyword, command, ...who].join(' ')];
-  });
+  const n = inst.notify;
+  return NOTIFY_KEYWORDS.flatMap(([key, keyword]) =>
+    hookLine(keyword, n[key], n.args?.[key], n.runAs?.[key], [...path, 'notify', key], ctx),
+  );
 }
 
 /** One `vrrp_instance`; `version` is written when the global vrrp_version does not cover it. */

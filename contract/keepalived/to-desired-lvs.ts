@@ -15,12 +15,11 @@ import {
   granularityPrefix,
   lossy,
   type MapCtx,
-  program,
   secondsToMs,
   toName,
 } from './to-desired-helpers.js';
 import type { SourcePosition } from './diagnostics.js';
-import { runAsOf } from './to-desired-run-as.js';
+import { hookFields } from './to-desired-hooks.js';
 
 /** RealServerSpec's `checks` limit. */
 const MAX_CHECKS = 8;
@@ -39,26 +38,12 @@ function upDownHooks(
   ctx: MapCtx,
   what: string,
 ): HooksInput | undefined {
-  const hooks: HooksInput = {};
-  const args: NonNullable<HooksInput['args']> = {};
-  const runAs: NonNullable<HooksInput['runAs']> = {};
-  for (const [key, words] of [
-    ['up', up],
-    ['down', down],
-  ] as const) {
-    const run = words && program(words, at, ctx, `${what} ${key}`);
-    if (run === undefined) continue;
-    hooks[key] = run.path;
-    if (run.args.length > 0) args[key] = run.args;
-    const who = runAsOf(users?.[key], g);
-    if (who !== undefined) runAs[key] = who;
-  }
-  if (hooks.up === undefined && hooks.down === undefined) return undefined;
-  return {
-    ...hooks,
-    ...(Object.keys(args).length > 0 ? { args } : {}),
-    ...(Object.keys(runAs).length > 0 ? { runAs } : {}),
-  };
+  const entries = [
+    ['up', up, users?.up],
+    ['down', down, users?.down],
+  ] as const;
+  const hooks = hookFields(entries, g, at, ctx, what);
+  return hooks.up === undefined && hooks.down === undefined ? undefined : hooks;
 }
 
 /** keepalived's `virtual_server group` stands for each entry of the group; ranges are expanded. */

@@ -10,7 +10,8 @@ import type {
   VrrpInstanceConf,
 } from './model.js';
 import { lossy, type MapCtx, program, secondsToMs, toName } from './to-desired-helpers.js';
-import { runAsOf, type RunAsInput, withRunAs } from './to-desired-run-as.js';
+import { withRunAs } from './to-desired-run-as.js';
+import { hookFields } from './to-desired-hooks.js';
 
 type InstanceInput = z.input<typeof DirectorVrrpInstance>;
 type TrackInput = NonNullable<InstanceInput['trackedChecks']>[number];
@@ -108,22 +109,9 @@ function notify(
   g: GlobalDefs,
   ctx: MapCtx,
 ): InstanceInput['notify'] {
-  const out: Partial<Record<HookKey, string>> = {};
-  const args: Partial<Record<HookKey, string[]>> = {};
-  const runAs: Partial<Record<HookKey, RunAsInput>> = {};
-  for (const key of Object.keys(n) as HookKey[]) {
-    const run = program(n[key] ?? [], v.at, ctx, `${v.name}: notify ${key}`);
-    if (run === undefined) continue;
-    out[key] = run.path;
-    if (run.args.length > 0) args[key] = run.args;
-    const who = runAsOf(v.notifyUsers[key], g);
-    if (who !== undefined) runAs[key] = who;
-  }
-  return {
-    ...out,
-    ...(Object.keys(args).length > 0 ? { args } : {}),
-    ...(Object.keys(runAs).length > 0 ? { runAs } : {}),
-  };
+  const keys = Object.keys(n) as HookKey[];
+  const entries = keys.map((key) => [key, n[key], v.notifyUsers[key]] as const);
+  return hookFields(entries, g, v.at, ctx, `${v.name}: notify`);
 }
 
 function flagUnsupported(v: VrrpInstanceConf, ctx: MapCtx): void {
