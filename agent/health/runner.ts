@@ -2,8 +2,11 @@
  * @module Runs the health checks of a desired-state document's real servers: each check on its own
  * interval with a stable per-check phase (core/health/schedule.ts), at most `maxConcurrent` probes
  * at once, oldest due first (core/health/due-queue.ts, so a completion costs O(log n) not O(n)), rise/fall hysteresis per check (core/health/hysteresis.ts), and a change event whenever
- * a real server's health (up, reasons' up/down, misc_dynamic weight) changes. `update` keeps the
- * state and schedule of unchanged checks; `stop` aborts probes in flight and leaves no timer.
+ * a real server's health (up, reasons' up/down, misc_dynamic weight, file checks' weight) changes.
+ * File checks (keepalived FILE_CHECK) are not probed: their file is watched with the VRRP side's
+ * FileTracker (vrrp/tracked-files.ts) and each number read becomes the check's state at once
+ * (core/health/file-check.ts). `update` keeps the state and schedule of unchanged checks; `stop`
+ * aborts probes in flight, closes the file watches and leaves no timer.
  */
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +21,8 @@ import { DueQueue } from '../core/health/due-queue.js';
 import { firstDueMs, nextProbeDueMs } from '../core/health/schedule.js';
 import { runProbe } from './probe.js';
 import type { ProbeFn } from './probe.js';
+import { fileCheckState } from '../core/health/file-check.js';
+import { FileTracker, nodeTrackedFiles, type TrackedFiles } from '../vrrp/tracked-files.js';
 
 export interface ServerHealthChange {
   virtualServer: string;
@@ -45,6 +50,13 @@ export interface HealthRunnerOptions {
   probe?: ProbeFn;
   /** Monotonic milliseconds; default performance.now. */
   clock?: () => number;
+  /** Where file checks read and watch their files; default node:fs. */
+  files?: TrackedFiles;
+  /**
+   * A file check cannot watch its file (its directory is missing): keepalived removes such a
+   * track_file, so the check counts for nothing (up, no weight change) and this reports why.
+   */
+  onFileDisabled?: (check: PlannedCheck, reason: string) => void;
 }
 
 /** One controller is shared by every probe in flight: lift the listener-count warning. */
@@ -62,8 +74,8 @@ interface Entry {
 }
 
 export class HealthRunner {
-  readonly #opts: Required<Omit<HealthRunnerOptions, 'onResult'>> &
-    Pick<HealthRunnerOptions, 'onResult'>;
+  readonly #opts: Required<Omit<HealthRunnerOptions, 'onResult' | 'onFileDisabled'>> &
+    Pick<HealthRunnerOptions, 'onResult' | 'onFileDisabled'>;
   #entries = new Map<string, Entry>();
   #byServer = new Map<string, Entry[]>();
   /** Virtual server → its real servers' keys in #byServer (healthOf is per virtual server). */
@@ -76,6 +88,10 @@ export class HealthRunner {
   #wakeMs: number | undefined;
   #abort = newAbortController();
   #started = false;
+  /** The watch of each file check, by check key (only while started). */
+  #trackers = new Map<string, FileTracker>();
+  /** File checks whose init_file has been applied (once per check, as at keepalived's start). */
+  #initialised = new Set<string>();
   readonly #isLive = (key: string, dueMs: number): boolean => {
     const e = this.#entries.get(key);
     return e !== undefined && !e.running && e.dueMs === dueMs;
@@ -87,6 +103,7 @@ export class HealthRunner {
       initialUp: true,
       probe: runProbe,
       clock: () => performance.now(),
+      files: nodeTrackedFiles,
       ...opts,
     };
   }
@@ -101,7 +118,7 @@ export class HealthRunner {
         const dueMs = firstDueMs(check.key, check.timing.intervalMs, now);
         const initialUp = this.#opts.initialUp && check.initialUp;
         entry = { check, state: initialCheckState(initialUp), dueMs, running: false };
-        this.#queue.push(check.key, dueMs);
+        if (check.spec.type !== 'file') this.#queue.push(check.key, dueMs);
       }
       next.set(check.key, entry);
     }
@@ -123,11 +140,13 @@ export class HealthRunner {
     for (const key of [...this.#servers.keys()])
       if (!this.#byServer.has(key)) this.#servers.delete(key);
     for (const key of this.#byServer.keys()) this.#refreshServer(key);
+    this.#syncTrackers();
     this.#tick();
   }
 
   start(): void {
     this.#started = true;
+    this.#syncTrackers();
     this.#tick();
   }
 
@@ -135,6 +154,8 @@ export class HealthRunner {
   async stop(): Promise<void> {
     this.#started = false;
     this.#disarm();
+    for (const tracker of this.#trackers.values()) tracker.stop();
+    this.#trackers.clear();
     this.#abort.abort();
     await Promise.all([...this.#inflight]);
     for (const e of this.#entries.values()) {
@@ -158,9 +179,50 @@ export class HealthRunner {
       const h = this.#servers.get(key);
       const first = this.#byServer.get(key)?.[0];
       if (h === undefined || first === undefined) continue;
-      out.set(first.check.realServer, { up: h.up, weightOverride: h.weightOverride });
+      const { up, weightOverride, weightDelta } = h;
+      out.set(first.check.realServer, { up, weightOverride, weightDelta });
     }
     return out;
+  }
+
+  /** The numbers of a real server's file checks, in the order of its checks (for status). */
+  fileValues(virtualServer: string, realServer: string): (number | undefined)[] {
+    return (this.#byServer.get(serverKeyOf(virtualServer, realServer)) ?? [])
+      .filter((e) => e.check.spec.type === 'file')
+      .map((e) => e.state.fileValue);
+  }
+
+  /** Watches the file of every current file check while started; drops the watches of old ones. */
+  #syncTrackers(): void {
+    for (const [key, tracker] of this.#trackers)
+      if (!this.#entries.has(key)) {
+        tracker.stop();
+        this.#trackers.delete(key);
+      }
+    if (!this.#started) return;
+    for (const { check } of this.#entries.values()) {
+      const spec = check.spec;
+      if (spec.type !== 'file' || this.#trackers.has(check.key)) continue;
+      const tracker = new FileTracker(
+        spec,
+        this.#opts.files,
+        (value) => this.#fileState(check.key, fileCheckState(value, spec)),
+        (reason) => {
+          this.#fileState(check.key, fileCheckState('neutral', spec));
+          this.#opts.onFileDisabled?.(check, reason);
+        },
+      );
+      this.#trackers.set(check.key, tracker);
+      void tracker.start(!this.#initialised.has(check.key));
+      this.#initialised.add(check.key);
+    }
+  }
+
+  #fileState(key: string, state: CheckState): void {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || this.#trackers.get(key) === undefined) return;
+    entry.state = state;
+    this.#refreshServer(entry.check.serverKey);
   }
 
   /** Starts what is due (within the bound), then sleeps until the next due check. */
@@ -234,9 +296,13 @@ export class HealthRunner {
     if (list === undefined || first === undefined) return;
     const health = serverHealth(list.map((e) => e.state));
     const known = this.#servers.get(serverKey);
-    const prev = known ?? { up: true, weightOverride: undefined };
+    const prev = known ?? { up: true, weightOverride: undefined, weightDelta: 0 };
     this.#servers.set(serverKey, health);
-    if (prev.up !== health.up || prev.weightOverride !== health.weightOverride) {
+    if (
+      prev.up !== health.up ||
+      prev.weightOverride !== health.weightOverride ||
+      prev.weightDelta !== health.weightDelta
+    ) {
       const { virtualServer, realServer } = first.check;
       this.#opts.onChange({ virtualServer, realServer, health, initial: known === undefined });
     }

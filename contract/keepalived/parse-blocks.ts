@@ -13,6 +13,8 @@ export interface ConfigNode {
   rawArgs: string;
   children?: ConfigNode[];
   at: SourcePosition;
+  /** Where its block's `}` is (keepalived reports a block's end-of-block checks there). */
+  endAt?: SourcePosition;
 }
 
 export interface ParseBlocksResult {
@@ -25,6 +27,7 @@ export type ParseBlocksOptions = ExpandOptions;
 interface Frame {
   children: ConfigNode[];
   openAt?: SourcePosition;
+  node?: ConfigNode;
 }
 
 /** Parses keepalived.conf `text` read from `file` into a node tree. Never throws. */
@@ -57,7 +60,10 @@ function buildTree(tokens: Token[], diagnostics: KeepalivedDiagnostic[]): Config
     const token = tokens[i] as Token;
     const top = stack[stack.length - 1] as Frame;
     if (token.kind === 'close') {
-      if (stack.length > 1) stack.pop();
+      if (stack.length > 1) {
+        const closed = stack.pop();
+        if (closed?.node !== undefined) closed.node.endAt = token.at;
+      }
       // lib/parser.c: "Extra '}' found"; keepalived ignores it and reads on.
       else
         diagnostics.push(
@@ -76,7 +82,7 @@ function buildTree(tokens: Token[], diagnostics: KeepalivedDiagnostic[]): Config
       const next = tokens[i];
       if (next?.kind === 'open') {
         node.children = [];
-        stack.push({ children: node.children, openAt: next.at });
+        stack.push({ children: node.children, openAt: next.at, node });
         i++;
       }
     }

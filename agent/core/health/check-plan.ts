@@ -36,8 +36,11 @@ export function planChecks(virtualServers: readonly DirectorVirtualServer[]): Pl
       const serverKey = serverKeyOf(vs.name, rs.name);
       const seen = new Map<string, number>();
       rs.checks.forEach((spec, index) => {
-        const target = { address: rs.address, port: spec.port ?? rs.port };
-        const timing = resolveTiming(spec, vs.checkDefaults);
+        // A file check has no target or timing: it follows its file (file-check.ts).
+        const probed = spec.type === 'file' ? undefined : spec;
+        const target = { address: rs.address, port: probed?.port ?? rs.port };
+        const timing =
+          probed === undefined ? resolveTiming({}, {}) : resolveTiming(probed, vs.checkDefaults);
         const identity = JSON.stringify([spec, target, timing]);
         const dup = seen.get(identity) ?? 0;
         seen.set(identity, dup + 1);
