@@ -185,6 +185,13 @@ const FILE_CHECK: Record<string, Handler<Checker>> = {
       );
   },
   weight: fileCheckWeight,
+  // keepalived.conf(5) documents `dynamic`, but 2.2's check_file.c has no such keyword.
+  dynamic: (n, _k, c) =>
+    warn(
+      c,
+      n.at,
+      "keepalived 2.2 does not know 'dynamic' in FILE_CHECK (its man page lists it): ignored; the file's number moves the weight without it",
+    ),
 };
 
 /**
