@@ -3,9 +3,8 @@
  * interval with a stable per-check phase (core/health/schedule.ts), at most `maxConcurrent` probes
  * at once, oldest due first (core/health/due-queue.ts, so a completion costs O(log n) not O(n)), rise/fall hysteresis per check (core/health/hysteresis.ts), and a change event whenever
  * a real server's health (up, reasons' up/down, misc_dynamic weight, file checks' weight) changes.
- * File checks (keepalived FILE_CHECK) are not probed: their file is watched with the VRRP side's
- * FileTracker (vrrp/tracked-files.ts) and each number read becomes the check's state at once
- * (core/health/file-check.ts). `update` keeps the state and schedule of unchanged checks; `stop`
+ * File checks (keepalived FILE_CHECK) are not probed: their file is watched (file-check-watches.ts)
+ * and each number read becomes the check's state at once. `update` keeps the state and schedule of unchanged checks; `stop`
  * aborts probes in flight, closes the file watches and leaves no timer.
  */
 import { setMaxListeners } from 'node:events';
@@ -21,8 +20,8 @@ import { DueQueue } from '../core/health/due-queue.js';
 import { firstDueMs, nextProbeDueMs } from '../core/health/schedule.js';
 import { runProbe } from './probe.js';
 import type { ProbeFn } from './probe.js';
-import { fileCheckState } from '../core/health/file-check.js';
-import { FileTracker, nodeTrackedFiles, type TrackedFiles } from '../vrrp/tracked-files.js';
+import { FileCheckWatches } from './file-check-watches.js';
+import { nodeTrackedFiles, type TrackedFiles } from '../vrrp/tracked-files.js';
 
 export interface ServerHealthChange {
   virtualServer: string;
@@ -88,10 +87,8 @@ export class HealthRunner {
   #wakeMs: number | undefined;
   #abort = newAbortController();
   #started = false;
-  /** The watch of each file check, by check key (only while started). */
-  #trackers = new Map<string, FileTracker>();
-  /** File checks whose init_file has been applied (once per check, as at keepalived's start). */
-  #initialised = new Set<string>();
+  /** The file checks' watches (only while started). */
+  readonly #fileWatches: FileCheckWatches;
   readonly #isLive = (key: string, dueMs: number): boolean => {
     const e = this.#entries.get(key);
     return e !== undefined && !e.running && e.dueMs === dueMs;
@@ -106,6 +103,16 @@ export class HealthRunner {
       files: nodeTrackedFiles,
       ...opts,
     };
+    this.#fileWatches = new FileCheckWatches({
+      files: this.#opts.files,
+      onState: (check, state) => {
+        const entry = this.#entries.get(check.key);
+        if (entry === undefined) return;
+        entry.state = state;
+        this.#refreshServer(check.serverKey);
+      },
+      onDisabled: this.#opts.onFileDisabled,
+    });
   }
 
   /** Replaces the document: new checks start, removed ones stop, unchanged ones keep their state. */
@@ -140,13 +147,13 @@ export class HealthRunner {
     for (const key of [...this.#servers.keys()])
       if (!this.#byServer.has(key)) this.#servers.delete(key);
     for (const key of this.#byServer.keys()) this.#refreshServer(key);
-    this.#syncTrackers();
+    this.#syncFileWatches();
     this.#tick();
   }
 
   start(): void {
     this.#started = true;
-    this.#syncTrackers();
+    this.#syncFileWatches();
     this.#tick();
   }
 
@@ -154,8 +161,7 @@ export class HealthRunner {
   async stop(): Promise<void> {
     this.#started = false;
     this.#disarm();
-    for (const tracker of this.#trackers.values()) tracker.stop();
-    this.#trackers.clear();
+    this.#fileWatches.stop();
     this.#abort.abort();
     await Promise.all([...this.#inflight]);
     for (const e of this.#entries.values()) {
@@ -192,37 +198,10 @@ export class HealthRunner {
       .map((e) => e.state.fileValue);
   }
 
-  /** Watches the file of every current file check while started; drops the watches of old ones. */
-  #syncTrackers(): void {
-    for (const [key, tracker] of this.#trackers)
-      if (!this.#entries.has(key)) {
-        tracker.stop();
-        this.#trackers.delete(key);
-      }
+  /** Watches the files of the current file checks while started; none while stopped. */
+  #syncFileWatches(): void {
     if (!this.#started) return;
-    for (const { check } of this.#entries.values()) {
-      const spec = check.spec;
-      if (spec.type !== 'file' || this.#trackers.has(check.key)) continue;
-      const tracker = new FileTracker(
-        spec,
-        this.#opts.files,
-        (value) => this.#fileState(check.key, fileCheckState(value, spec)),
-        (reason) => {
-          this.#fileState(check.key, fileCheckState('neutral', spec));
-          this.#opts.onFileDisabled?.(check, reason);
-        },
-      );
-      this.#trackers.set(check.key, tracker);
-      void tracker.start(!this.#initialised.has(check.key));
-      this.#initialised.add(check.key);
-    }
-  }
-
-  #fileState(key: string, state: CheckState): void {
-    const entry = this.#entries.get(key);
-    if (entry === undefined || this.#trackers.get(key) === undefined) return;
-    entry.state = state;
-    this.#refreshServer(entry.check.serverKey);
+    this.#fileWatches.sync(new Map([...this.#entries].map(([key, e]) => [key, e.check])));
   }
 
   /** Starts what is due (within the bound), then sleeps until the next due check. */

@@ -184,3 +184,68 @@ describe('a FILE_CHECK in the agent (fake directory, fake IPVS)', () => {
     await health.stop();
   });
 });
+
+describe('file checks in the health runner', () => {
+  const spec = (path: string, weight: number) =>
+    DesiredState.parse({
+      ...document,
+      virtualServers: [
+        {
+          ...document.virtualServers[0]!,
+          realServers: [
+            {
+              ...document.virtualServers[0]!.realServers[0]!,
+              checks: [{ type: 'file', path, weight }],
+            },
+          ],
+        },
+      ],
+    }).virtualServers;
+
+  test('a directory that cannot be watched: the check counts for nothing, and says why', async () => {
+    const files = new FakeFiles();
+    files.missingDirs.add('/gone');
+    const disabled: string[] = [];
+    const runner = new HealthRunner({
+      onChange: () => undefined,
+      files,
+      onFileDisabled: (check, reason) => disabled.push(`${check.realServer}: ${reason}`),
+    });
+    runner.update(spec('/gone/web1', 0));
+    runner.start();
+    await settle();
+    assert.deepEqual(disabled, ['web1: cannot watch /gone: ENOENT: /gone']);
+    assert.deepEqual(runner.healthOf('web').get('web1'), {
+      up: true,
+      weightOverride: undefined,
+      weightDelta: 0,
+    });
+    await runner.stop();
+  });
+
+  test('stop closes the watches; a new document with another file follows that file', async () => {
+    const files = new FakeFiles();
+    files.set('/run/a', '1');
+    files.set('/run/b', '4');
+    const runner = new HealthRunner({ onChange: () => undefined, files });
+    runner.update(spec('/run/a', 0));
+    runner.start();
+    await settle();
+    assert.equal(runner.healthOf('web').get('web1')?.up, false, 'weight 0, number 1: down');
+    runner.update(spec('/run/b', 3));
+    await settle();
+    assert.deepEqual(runner.healthOf('web').get('web1'), {
+      up: true,
+      weightOverride: undefined,
+      weightDelta: 12,
+    });
+    files.set('/run/a', '0'); // no longer followed
+    files.set('/run/b', '5');
+    await settle();
+    assert.equal(runner.healthOf('web').get('web1')?.weightDelta, 15);
+    await runner.stop();
+    files.set('/run/b', '6');
+    await settle();
+    assert.equal(runner.healthOf('web').get('web1')?.weightDelta, 15, 'not followed once stopped');
+  });
+});
