@@ -23,6 +23,7 @@ import { GuardClient } from '../vrrp/guard/client.js';
 import { runControlPlaneMode } from './control-plane-mode.js';
 import { DirectorAgent } from './director-agent.js';
 import { DrainWatch, drainingServers } from './drain-watch.js';
+import { hostFirstDocumentPorts, reexecForFirstDocument } from './first-document.js';
 import type { FileSource } from './file-source.js';
 import { IpvsObserver } from './ipvs-observer.js';
 import { openSyncDaemons } from './ipvs-sync-setup.js';
@@ -58,6 +59,12 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
     level: config.logLevel,
     base: file ? { director: file.document.director.name } : {},
   });
+  if (!file) {
+    // A first start (no last-known-good copy): its first document and the V8 flags it calls
+    // for, before anything below starts (first-document.ts).
+    await mkdir(config.stateDir, { recursive: true });
+    await reexecForFirstDocument(hostFirstDocumentPorts(config, logger));
+  }
   // Scripts keepalived would disable or warn about (script-launcher.ts), told once per config.
   hostScripts.tellVerdicts((script, verdict) =>
     verdict.run
