@@ -1,8 +1,8 @@
 /**
  * agent/health/http-status-probe.ts: the status-line reader of status-only HTTP checks. Its verdict
  * must be node:http's (llhttp) for the same answer: generated first lines (valid, and mutated
- * into invalid ones) are served by a raw TCP server, and each is probed both ways (node:http is
- * what a check that reads the body uses, here with a body regex that matches anything).
+ * into invalid ones) are served by a raw TCP server, and each is probed both ways (node:http
+ * with a body regex that matches anything).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import fc from 'fast-check';
 import { HealthCheck } from '../../contract/health-check.js';
-import { probeHttp } from '../../agent/health/http.js';
+import { probeHttp, probeViaNodeHttp } from '../../agent/health/http.js';
 import { requestText, statusOfLine } from '../../agent/health/http-status-probe.js';
 import type { CheckOf } from '../../agent/health/probe-types.js';
 
@@ -37,7 +37,7 @@ const opts = { timeoutMs: 5000 };
 async function bothWays(line: string) {
   firstLine = line;
   const raw = await probeHttp(statusOnly, { address: HOST, port }, opts);
-  const node = await probeHttp(viaNodeHttp, { address: HOST, port }, opts);
+  const node = await probeViaNodeHttp(viaNodeHttp, { address: HOST, port }, opts);
   const verdict = (r: typeof raw) => (r.ok ? 'pass' : r.reason);
   return { raw: verdict(raw), node: verdict(node) };
 }
