@@ -6,29 +6,18 @@
  * conflicting framing; bodies that match and not; GET and HEAD) are served by a raw TCP server,
  * and each is probed both ways.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
 import fc from 'fast-check';
 import { HealthCheck } from '../../contract/health-check.js';
 import { probeHttp, probeViaNodeHttp } from '../../agent/health/http.js';
 import type { CheckOf } from '../../agent/health/probe-types.js';
+import { HOST, rawAnswerServer } from '../support/health-probe.js';
 
-const HOST = '127.0.0.1';
 /** The response the server sends next (each probe is awaited before the next is set). */
 let response = '';
-const server = createServer((socket: Socket) => {
-  socket.once('data', () => socket.end(response, 'latin1'));
-  socket.on('error', () => undefined);
-});
-let port = 0;
-before(async () => {
-  await new Promise<void>((r) => server.listen(0, HOST, r));
-  port = (server.address() as AddressInfo).port;
-});
-after(() => server.close());
+const server = rawAnswerServer(() => response);
 
 const byRegex = HealthCheck.parse({ type: 'http', bodyRegex: '^he.*ok' }) as CheckOf<'http'>;
 const byDigest = HealthCheck.parse({
@@ -40,8 +29,8 @@ async function bothWays(spec: CheckOf<'http'>, text: string) {
   response = text;
   const verdict = (r: Awaited<ReturnType<typeof probeHttp>>) => (r.ok ? 'pass' : r.reason);
   const opts = { timeoutMs: 5000, maxBodyBytes: 64 };
-  const raw = verdict(await probeHttp(spec, { address: HOST, port }, opts));
-  const node = verdict(await probeViaNodeHttp(spec, { address: HOST, port }, opts));
+  const raw = verdict(await probeHttp(spec, { address: HOST, port: server.port() }, opts));
+  const node = verdict(await probeViaNodeHttp(spec, { address: HOST, port: server.port() }, opts));
   return { raw, node };
 }
 
