@@ -34,29 +34,30 @@ export function serverKeyOf(virtualServer: string, realServer: string): string {
 
 /**
  * A number for each distinct check spec and timing (compared as JSON), stable while it stays in
- * use: what a check's key carries instead of that JSON. `retain` after each plan forgets the
- * ones no longer used (a spec that comes back later gets a new number; its checks start afresh,
- * as they would anyway, having been removed in between).
+ * use: what a check's key carries instead of that JSON. Checks with equal timings also share one
+ * timing object (10,000 checks of one virtual server template: one object, not 10,000). `retain`
+ * after each plan forgets the ones no longer used (a spec that comes back later gets a new
+ * number; its checks start afresh, as they would anyway, having been removed in between).
  */
 export class CheckSpecIds {
-  #ids = new Map<string, number>();
+  #known = new Map<string, { id: number; timing: CheckTiming }>();
   #next = 0;
   #used = new Set<string>();
 
-  idOf(spec: HealthCheck, timing: CheckTiming): number {
+  identify(spec: HealthCheck, timing: CheckTiming): { id: number; timing: CheckTiming } {
     const json = JSON.stringify([spec, timing]);
     this.#used.add(json);
-    let id = this.#ids.get(json);
-    if (id === undefined) {
-      id = this.#next++;
-      this.#ids.set(json, id);
+    let known = this.#known.get(json);
+    if (known === undefined) {
+      known = { id: this.#next++, timing };
+      this.#known.set(json, known);
     }
-    return id;
+    return known;
   }
 
   /** Forgets the specs not asked for since the last call. */
   retain(): void {
-    for (const json of this.#ids.keys()) if (!this.#used.has(json)) this.#ids.delete(json);
+    for (const json of this.#known.keys()) if (!this.#used.has(json)) this.#known.delete(json);
     this.#used = new Set();
   }
 }
@@ -73,8 +74,8 @@ export function planChecks(
       const seen = new Map<string, number>();
       rs.checks.forEach((spec, index) => {
         const target = { address: rs.address, port: spec.port ?? rs.port };
-        const timing = resolveTiming(spec, vs.checkDefaults);
-        const identity = [specIds.idOf(spec, timing), target.address, target.port].join(' ');
+        const { id, timing } = specIds.identify(spec, resolveTiming(spec, vs.checkDefaults));
+        const identity = [id, target.address, target.port].join(' ');
         const dup = seen.get(identity) ?? 0;
         seen.set(identity, dup + 1);
         const key = [serverKey, '/', identity, '#', dup].join('');
