@@ -66,6 +66,11 @@ const Config = z
     ipvsOnExit: z.enum(['keep', 'remove']),
     guard: z.boolean(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    /** What the launcher reads of the environment (agent/bin/node-flags.js), as it read it. */
+    launcherEnv: z.object({
+      FLEETLB_AGENT_NODE_FLAGS: z.string().optional(),
+      FLEETLB_AGENT_FIRST_DOCUMENT_REEXEC: z.string().optional(),
+    }),
   })
   .refine(
     (c) =>
@@ -126,6 +131,7 @@ export function parseAgentConfig(
     ipvsOnExit: values['ipvs-on-exit'] ?? env.FLEETLB_IPVS_ON_EXIT ?? 'keep',
     guard: !(values['no-guard'] ?? false),
     logLevel: values['log-level'] ?? env.FLEETLB_LOG_LEVEL ?? 'info',
+    launcherEnv: launcherEnvOf(env),
   });
   if (!parsed.success) {
     return {
@@ -138,4 +144,10 @@ export function parseAgentConfig(
 
 function metricsListenOf(value: string | undefined): { metricsListen?: string } {
   return value === undefined ? {} : { metricsListen: value };
+}
+
+/** The variables the launcher reads (agent/bin/node-flags.js), those that are set. */
+function launcherEnvOf(env: NodeJS.ProcessEnv): Record<string, string> {
+  const names = ['FLEETLB_AGENT_NODE_FLAGS', 'FLEETLB_AGENT_FIRST_DOCUMENT_REEXEC'];
+  return Object.fromEntries(names.flatMap((n) => (env[n] === undefined ? [] : [[n, env[n]]])));
 }

@@ -6,9 +6,13 @@
 // First it makes sure Node runs with the V8 settings the agent ships with (node-flags.js; lite
 // mode only from a document of at most 1,000 real servers: the file it runs, or in control-plane
 // mode its last-known-good copy): when one is missing it replaces this process by the same Node
-// with them (execve: same pid, same stdio), before anything else runs. FLEETLB_AGENT_NODE_FLAGS replaces the list ("" = V8's defaults).
+// with them (execve: same pid, same stdio), before anything else runs. FLEETLB_AGENT_NODE_FLAGS
+// replaces the list ("" = V8's defaults). A first start in control-plane mode (no last-known-good
+// copy) gets the base flags here, and re-execs once more when its first document has arrived
+// (agent/runtime/first-document.ts).
 import { readFileSync, statSync } from 'node:fs';
 import { agentNodeFlags } from './node-flags.js';
+import { reexecNode } from './reexec-node.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -24,11 +28,7 @@ async function applyNodeFlags() {
   const missing = wanted.filter((flag) => !process.execArgv.includes(flag));
   if (missing.length === 0) return;
   try {
-    const { reexec } = await import('@fleetlb/packet-socket/reexec');
-    const argv = [...missing, ...process.execArgv, process.argv[1], ...process.argv.slice(2)];
-    // eslint-disable-next-line no-restricted-properties -- execve passes the environment on as is
-    const env = Object.entries(process.env).map(([name, value]) => `${name}=${value}`);
-    reexec(process.execPath, [process.execPath, ...argv], env);
+    await reexecNode(missing);
   } catch (error) {
     // Not built, or exec refused: the agent runs all the same, with V8's defaults.
     process.stderr.write(

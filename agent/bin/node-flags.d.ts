@@ -20,3 +20,20 @@ export function agentNodeFlags(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): string[];
+/** Set in the environment of an agent re-exec'd for its first document. */
+export const FIRST_DOCUMENT_REEXEC_ENV: string;
+/** Why an agent with `env` never re-execs for its first document; undefined when it may. */
+export function firstDocumentReexecRefused(
+  env: Record<string, string | undefined>,
+): string | undefined;
+export type FirstDocumentReexec =
+  { reexec: true; flags: string[] } | { reexec: false; reason: string };
+/**
+ * Whether an agent running with `execArgv` re-execs itself for its first document of
+ * `realServers` real servers, and with which flags added.
+ */
+export function firstDocumentReexec(
+  realServers: number,
+  execArgv: readonly string[],
+  env: Record<string, string | undefined>,
+): FirstDocumentReexec;

@@ -17,8 +17,10 @@
 // in the configuration the agent starts from: its --desired or --keepalived-conf file, and in
 // control-plane mode the last-known-good document it keeps in its state directory (what it runs
 // until the control plane answers). An agent in control-plane mode without one (its first start)
-// does not know its size, and runs without lite mode: that never risks the health checks'
-// schedule, and the next start has the document. Lite mode implies V8's jitless mode, which has
+// does not know its size when it starts, so the launcher gives it the base flags; it then fetches
+// its first document, keeps it as last-known-good and, before it starts anything, re-execs itself
+// once into the flags that document calls for (firstDocumentReexec below, used by
+// agent/runtime/first-document.ts). Lite mode implies V8's jitless mode, which has
 // no WebAssembly: the agent's HTTP client is node:http (native llhttp), not fetch (undici, whose
 // llhttp is WebAssembly).
 import { readFileSync } from 'node:fs';
@@ -108,4 +110,34 @@ export function startingRealServers(argv, env) {
   if (keepalived !== undefined) return countKeepalivedRealServers(read(keepalived) ?? '');
   const desired = option(argv, '--desired') ?? env.FLEETLB_DESIRED;
   return countDocumentRealServers(read(desired ?? lastKnownGoodPath(argv, env)) ?? '');
+}
+
+/**
+ * Set in the environment of an agent re-exec'd for its first document: it never re-execs for that
+ * reason again. Set it (any value) to start an agent without that re-exec (the footprint
+ * benchmark's first start as it was before).
+ */
+export const FIRST_DOCUMENT_REEXEC_ENV = 'FLEETLB_AGENT_FIRST_DOCUMENT_REEXEC';
+
+/** Why an agent with `env` never re-execs for its first document; undefined when it may. */
+export function firstDocumentReexecRefused(env) {
+  if (env[FIRST_DOCUMENT_REEXEC_ENV] !== undefined)
+    return `${FIRST_DOCUMENT_REEXEC_ENV} is set (re-exec'd for its first document already)`;
+  if (env.FLEETLB_AGENT_NODE_FLAGS !== undefined) return 'FLEETLB_AGENT_NODE_FLAGS sets its flags';
+  return undefined;
+}
+
+/**
+ * Whether an agent running with `execArgv` re-execs itself for its first document of
+ * `realServers` real servers, and with which flags added; `env` as the launcher reads it. Not
+ * when firstDocumentReexecRefused says so, nor when it runs with every flag the document calls
+ * for already.
+ */
+export function firstDocumentReexec(realServers, execArgv, env) {
+  const refused = firstDocumentReexecRefused(env);
+  if (refused !== undefined) return { reexec: false, reason: refused };
+  const missing = nodeFlagsFor(realServers).filter((flag) => !execArgv.includes(flag));
+  return missing.length === 0
+    ? { reexec: false, reason: 'it runs with the flags its first document calls for' }
+    : { reexec: true, flags: missing };
 }

@@ -1,8 +1,11 @@
 /**
  * @module HTTP and HTTPS GET/HEAD probe (keepalived HTTP_GET / SSL_GET): one request on a fresh
  * connection (no keep-alive agent), `Host` header and TLS SNI from `host`, TLS verification on or
- * off, the whole exchange bounded by `timeoutMs`, and at most `maxBodyBytes` of body read. A
- * plain-HTTP check of the status code alone reads only the status line (http-status-probe.ts).
+ * off, the whole exchange bounded by `timeoutMs`, and at most `maxBodyBytes` of body read.
+ * HTTPS goes through node:https. Plain HTTP goes on a raw connection: a check of the status code
+ * alone reads only the status line (http-status-probe.ts), one that reads the body parses the
+ * response with http-parser-js (http-body-probe.ts); both are held to node:http's verdicts by
+ * differential tests.
  */
 import { request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
@@ -10,6 +13,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { fail } from '../core/health/result.js';
 import type { ProbeResult } from '../core/health/result.js';
+import { probeHttpBody } from './http-body-probe.js';
 import { probeHttpStatus } from './http-status-probe.js';
 import { bodyVerdict, needsBody, statusVerdict } from './http-verdict.js';
 import type { HttpSpec } from './http-verdict.js';
@@ -36,9 +40,21 @@ export function probeHttp(
   target: ProbeTarget,
   opts: HttpProbeOptions,
 ): Promise<ProbeResult> {
-  if (spec.type === 'http' && !needsBody(spec)) {
-    return probeHttpStatus(spec, target, hostHeader(spec, target), opts);
-  }
+  if (spec.type === 'https') return probeViaNodeHttp(spec, target, opts);
+  const host = hostHeader(spec, target);
+  if (!needsBody(spec)) return probeHttpStatus(spec, target, host, opts);
+  return probeHttpBody(spec, target, host, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, opts);
+}
+
+/**
+ * The check through node:http or node:https (llhttp): what HTTPS checks use, and the reference
+ * the plain-HTTP probes are tested against (test/agent/health-http-status.test.ts, -body.test.ts).
+ */
+export function probeViaNodeHttp(
+  spec: HttpSpec,
+  target: ProbeTarget,
+  opts: HttpProbeOptions,
+): Promise<ProbeResult> {
   const common = {
     host: target.address,
     port: target.port,

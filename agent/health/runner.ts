@@ -10,7 +10,7 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { DirectorVirtualServer } from '../../contract/virtual-server.js';
-import { planChecks, serverKeyOf } from '../core/health/check-plan.js';
+import { CheckSpecIds, planChecks, serverKeyOf } from '../core/health/check-plan.js';
 import type { PlannedCheck } from '../core/health/check-plan.js';
 import type { RealServerHealth } from '../core/health/decide.js';
 import { applyResult, initialCheckState, serverHealth } from '../core/health/hysteresis.js';
@@ -81,6 +81,7 @@ export class HealthRunner {
   #serversOf = new Map<string, string[]>();
   #servers = new Map<string, ServerHealth>();
   #queue = new DueQueue();
+  #specIds = new CheckSpecIds();
   #running = 0;
   #inflight = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
@@ -119,7 +120,7 @@ export class HealthRunner {
   update(virtualServers: readonly DirectorVirtualServer[]): void {
     const now = this.#opts.clock();
     const next = new Map<string, Entry>();
-    for (const check of planChecks(virtualServers)) {
+    for (const check of planChecks(virtualServers, this.#specIds)) {
       let entry = this.#entries.get(check.key);
       if (entry === undefined) {
         const dueMs = firstDueMs(check.key, check.timing.intervalMs, now);

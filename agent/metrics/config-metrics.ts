@@ -16,6 +16,7 @@ export class ConfigMetrics {
   private readonly reconcile: Histogram;
   private readonly ipvs: Gauge;
   private readonly maintenance: Gauge;
+  private scriptsDisabled: () => number = () => 0;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -54,6 +55,20 @@ export class ConfigMetrics {
       '1 while the director is in maintenance (priority 1, masterships handed over), 0 otherwise',
     );
     this.maintenance.set(0);
+    const disabled = () => this.scriptsDisabled();
+    new Gauge({
+      name: 'fleetlb_agent_scripts_disabled',
+      help: 'Scripts the agent refuses to run (no such user, not executable, unsafe under enable_script_security)',
+      registers,
+      collect() {
+        this.set(disabled());
+      },
+    });
+  }
+
+  /** How `fleetlb_agent_scripts_disabled` counts, at each scrape. */
+  countScriptsDisabled(count: () => number): void {
+    this.scriptsDisabled = count;
   }
 
   /** `revision` is now applied to the kernel; `wallMs` is the Unix time in ms. */

@@ -23,6 +23,7 @@ import { GuardClient } from '../vrrp/guard/client.js';
 import { runControlPlaneMode } from './control-plane-mode.js';
 import { DirectorAgent } from './director-agent.js';
 import { DrainWatch, drainingServers } from './drain-watch.js';
+import { hostFirstDocumentPorts, reexecForFirstDocument } from './first-document.js';
 import type { FileSource } from './file-source.js';
 import { IpvsObserver } from './ipvs-observer.js';
 import { openSyncDaemons } from './ipvs-sync-setup.js';
@@ -33,6 +34,7 @@ import { LastKnownGood } from './last-known-good.js';
 import { LITE_MODE_OUTGROWN, outgrownLiteMode } from './lite-mode.js';
 import { parseListen, serveMetrics } from './metrics-server.js';
 import { realServerStatus } from './real-server-status.js';
+import { statusErrors } from './status-errors.js';
 import type { StatusSnapshot } from './status-reporter.js';
 import { resignedStatus, transitionStatus, vrrpStatus } from './status-snapshot.js';
 import { VipOwnership } from './vip-ownership.js';
@@ -58,6 +60,12 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
     level: config.logLevel,
     base: file ? { director: file.document.director.name } : {},
   });
+  if (!file) {
+    // A first start (no last-known-good copy): its first document and the V8 flags it calls
+    // for, before anything below starts (first-document.ts).
+    await mkdir(config.stateDir, { recursive: true });
+    await reexecForFirstDocument(hostFirstDocumentPorts(config, logger));
+  }
   // Scripts keepalived would disable or warn about (script-launcher.ts), told once per config.
   hostScripts.tellVerdicts((script, verdict) =>
     verdict.run
@@ -70,6 +78,7 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
   const rtnetlink = openRtnetlink();
   const announcer = openAnnouncer();
   const metrics = createAgentMetrics({ version: AGENT_VERSION });
+  metrics.config.countScriptsDisabled(() => hostScripts.disabled().length);
   const engine = new VrrpEngine({
     counters: metrics.vrrp,
     rtnetlink,
@@ -243,10 +252,8 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
     realServers: await realServers().catch(() => []),
     conditions: [...agent.conditions, ...ipvsSync.conditions()],
     ipvsSync: ipvsSync.status(),
-    // No crash guard (not built, not executable): the agent runs, and says what it cannot do.
-    ...(guard?.problem === undefined
-      ? {}
-      : { errors: [{ stage: 'crash-guard', message: guard.problem.slice(0, 1024) }] }),
+    // What the agent runs without: the crash guard, scripts it refuses to run.
+    errors: statusErrors(guard?.problem, hostScripts.disabled()),
   });
   let controlPlane: Awaited<ReturnType<typeof runControlPlaneMode>> | undefined;
   if (file) {

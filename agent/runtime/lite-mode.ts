@@ -13,8 +13,13 @@ export function outgrownLiteMode(
   execArgv: readonly string[] = process.execArgv,
 ): number | undefined {
   if (!execArgv.includes('--lite-mode')) return undefined;
-  const realServers = document.virtualServers.reduce((n, vs) => n + vs.realServers.length, 0);
+  const realServers = realServersOf(document);
   return realServers > LITE_MODE_MAX_REAL_SERVERS ? realServers : undefined;
+}
+
+/** The real servers of `document`, all virtual servers together. */
+export function realServersOf(document: Pick<DesiredState, 'virtualServers'>): number {
+  return document.virtualServers.reduce((n, vs) => n + vs.realServers.length, 0);
 }
 
 export const LITE_MODE_OUTGROWN =

@@ -88,9 +88,21 @@ export async function prepareScript(
   };
 }
 
+/** A script the agent refuses to run, and why (status `errors`, a metric). */
+export interface DisabledScript {
+  script: string;
+  reason: string;
+}
+
 /** Verdicts kept per owner object (a new configuration brings new owners, so new verdicts). */
 export class PreparedScripts {
   private readonly byOwner = new WeakMap<object, Map<string, Promise<PreparedScript>>>();
+  /**
+   * The scripts (program and user) whose last verdict disabled them, until a later verdict lets
+   * them run (a new configuration of them, after a fix); a script dropped from the configuration
+   * is forgotten at the agent's next start.
+   */
+  private readonly disabledByKey = new Map<string, DisabledScript>();
 
   constructor(
     private readonly ports: ScriptPorts = hostScriptPorts(),
@@ -110,11 +122,18 @@ export class PreparedScripts {
     if (prepared === undefined) {
       prepared = prepareScript(program, runAs, this.ports);
       void prepared.then((p) => {
+        if (p.run) this.disabledByKey.delete(key);
+        else this.disabledByKey.set(key, { script: program, reason: p.reason });
         if (!p.run || p.warning !== undefined) this.onVerdict(program, p);
       });
       forOwner.set(key, prepared);
     }
     return prepared;
+  }
+
+  /** The scripts the agent refuses to run now. */
+  disabled(): DisabledScript[] {
+    return [...this.disabledByKey.values()];
   }
 }
 

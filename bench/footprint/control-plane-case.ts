@@ -2,11 +2,13 @@
  * @module The footprint benchmark's control-plane-mode case: the control plane
  * (`fleetlb-control-plane serve`, embedded PGlite) in a lab host of its own, one site with one
  * director and the idle case's VRRP instance (MASTER alone, one VIP), and the agent in
- * control-plane mode (`--control-plane URL --token-file FILE`) in the measured host: its first
- * start (no last-known-good document yet, so without lite mode: agent/bin/node-flags.js), then
- * a restart with the document it kept. Only the agent's process tree is measured, not the
+ * control-plane mode (`--control-plane URL --token-file FILE`) in the measured host: first starts
+ * (no last-known-good document yet: `forget()` removes it), then a restart with the document it
+ * kept. Only the agent's process tree is measured, not the
  * control plane's.
  */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NetnsLab } from '../../test/support/netns-lab.js';
 import { FleetLab } from '../../test/support/fleet-lab.js';
 import type { LabAgent } from '../../test/support/vrrp-lab.js';
@@ -50,7 +52,7 @@ spec:
 export async function controlPlaneForAgent(
   lab: NetnsLab,
   host: string,
-): Promise<{ start(): Promise<LabAgent> }> {
+): Promise<{ start(): Promise<LabAgent>; forget(): void }> {
   lab.addHost(CONTROL_PLANE_HOST, { addresses: [`${CONTROL_PLANE_ADDRESS}/24`] });
   const fleet = await FleetLab.start(lab, CONTROL_PLANE_HOST, CONTROL_PLANE_ADDRESS);
   await fleet.cliOk(['apply', '-f', '-'], siteManifest(host));
@@ -59,6 +61,10 @@ export async function controlPlaneForAgent(
       const agent = await fleet.startAgent(SITE, host);
       await agent.waitForState('web', 'master', START_MS);
       return agent;
+    },
+    /** Removes the last-known-good document: the next start is a first start again. */
+    forget() {
+      rmSync(join(fleet.dir, host, 'state', 'last-known-good.json'), { force: true });
     },
   };
 }

@@ -9,9 +9,10 @@ import type { Measurement } from './measure.js';
 export interface Row {
   /**
    * `idle-cp-first`, `idle-cp`: idle in control-plane mode, first start and restart from the
-   * last-known-good document (compared with keepalived's idle row).
+   * last-known-good document (compared with keepalived's idle row); `idle-cp-first-before`: a
+   * first start without the first-document re-exec, as before it.
    */
-  case: 'idle' | 'idle-cp-first' | 'idle-cp' | 'scale';
+  case: 'idle' | 'idle-cp-first-before' | 'idle-cp-first' | 'idle-cp' | 'scale';
   impl: 'fleetlb' | 'keepalived';
   /** The measurement, or why there is none (e.g. keepalived's checker without IPVS). */
   result: Measurement | string;

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { FIRST_DOCUMENT_REEXEC_ENV } from '../../agent/bin/node-flags.js';
 import { NetnsLab } from '../../test/support/netns-lab.js';
 import { HOST_ADDRESS, idleConfig, scaleConfig } from './configs.js';
 import { controlPlaneForAgent } from './control-plane-case.js';
@@ -34,6 +35,8 @@ const { values } = parseArgs({
     'no-keepalived': { type: 'boolean', default: false },
     /** Which cases run, comma-separated. */
     cases: { type: 'string', default: 'idle,idle-cp,scale' },
+    /** Control-plane mode: first starts before and after the first-document re-exec, alternated. */
+    'cp-rounds': { type: 'string', default: '1' },
   },
 });
 const selected = new Set(values.cases.split(','));
@@ -136,8 +139,17 @@ try {
   }
   if (selected.has('idle-cp')) {
     const cp = await controlPlaneForAgent(lab, HOST);
-    // The first start, then a restart from the last-known-good document the first one kept.
-    for (const caseName of ['idle-cp-first', 'idle-cp'] as const) {
+    // First starts, alternately as before the first-document re-exec (the agent told not to:
+    // agent/bin/node-flags.js FIRST_DOCUMENT_REEXEC_ENV) and as it ships, each without a
+    // last-known-good document; then a restart from the document the last one kept.
+    const starts: [Row['case'], boolean][] = [];
+    for (let round = 0; round < Number(values['cp-rounds']); round++)
+      starts.push(['idle-cp-first-before', false], ['idle-cp-first', true]);
+    starts.push(['idle-cp', true]);
+    for (const [caseName, reexec] of starts) {
+      if (caseName !== 'idle-cp') cp.forget();
+      if (reexec) delete process.env[FIRST_DOCUMENT_REEXEC_ENV];
+      else process.env[FIRST_DOCUMENT_REEXEC_ENV] = 'off';
       let result: Measurement | string;
       try {
         const agent = await cp.start();
@@ -150,6 +162,7 @@ try {
       }
       rows.push({ case: caseName, impl: 'fleetlb', result });
     }
+    delete process.env[FIRST_DOCUMENT_REEXEC_ENV];
   }
   printReport(rows, {
     checks: virtualServers * realServers,

@@ -4,9 +4,17 @@
  * result reads as checks per CPU-second (per core) as well as per wall-clock second.
  */
 import { performance } from 'node:perf_hooks';
-import type { HealthCheck } from '../../contract/health-check.js';
+import { HealthCheck } from '../../contract/health-check.js';
 import { runProbe } from '../../agent/health/probe.js';
 import type { ProbeTarget } from '../../agent/health/probe-types.js';
+
+/** The checks the closed loop measures, by name: TCP, HTTP status only, HTTP with a body regex. */
+export const CLOSED_LOOP_CHECKS = {
+  tcp: HealthCheck.parse({ type: 'tcp' }),
+  http: HealthCheck.parse({ type: 'http' }),
+  'http+body': HealthCheck.parse({ type: 'http', bodyRegex: 'ok' }),
+};
+export type ClosedLoopCheck = keyof typeof CLOSED_LOOP_CHECKS;
 
 export interface ThroughputResult {
   check: string;

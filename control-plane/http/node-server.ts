@@ -14,6 +14,7 @@ import {
 } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EarlyAnswer } from './early-throttle.js';
+import { boundUnreadBody } from './unread-body.js';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -26,6 +27,8 @@ export interface HttpServerOptions {
   requestTimeoutMs: number;
   /** Largest request line plus headers (Node's `maxHeaderSize`). */
   maxHeaderSizeBytes: number;
+  /** Body bytes discarded after an answer that did not read the body, before the connection is closed (unread-body.ts). */
+  unreadBodyLimitBytes?: number;
 }
 
 export const DEFAULT_HTTP_SERVER_OPTIONS = {
@@ -81,7 +84,8 @@ function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
 
 /**
  * Serves `fetch` (the Hono app) on a Node HTTP server configured as above; `early`, if given,
- * may answer a request from its headers before the app sees it (early-throttle.ts).
+ * may answer a request from its headers before the app sees it (early-throttle.ts); a body left
+ * unread by the answer is discarded up to a bound, then the connection closed (unread-body.ts).
  */
 export function serveHttp(
   fetch: (request: Request) => Response | Promise<Response>,
@@ -94,14 +98,11 @@ export function serveHttp(
       fetch,
       hostname: options.hostname,
       port: options.port,
-      ...(early
-        ? {
-            createServer: ((serverOptions: ServerOptions, listener: RequestListener) =>
-              createServer(serverOptions, (req, res) => {
-                if (!early(req, res)) void listener(req, res);
-              })) as typeof createServer,
-          }
-        : {}),
+      createServer: ((serverOptions: ServerOptions, listener: RequestListener) =>
+        createServer(serverOptions, (req, res) => {
+          boundUnreadBody(req, res, options.unreadBodyLimitBytes);
+          if (!early?.(req, res)) void listener(req, res);
+        })) as typeof createServer,
       serverOptions: {
         headersTimeout: options.headersTimeoutMs,
         requestTimeout: options.requestTimeoutMs,

@@ -1,34 +1,23 @@
 /**
  * agent/health/http-status-probe.ts: the status-line reader of status-only HTTP checks. Its verdict
  * must be node:http's (llhttp) for the same answer: generated first lines (valid, and mutated
- * into invalid ones) are served by a raw TCP server, and each is probed both ways (node:http is
- * what a check that reads the body uses, here with a body regex that matches anything).
+ * into invalid ones) are served by a raw TCP server, and each is probed both ways (node:http
+ * with a body regex that matches anything).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
 import fc from 'fast-check';
 import { HealthCheck } from '../../contract/health-check.js';
-import { probeHttp } from '../../agent/health/http.js';
+import { probeHttp, probeViaNodeHttp } from '../../agent/health/http.js';
 import { requestText, statusOfLine } from '../../agent/health/http-status-probe.js';
 import type { CheckOf } from '../../agent/health/probe-types.js';
+import { HOST, rawAnswerServer } from '../support/health-probe.js';
 
-const HOST = '127.0.0.1';
 /** The first line the server sends next (each probe is awaited before the next is set). */
 let firstLine = '';
-const server = createServer((socket: Socket) => {
-  socket.once('data', () => {
-    socket.end(`${firstLine}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`, 'latin1');
-  });
-  socket.on('error', () => undefined);
-});
-let port = 0;
-before(async () => {
-  await new Promise<void>((r) => server.listen(0, HOST, r));
-  port = (server.address() as AddressInfo).port;
-});
-after(() => server.close());
+const server = rawAnswerServer(
+  () => `${firstLine}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+);
 
 const statusOnly = HealthCheck.parse({ type: 'http', expectStatus: [200, 204] }) as CheckOf<'http'>;
 const viaNodeHttp = { ...statusOnly, bodyRegex: '' };
@@ -36,8 +25,8 @@ const opts = { timeoutMs: 5000 };
 
 async function bothWays(line: string) {
   firstLine = line;
-  const raw = await probeHttp(statusOnly, { address: HOST, port }, opts);
-  const node = await probeHttp(viaNodeHttp, { address: HOST, port }, opts);
+  const raw = await probeHttp(statusOnly, { address: HOST, port: server.port() }, opts);
+  const node = await probeViaNodeHttp(viaNodeHttp, { address: HOST, port: server.port() }, opts);
   const verdict = (r: typeof raw) => (r.ok ? 'pass' : r.reason);
   return { raw: verdict(raw), node: verdict(node) };
 }

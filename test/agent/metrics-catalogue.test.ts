@@ -102,6 +102,7 @@ const CATALOGUE: readonly (readonly [string, string, string])[] = [
   ],
   ['fleetlb_agent_ipvs_available', 'gauge', ''],
   ['fleetlb_director_maintenance', 'gauge', ''],
+  ['fleetlb_agent_scripts_disabled', 'gauge', ''],
   ['fleetlb_virtual_server_condition', 'gauge', ''],
 ];
 

@@ -12,6 +12,8 @@ import {
   BASE_FLAGS,
   countDocumentRealServers,
   countKeepalivedRealServers,
+  FIRST_DOCUMENT_REEXEC_ENV,
+  firstDocumentReexec,
   LITE_FLAGS,
   nodeFlagsFor,
   startingRealServers,
@@ -100,4 +102,21 @@ test('a document applied later with too many real servers for lite mode is point
   assert.equal(outgrownLiteMode(document(1000), lite), undefined);
   assert.equal(outgrownLiteMode(document(1001), lite), 1001);
   assert.equal(outgrownLiteMode(document(5000), [...BASE_FLAGS]), undefined);
+});
+
+test('a first start re-execs once for its first document, into the flags it calls for', () => {
+  const base = [...BASE_FLAGS, '--import', 'tsx'];
+  // Small: lite mode added. Large: the base flags it runs with already.
+  assert.deepEqual(firstDocumentReexec(2, base, {}), { reexec: true, flags: [...LITE_FLAGS] });
+  assert.deepEqual(firstDocumentReexec(1000, base, {}), { reexec: true, flags: [...LITE_FLAGS] });
+  assert.equal(firstDocumentReexec(1001, base, {}).reexec, false);
+  // Launched without the launcher's re-exec (no addon): every flag the document calls for.
+  assert.deepEqual(firstDocumentReexec(0, [], {}), {
+    reexec: true,
+    flags: [...BASE_FLAGS, ...LITE_FLAGS],
+  });
+  // Once only; never over the operator's flags; not when they are all there.
+  assert.equal(firstDocumentReexec(2, base, { [FIRST_DOCUMENT_REEXEC_ENV]: 'done' }).reexec, false);
+  assert.equal(firstDocumentReexec(2, base, { FLEETLB_AGENT_NODE_FLAGS: '' }).reexec, false);
+  assert.equal(firstDocumentReexec(2, [...base, ...LITE_FLAGS], {}).reexec, false);
 });

@@ -205,6 +205,11 @@ describe('parseAgentConfig', () => {
     assert.equal(parsed.config.tokenFile, '/etc/fleetlb/token');
     assert.equal(parsed.config.stateDir, '/srv/fleetlb');
     assert.equal(parsed.config.desiredPath, undefined);
+    const reexeced = parseAgentConfig(['--control-plane', 'http://x', '--token-file', 't'], {
+      FLEETLB_AGENT_FIRST_DOCUMENT_REEXEC: 'done',
+    });
+    assert.ok('config' in reexeced);
+    assert.deepEqual(reexeced.config.launcherEnv, { FLEETLB_AGENT_FIRST_DOCUMENT_REEXEC: 'done' });
   });
 
   test('flags over environment; defaults', () => {
@@ -222,6 +227,7 @@ describe('parseAgentConfig', () => {
         ipvsOnExit: 'keep',
         guard: true,
         logLevel: 'debug',
+        launcherEnv: {},
       },
     });
   });

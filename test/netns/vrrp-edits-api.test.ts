@@ -110,6 +110,11 @@ describe('VRRP edits through the API apply in place (netns)', { skip }, () => {
     ],
     ['the advert interval 1 s → 0.5 s', { advertIntervalCs: 50 }],
     ['preempt off', { preempt: false }],
+    // On again before the identity change below: with nopreempt its re-election would go to
+    // whichever director re-creates its instance first (on a loaded machine d2 may apply the
+    // change seconds before d1, become master, and d1 would rightly not preempt it: keepalived's
+    // nopreempt, vrrp.c vrrp_state_backup()), so d1 being elected would depend on timing.
+    ['preempt on again', { preempt: true }],
   ];
   for (const [what, change] of edits) {
     test(`${what}: no gap, no overlap, no transition`, async () => {

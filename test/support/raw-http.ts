@@ -74,6 +74,24 @@ export class RawClient {
     }
     return sent;
   }
+
+  /** Writes 1 MiB chunks until the server closes the connection or `maxBytes` went out. */
+  async uploadUntilClosed(maxBytes: number, chunk: Buffer): Promise<number> {
+    let sent = 0;
+    let closed = false;
+    void this.closed.then(() => (closed = true));
+    const framed = chunkFrame(chunk);
+    while (!closed && sent + chunk.length <= maxBytes && this.socket.writable) {
+      sent += chunk.length;
+      if (!this.socket.write(framed)) {
+        await Promise.race([
+          new Promise((resolve) => this.socket.once('drain', resolve)),
+          this.closed,
+        ]);
+      }
+    }
+    return sent;
+  }
 }
 
 export const post = (path: string, headers: Record<string, string>) =>

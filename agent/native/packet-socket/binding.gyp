@@ -12,6 +12,17 @@
       ]
     },
     {
+      "target_name": "tcp_probe",
+      "sources": [
+        "src/tcp_probe.c"
+      ],
+      "cflags": [
+        "-Wall",
+        "-Wextra",
+        "-Wno-unused-parameter"
+      ]
+    },
+    {
       "target_name": "reexec",
       "sources": [
         "src/reexec.c"

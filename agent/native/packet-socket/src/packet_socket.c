@@ -22,35 +22,7 @@
 
 #include <node_api.h>
 
-static const char *errno_name(int err) {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-  const char *name = strerrorname_np(err);
-  if (name != NULL) return name;
-#endif
-  switch (err) {
-    case EPERM: return "EPERM";
-    case EACCES: return "EACCES";
-    case EBADF: return "EBADF";
-    case EINVAL: return "EINVAL";
-    case ENODEV: return "ENODEV";
-    case ENXIO: return "ENXIO";
-    case ENETDOWN: return "ENETDOWN";
-    case EMSGSIZE: return "EMSGSIZE";
-    case ENOBUFS: return "ENOBUFS";
-    case EAGAIN: return "EAGAIN";
-    case ENOTSOCK: return "ENOTSOCK";
-    default: return "EUNKNOWN";
-  }
-}
-
-/* Throws Error(`${what}: ${strerror} (${name})`) with .code = name; returns NULL for callers. */
-static napi_value throw_errno(napi_env env, const char *what, int err) {
-  char message[160];
-  const char *name = errno_name(err);
-  snprintf(message, sizeof message, "%s: %s (%s)", what, strerror(err), name);
-  napi_throw_error(env, name, message);
-  return NULL;
-}
+#include "errno_name.h"
 
 /* Reads `value` as an integer in [min, INT_MAX] into *out; else throws and returns 0. */
 static int int_arg(napi_env env, napi_value value, const char *name, int min, int *out) {

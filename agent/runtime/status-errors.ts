@@ -1,0 +1,33 @@
+/**
+ * @module The status report's `errors`: what the agent runs without, by stage. `crash-guard`:
+ * the crash guard could not start (not built, not executable). `script`: a script the agent
+ * refuses to run, as keepalived disables it when it loads its configuration (keepalived
+ * core/notify.c `check_script_secure()`, scripts/script-safety.ts): a vrrp_script, a MISC_CHECK
+ * or a notify script whose user does not exist, that is not executable, or whose path is unsafe
+ * under enable_script_security. Reported, they show in `fleetlb status` (N-ERRORS), not only in
+ * the log; `fleetlb_agent_scripts_disabled` counts the scripts.
+ */
+import type { AgentStatus } from '../../contract/agent-status.js';
+import type { DisabledScript } from '../scripts/script-launcher.js';
+
+type StatusError = AgentStatus['errors'][number];
+
+/** The contract's bounds: 100 errors, messages of 1024 characters. */
+const MAX_ERRORS = 100;
+const MAX_MESSAGE = 1024;
+
+export function statusErrors(
+  guardProblem: string | undefined,
+  disabledScripts: readonly DisabledScript[],
+): StatusError[] {
+  const errors: StatusError[] = [
+    ...(guardProblem === undefined ? [] : [{ stage: 'crash-guard', message: guardProblem }]),
+    ...disabledScripts.map(({ script, reason }) => ({
+      stage: 'script',
+      message: `${script}: not run: ${reason}`,
+    })),
+  ];
+  return errors
+    .slice(0, MAX_ERRORS)
+    .map((e) => ({ stage: e.stage, message: e.message.slice(0, MAX_MESSAGE) }));
+}
