@@ -1,11 +1,13 @@
 /**
  * @module Health checks of real servers (and of tracked VRRP scripts): HTTP(S), TCP, UDP, DNS,
- * SMTP and script probes with keepalived/HAProxy-style rise/fall hysteresis.
+ * SMTP and script probes with keepalived/HAProxy-style rise/fall hysteresis, and file checks
+ * (keepalived FILE_CHECK) that follow a file's number instead of probing.
  */
 import { z } from 'zod';
 import { strictObject } from './unknown-fields.js';
 import { Port, ProgramPath, Text } from './common.js';
 import { ScriptRunAs } from './script-run-as.js';
+import { TrackFileInit, TrackFilePath, TrackFileReverse } from './track-file.js';
 
 const intervalMs = z.int().min(100).max(3_600_000).meta({ description: 'Time between probes' });
 const retryIntervalMs = z.int().min(100).max(3_600_000).meta({
@@ -137,6 +139,23 @@ export const SmtpCheck = strictObject({
     'keepalived SMTP_CHECK: a 220 greeting, HELO answered by 250, then QUIT (check_smtp.c)',
 });
 
+/**
+ * keepalived FILE_CHECK (check/check_file.c, trackers/track_file.c
+ * `process_update_checker_track_file_status()`): no probe and no timing; the file is watched and
+ * its number moves the real server's weight.
+ */
+export const FileCheck = strictObject({
+  type: z.literal('file'),
+  path: TrackFilePath,
+  weight: z.int().min(-2147483647).max(2147483647).default(1).meta({
+    description:
+      "The file's number × weight (× -1 with reverse) is added to the real server's weight (the sum clamped to 0-65535); a product of -2147483648 or below takes the server down. Weight 0: a non-zero number (a zero one, reversed) takes it down",
+  }),
+  reverse: TrackFileReverse,
+  init: TrackFileInit,
+}).meta({ id: 'FileCheck' });
+export type FileCheck = z.output<typeof FileCheck>;
+
 /** One health check of a real server. */
 export const HealthCheck = z
   .discriminatedUnion('type', [
@@ -147,6 +166,7 @@ export const HealthCheck = z
     DnsCheck,
     ScriptCheck,
     SmtpCheck,
+    FileCheck,
   ])
   .meta({ id: 'HealthCheck' });
 export type HealthCheck = z.output<typeof HealthCheck>;

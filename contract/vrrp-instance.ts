@@ -12,11 +12,11 @@ import {
   Labels,
   Name,
   NO_CONTROL_CHARACTERS,
-  AbsolutePath,
   ProgramPath,
   Text,
 } from './common.js';
 import { ScriptRunAs } from './script-run-as.js';
+import { TrackFileInit, TrackFilePath, TrackFileReverse } from './track-file.js';
 
 /** A virtual IP owned by the MASTER (keepalived `virtual_ipaddress`). */
 export const Vip = strictObject({
@@ -62,27 +62,13 @@ export const TrackedCheck = z
     strictObject({
       type: z.literal('file'),
       name: Name,
-      path: AbsolutePath.meta({
-        description:
-          'A file holding an integer, watched for changes (keepalived track_file, trackers/track_file.c): a missing, empty or non-numeric file reads as 0',
-      }),
+      path: TrackFilePath,
       weight: z.int().min(-254).max(254).default(1).meta({
         description:
           "The file's number × weight is added to the priority (clamped to -254..253; -254 or below is FAULT). Weight 0: a non-zero number is FAULT",
       }),
-      reverse: z
-        .boolean()
-        .default(false)
-        .meta({ description: 'The number counts the other way (keepalived `weight W reverse`)' }),
-      init: strictObject({
-        value: z.int().min(-2147483648).max(2147483647).default(0),
-        overwrite: z.boolean().default(false),
-      })
-        .optional()
-        .meta({
-          description:
-            'keepalived init_file: when the agent starts, writes `value` to the file if it does not exist (or always, with overwrite); not on a reload',
-        }),
+      reverse: TrackFileReverse,
+      init: TrackFileInit,
     }),
     strictObject({
       type: z.literal('interface'),

@@ -42,5 +42,8 @@ const dispatch: ProbeFn = (spec, target, opts) => {
       return probeScript(spec, target, opts);
     case 'smtp':
       return probeSmtp(spec, target, opts);
+    case 'file':
+      // The runner follows a file check's file (core/health/file-check.ts); nothing to probe.
+      return Promise.resolve(fail('error', 'a file check is not probed'));
   }
 };

@@ -2,8 +2,10 @@
  * @module Runs the health checks of a desired-state document's real servers: each check on its own
  * interval with a stable per-check phase (core/health/schedule.ts), at most `maxConcurrent` probes
  * at once, oldest due first (core/health/due-queue.ts, so a completion costs O(log n) not O(n)), rise/fall hysteresis per check (core/health/hysteresis.ts), and a change event whenever
- * a real server's health (up, reasons' up/down, misc_dynamic weight) changes. `update` keeps the
- * state and schedule of unchanged checks; `stop` aborts probes in flight and leaves no timer.
+ * a real server's health (up, reasons' up/down, misc_dynamic weight, file checks' weight) changes.
+ * File checks (keepalived FILE_CHECK) are not probed: their file is watched (file-check-watches.ts)
+ * and each number read becomes the check's state at once. `update` keeps the state and schedule of unchanged checks; `stop`
+ * aborts probes in flight, closes the file watches and leaves no timer.
  */
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +20,8 @@ import { DueQueue } from '../core/health/due-queue.js';
 import { firstDueMs, nextProbeDueMs } from '../core/health/schedule.js';
 import { runProbe } from './probe.js';
 import type { ProbeFn } from './probe.js';
+import { FileCheckWatches } from './file-check-watches.js';
+import { nodeTrackedFiles, type TrackedFiles } from '../vrrp/tracked-files.js';
 
 export interface ServerHealthChange {
   virtualServer: string;
@@ -45,6 +49,13 @@ export interface HealthRunnerOptions {
   probe?: ProbeFn;
   /** Monotonic milliseconds; default performance.now. */
   clock?: () => number;
+  /** Where file checks read and watch their files; default node:fs. */
+  files?: TrackedFiles;
+  /**
+   * A file check cannot watch its file (its directory is missing): keepalived removes such a
+   * track_file, so the check counts for nothing (up, no weight change) and this reports why.
+   */
+  onFileDisabled?: (check: PlannedCheck, reason: string) => void;
 }
 
 /** One controller is shared by every probe in flight: lift the listener-count warning. */
@@ -62,8 +73,8 @@ interface Entry {
 }
 
 export class HealthRunner {
-  readonly #opts: Required<Omit<HealthRunnerOptions, 'onResult'>> &
-    Pick<HealthRunnerOptions, 'onResult'>;
+  readonly #opts: Required<Omit<HealthRunnerOptions, 'onResult' | 'onFileDisabled'>> &
+    Pick<HealthRunnerOptions, 'onResult' | 'onFileDisabled'>;
   #entries = new Map<string, Entry>();
   #byServer = new Map<string, Entry[]>();
   /** Virtual server → its real servers' keys in #byServer (healthOf is per virtual server). */
@@ -77,6 +88,8 @@ export class HealthRunner {
   #wakeMs: number | undefined;
   #abort = newAbortController();
   #started = false;
+  /** The file checks' watches (only while started). */
+  readonly #fileWatches: FileCheckWatches;
   readonly #isLive = (key: string, dueMs: number): boolean => {
     const e = this.#entries.get(key);
     return e !== undefined && !e.running && e.dueMs === dueMs;
@@ -88,8 +101,19 @@ export class HealthRunner {
       initialUp: true,
       probe: runProbe,
       clock: () => performance.now(),
+      files: nodeTrackedFiles,
       ...opts,
     };
+    this.#fileWatches = new FileCheckWatches({
+      files: this.#opts.files,
+      onState: (check, state) => {
+        const entry = this.#entries.get(check.key);
+        if (entry === undefined) return;
+        entry.state = state;
+        this.#refreshServer(check.serverKey);
+      },
+      onDisabled: this.#opts.onFileDisabled,
+    });
   }
 
   /** Replaces the document: new checks start, removed ones stop, unchanged ones keep their state. */
@@ -102,7 +126,7 @@ export class HealthRunner {
         const dueMs = firstDueMs(check.key, check.timing.intervalMs, now);
         const initialUp = this.#opts.initialUp && check.initialUp;
         entry = { check, state: initialCheckState(initialUp), dueMs, running: false };
-        this.#queue.push(check.key, dueMs);
+        if (check.spec.type !== 'file') this.#queue.push(check.key, dueMs);
       }
       next.set(check.key, entry);
     }
@@ -124,11 +148,13 @@ export class HealthRunner {
     for (const key of [...this.#servers.keys()])
       if (!this.#byServer.has(key)) this.#servers.delete(key);
     for (const key of this.#byServer.keys()) this.#refreshServer(key);
+    this.#syncFileWatches();
     this.#tick();
   }
 
   start(): void {
     this.#started = true;
+    this.#syncFileWatches();
     this.#tick();
   }
 
@@ -136,6 +162,7 @@ export class HealthRunner {
   async stop(): Promise<void> {
     this.#started = false;
     this.#disarm();
+    this.#fileWatches.stop();
     this.#abort.abort();
     await Promise.all([...this.#inflight]);
     for (const e of this.#entries.values()) {
@@ -159,9 +186,23 @@ export class HealthRunner {
       const h = this.#servers.get(key);
       const first = this.#byServer.get(key)?.[0];
       if (h === undefined || first === undefined) continue;
-      out.set(first.check.realServer, { up: h.up, weightOverride: h.weightOverride });
+      const { up, weightOverride, weightDelta } = h;
+      out.set(first.check.realServer, { up, weightOverride, weightDelta });
     }
     return out;
+  }
+
+  /** The numbers of a real server's file checks, in the order of its checks (for status). */
+  fileValues(virtualServer: string, realServer: string): (number | undefined)[] {
+    return (this.#byServer.get(serverKeyOf(virtualServer, realServer)) ?? [])
+      .filter((e) => e.check.spec.type === 'file')
+      .map((e) => e.state.fileValue);
+  }
+
+  /** Watches the files of the current file checks while started; none while stopped. */
+  #syncFileWatches(): void {
+    if (!this.#started) return;
+    this.#fileWatches.sync(new Map([...this.#entries].map(([key, e]) => [key, e.check])));
   }
 
   /** Starts what is due (within the bound), then sleeps until the next due check. */
@@ -235,9 +276,13 @@ export class HealthRunner {
     if (list === undefined || first === undefined) return;
     const health = serverHealth(list.map((e) => e.state));
     const known = this.#servers.get(serverKey);
-    const prev = known ?? { up: true, weightOverride: undefined };
+    const prev = known ?? { up: true, weightOverride: undefined, weightDelta: 0 };
     this.#servers.set(serverKey, health);
-    if (prev.up !== health.up || prev.weightOverride !== health.weightOverride) {
+    if (
+      prev.up !== health.up ||
+      prev.weightOverride !== health.weightOverride ||
+      prev.weightDelta !== health.weightDelta
+    ) {
       const { virtualServer, realServer } = first.check;
       this.#opts.onChange({ virtualServer, realServer, health, initial: known === undefined });
     }

@@ -18,7 +18,16 @@ export const HEALTHCHECK_FAILURE_REASONS = [
 export type HealthcheckFailureLabel = (typeof HEALTHCHECK_FAILURE_REASONS)[number];
 
 /** `fleetlb_healthcheck_duration_seconds{check}`: every check type of the contract. */
-export const CHECK_TYPES = ['tcp', 'udp', 'http', 'https', 'dns', 'script', 'smtp'] as const;
+export const CHECK_TYPES = [
+  'tcp',
+  'udp',
+  'http',
+  'https',
+  'dns',
+  'script',
+  'smtp',
+  'file',
+] as const;
 export type CheckType = HealthCheck['type'];
 
 /**
@@ -35,6 +44,7 @@ const FAILURE_LABEL: Readonly<Record<FailureReason, HealthcheckFailureLabel>> = 
   tls: 'tls',
   dns: 'other',
   exit: 'other',
+  file: 'other',
   error: 'other',
 };
 

@@ -144,8 +144,21 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
   };
   const health = new HealthRunner({
     onChange: ({ virtualServer, realServer, health: h, initial }) => {
+      // A misc_dynamic weight and file checks' numbers (FILE_CHECK) move the weight in force.
+      const fileValues = health.fileValues(virtualServer, realServer);
+      const weights = {
+        ...(h.weightOverride === undefined ? {} : { weightOverride: h.weightOverride }),
+        ...(fileValues.length === 0 ? {} : { fileValues, weightDelta: h.weightDelta }),
+      };
       logger.info(
-        { event: 'health', virtualServer, realServer, up: h.up, reasons: h.downReasons },
+        {
+          event: 'health',
+          virtualServer,
+          realServer,
+          up: h.up,
+          reasons: h.downReasons,
+          ...weights,
+        },
         `real server ${h.up ? 'up' : 'down'}`,
       );
       metrics.health.setRealServerState(virtualServer, realServer, h.up ? 'up' : 'down');
@@ -155,6 +168,11 @@ export async function runAgent({ config, file }: RunAgentOptions): Promise<void>
         runUpDown(upDownCommand(hooks, h.up), { virtualServer, realServer });
       }
     },
+    onFileDisabled: ({ virtualServer, realServer, spec }, reason) =>
+      logger.warn(
+        { event: 'file-check-disabled', virtualServer, realServer, reason },
+        `file check of ${spec.type === 'file' ? spec.path : 'a real server'} counts for nothing: ${reason}`,
+      ),
     onResult: ({ check, result, durationMs }) => {
       metrics.health.observeProbe(check.virtualServer, check.spec.type, durationMs / 1000);
       if (!result.ok)

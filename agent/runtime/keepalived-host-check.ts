@@ -17,6 +17,8 @@ import {
   type SourcePosition,
 } from '../../contract/keepalived/index.js';
 import type { ScriptUserConf } from '../../contract/keepalived/model.js';
+import { SERVICE_PATH } from '../scripts/script-launcher.js';
+import { changeableByOthers, fileFacts, pathPrefixes } from '../scripts/script-safety.js';
 
 /** The host as the check sees it (a seam for tests). */
 export interface HostView {
@@ -32,14 +34,10 @@ export interface HostView {
   known?(database: 'passwd' | 'group', name: string): boolean;
 }
 
-const S_ISVTX = 0o1000;
-const S_IWGRP = 0o020;
-const S_IWOTH = 0o002;
-
 /**
- * lib/notify.c check_security(): the first of `/`, each directory and the file that is owned by a
- * non-root user, or (a file, or a directory without the sticky bit) writable by a non-root group
- * or by everyone.
+ * lib/notify.c check_security(): the first of `/`, each directory and the file that a non-root
+ * user can change (scripts/script-safety.ts `changeableByOthers()`, the rule the agent applies
+ * before it runs a script).
  */
 export function unsafePath(path: string): string | undefined {
   // check_script_secure() first resolves the path with realpath() (merged /usr: /bin → usr/bin).
@@ -49,19 +47,14 @@ export function unsafePath(path: string): string | undefined {
   } catch {
     return undefined; // not found: the executable check reports it
   }
-  const parts = real.split('/').filter((p) => p !== '');
-  const prefixes = ['/', ...parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`)];
-  for (const prefix of prefixes) {
-    let st;
+  for (const prefix of pathPrefixes(real)) {
+    let facts;
     try {
-      st = lstatSync(prefix);
+      facts = fileFacts(lstatSync(prefix));
     } catch {
       return undefined; // not found: the executable check reports it
     }
-    // A symbolic link's own mode bits mean nothing: only its owner counts.
-    const guarded = (st.isDirectory() && (st.mode & S_ISVTX) === 0) || st.isFile();
-    const writable = (st.gid !== 0 && (st.mode & S_IWGRP) !== 0) || (st.mode & S_IWOTH) !== 0;
-    if (st.uid !== 0 || (guarded && writable)) return prefix;
+    if (changeableByOthers(facts)) return prefix;
   }
   return undefined;
 }
@@ -74,9 +67,6 @@ function isExecutable(path: string): boolean {
     return false;
   }
 }
-
-/** systemd's PATH for services, which the agent's unit (and so its scripts) runs with. */
-const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The file a program name runs: itself when it has a slash, else its first hit in PATH. */
 function resolveProgram(program: string): string | undefined {

@@ -8,11 +8,10 @@
  */
 import { execFile } from 'node:child_process';
 import { lstat, realpath, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
 import type { ScriptRunAs } from '../../contract/script-run-as.js';
 import { getentDirectory, resolveRunAs, type UserDirectory } from './identity.js';
 import {
-  type FileFacts,
+  fileFacts,
   type Identity,
   isExecutable,
   type ScriptFiles,
@@ -33,35 +32,26 @@ export type PreparedScript =
   | { run: true; program: string; uid?: number; gid?: number; warning?: string }
   | { run: false; reason: string };
 
-function facts(s: Stats): FileFacts {
-  const kind = s.isFile()
-    ? 'file'
-    : s.isDirectory()
-      ? 'directory'
-      : s.isSymbolicLink()
-        ? 'symlink'
-        : 'other';
-  return { kind, mode: s.mode & 0o7777, uid: s.uid, gid: s.gid };
-}
-
 const quiet =
   <T>(f: (p: string) => Promise<T>) =>
   (p: string): Promise<T | undefined> =>
     f(p).catch(() => undefined);
 
 export const nodeScriptFiles: ScriptFiles = {
-  lstat: quiet(async (p) => facts(await lstat(p))),
-  stat: quiet(async (p) => facts(await stat(p))),
+  lstat: quiet(async (p) => fileFacts(await lstat(p))),
+  stat: quiet(async (p) => fileFacts(await stat(p))),
   realpath: quiet((p) => realpath(p)),
 };
+
+/** systemd's default PATH for services, which the agent's unit (and so its scripts) runs with. */
+export const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export function hostScriptPorts(): ScriptPorts {
   return {
     users: getentDirectory,
     files: nodeScriptFiles,
     own: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
-    // systemd's default PATH for services, where the agent runs.
-    searchPath: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    searchPath: SERVICE_PATH,
   };
 }
 

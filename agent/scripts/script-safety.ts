@@ -8,8 +8,11 @@
  *   it is owned by a non-root user, or is group-writable by a non-root group or world-writable (a
  *   directory with the sticky bit excepted): with `requireSafePath` (enable_script_security) it is
  *   disabled, without it it runs with a warning.
- * Pure over a small file-system port (`ScriptFiles`), so it is tested with a fake.
+ * Pure over a small file-system port (`ScriptFiles`), so it is tested with a fake. The path rule
+ * (`pathPrefixes`, `changeableByOthers`) is also what `--check-config` reports
+ * (runtime/keepalived-host-check.ts).
  */
+import type { Stats } from 'node:fs';
 
 /** What `lstat`/`stat` say about one path (only the fields the rules read). */
 export interface FileFacts {
@@ -64,14 +67,30 @@ function needsProtection(file: FileFacts, id: Identity): boolean {
   );
 }
 
+/** What the rules read of a node:fs `Stats` (mode without the file type bits). */
+export function fileFacts(s: Stats): FileFacts {
+  const kind = s.isFile()
+    ? 'file'
+    : s.isDirectory()
+      ? 'directory'
+      : s.isSymbolicLink()
+        ? 'symlink'
+        : 'other';
+  return { kind, mode: s.mode & 0o7777, uid: s.uid, gid: s.gid };
+}
+
 /** `/a/b/c` → `/`, `/a`, `/a/b`, `/a/b/c` (keepalived walks each prefix). */
-function prefixes(path: string): string[] {
+export function pathPrefixes(path: string): string[] {
   const parts = path.split('/').filter((p) => p !== '');
   return ['/', ...parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`)];
 }
 
-/** A non-root user can change this entry (check_security()'s test). */
-function changeableByOthers(f: FileFacts): boolean {
+/**
+ * A non-root user can change this entry (check_security()'s test): it is owned by a non-root
+ * user, or it is a file, or a directory without the sticky bit, writable by a non-root group or
+ * by everyone. A symbolic link's own mode bits mean nothing: only its owner counts.
+ */
+export function changeableByOthers(f: FileFacts): boolean {
   if (f.uid !== 0) return true;
   const guarded = (f.kind === 'directory' && (f.mode & S_ISVTX) === 0) || f.kind === 'file';
   return guarded && ((f.gid !== 0 && (f.mode & S_IWGRP) !== 0) || (f.mode & S_IWOTH) !== 0);
@@ -84,7 +103,7 @@ type PathProblem = { broken: true; why: string } | { broken: false; entry: strin
  * disables the script: SC_NOTFOUND / SC_INHIBIT), or one a non-root user can change (SC_INSECURE).
  */
 async function pathProblem(path: string, files: ScriptFiles): Promise<PathProblem | undefined> {
-  const all = prefixes(path);
+  const all = pathPrefixes(path);
   for (const [i, entry] of all.entries()) {
     const facts = await files.lstat(entry);
     if (facts === undefined) return { broken: true, why: `${entry} cannot be read` };

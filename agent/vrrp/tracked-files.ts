@@ -45,7 +45,7 @@ export class FileTracker {
   private reads = Promise.resolve();
 
   constructor(
-    private readonly check: FileCheck,
+    private readonly check: Pick<FileCheck, 'path' | 'init'>,
     private readonly files: TrackedFiles,
     private readonly onValue: (value: number) => void,
     private readonly onDisabled: (reason: string) => void,

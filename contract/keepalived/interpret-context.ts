@@ -8,6 +8,11 @@ import type { ScriptUserConf } from './model.js';
 /** Collects diagnostics while interpreting. */
 export interface Ctx {
   diagnostics: KeepalivedDiagnostic[];
+  /**
+   * The track_file names defined so far: keepalived resolves a FILE_CHECK's track_file when it
+   * reads it (check_file.c `track_file_handler()`), so only earlier blocks count.
+   */
+  trackFilesDefined?: ReadonlySet<string>;
 }
 
 export function warn(ctx: Ctx, at: SourcePosition, message: string): void {

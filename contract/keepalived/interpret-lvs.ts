@@ -18,8 +18,8 @@ import {
   str,
   walk,
   warn,
-  refused,
 } from './interpret-context.js';
+import { interpretFileCheck } from './interpret-track-file.js';
 import { CHECKER_TYPES, interpretChecker } from './interpret-checkers.js';
 import type {
   RealServerConf,
@@ -81,10 +81,10 @@ const REAL_SERVER: Record<string, Handler<RealServerConf>> = {
   delay_before_retry: (n, r, c) => set(r, 'delayBeforeRetryS', seconds(n, c)),
   delay_loop: (n, r, c) => set(r, 'delayLoopS', seconds(n, c)),
   lthreshold: (n, r, c) => set(r, 'lthreshold', int(n, c, 0, 2 ** 31 - 1)),
-  // check_file.c: the real server is down while its track_file's number × weight is non-zero.
-  FILE_CHECK: refused(
-    "(a real server taken out on a file's contents, check_file.c) is not run by fleetlb yet, and dropping it would keep the server in: use a MISC_CHECK script that reads the file",
-  ),
+  FILE_CHECK: (n, r, c) => {
+    const check = interpretFileCheck(n, c);
+    if (check !== undefined) r.checkers.push(check);
+  },
   ...Object.fromEntries(
     [...CHECKER_TYPES].map((t) => [
       t,

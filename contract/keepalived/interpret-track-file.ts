@@ -2,11 +2,11 @@
  * @module keepalived interpreter for `track_file` / `vrrp_track_file` blocks and the `track_file`
  * lists that refer to them (keepalived trackers/track_file.c: `track_file_handler()`,
  * `track_file_weight_handler()`, `track_file_init_handler()`, `track_file_end_handler()` and
- * `vrrp_alloc_track_file()`).
+ * `vrrp_alloc_track_file()`), and a real server's FILE_CHECK that names one (check/check_file.c).
  */
 import type { ConfigNode } from './parse-blocks.js';
 import { argAt, type Ctx, type Handler, str, walk, warn } from './interpret-context.js';
-import type { TrackFileConf, TrackFileRef } from './model.js';
+import type { Checker, TrackFileConf, TrackFileRef } from './model.js';
 
 type Draft = TrackFileConf & { weightSet: boolean };
 
@@ -148,4 +148,65 @@ function trackFileRef(n: ConfigNode, ctx: Ctx): TrackFileRef | undefined {
 /** An instance's `track_file { … }` list. */
 export function trackFileRefs(node: ConfigNode, ctx: Ctx): TrackFileRef[] {
   return (node.children ?? []).flatMap((child) => trackFileRef(child, ctx) ?? []);
+}
+
+/** check_file.c `track_file_weight_handler()`: a bad value or option ignores the whole line. */
+function fileCheckWeight(n: ConfigNode, k: Checker, c: Ctx): void {
+  const [value, direction] = n.args;
+  if (value === undefined)
+    return warn(c, n.at, 'FILE_CHECK weight without a value; ignored, as keepalived ignores it');
+  const w = whole(value, -2147483647, 2147483647);
+  if (w === undefined)
+    return warn(
+      c,
+      argAt(n, 0),
+      `FILE_CHECK weight '${value}' is not -2147483647..2147483647; ignored (the track_file's own weight), as keepalived ignores it`,
+    );
+  if (direction !== undefined && direction !== 'reverse' && direction !== 'noreverse')
+    return warn(
+      c,
+      argAt(n, 1),
+      `unknown FILE_CHECK weight option '${direction}'; the line is ignored (the track_file's own weight), as keepalived ignores it`,
+    );
+  k.fileWeight = w;
+  k.fileReverse = direction === 'reverse';
+}
+
+const FILE_CHECK: Record<string, Handler<Checker>> = {
+  track_file: (n, k, c) => {
+    const name = str(n, c);
+    if (name === undefined) return;
+    if (c.trackFilesDefined?.has(name) === true) k.trackFile = name;
+    else
+      warn(
+        c,
+        argAt(n, 0),
+        `track_file ${name} not found: keepalived looks it up here, so it must be defined above the FILE_CHECK`,
+      );
+  },
+  weight: fileCheckWeight,
+  // keepalived.conf(5) documents `dynamic`, but 2.2's check_file.c has no such keyword.
+  dynamic: (n, _k, c) =>
+    warn(
+      c,
+      n.at,
+      "keepalived 2.2 does not know 'dynamic' in FILE_CHECK (its man page lists it): ignored; the file's number moves the weight without it",
+    ),
+};
+
+/**
+ * A real server's `FILE_CHECK { track_file NAME; weight W [reverse] }` (check_file.c
+ * `file_check_handler()`, `file_end_handler()`); `undefined` (with a warning at its `}`, where
+ * keepalived says so) without a track_file, as keepalived drops it.
+ */
+export function interpretFileCheck(node: ConfigNode, ctx: Ctx): Checker | undefined {
+  const k: Checker = { type: 'FILE_CHECK', urls: [], miscDynamic: false, at: node.at };
+  walk(node.children, FILE_CHECK, k, ctx, 'FILE_CHECK');
+  if (k.trackFile !== undefined) return k;
+  warn(
+    ctx,
+    node.endAt ?? node.at,
+    'FILE_CHECK has no track_file; ignored, as keepalived ignores it (the real server is not checked by it)',
+  );
+  return undefined;
 }

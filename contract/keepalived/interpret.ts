@@ -44,7 +44,8 @@ const TOP: Record<string, Handler<Top>> = {
   vrrp_instance: (n, k, c) => k.vrrpInstances.push(interpretVrrpInstance(n, c, k.defaultVersion)),
   virtual_server_group: (n, k, c) => k.virtualServerGroups.push(interpretVirtualServerGroup(n, c)),
   virtual_server: (n, k, c) => {
-    const vs = interpretVirtualServer(n, c);
+    const trackFilesDefined = new Set(k.trackFiles.map((f) => f.name));
+    const vs = interpretVirtualServer(n, { ...c, trackFilesDefined });
     if (vs !== undefined) k.virtualServers.push(vs);
   },
   track_file: addTrackFile,

@@ -152,7 +152,8 @@ export type CheckerType =
   | 'DNS_CHECK'
   | 'UDP_CHECK'
   | 'SMTP_CHECK'
-  | 'PING_CHECK';
+  | 'PING_CHECK'
+  | 'FILE_CHECK';
 
 export interface Checker {
   type: CheckerType;
@@ -173,6 +174,10 @@ export interface Checker {
   dnsType?: string;
   dnsName?: string;
   heloName?: string;
+  /** FILE_CHECK `track_file NAME` (one defined before it) and `weight W [reverse|noreverse]`. */
+  trackFile?: string;
+  fileWeight?: number;
+  fileReverse?: boolean;
   at: SourcePosition;
 }
 

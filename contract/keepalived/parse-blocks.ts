@@ -13,6 +13,8 @@ export interface ConfigNode {
   rawArgs: string;
   children?: ConfigNode[] | undefined;
   at: SourcePosition;
+  /** Where its block's `}` is (keepalived reports a block's end-of-block checks there). */
+  endAt?: SourcePosition | undefined;
 }
 
 export interface ParseBlocksResult {
@@ -25,6 +27,7 @@ export type ParseBlocksOptions = ExpandOptions;
 interface Frame {
   children: ConfigNode[];
   openAt?: SourcePosition;
+  node?: ConfigNode;
 }
 
 /** Parses keepalived.conf `text` read from `file` into a node tree. Never throws. */
@@ -82,7 +85,10 @@ class TreeBuilder {
     const ended = this.#ended;
     this.#ended = undefined;
     if (token.kind === 'close') {
-      if (this.#stack.length > 1) this.#stack.pop();
+      if (this.#stack.length > 1) {
+        const closed = this.#stack.pop();
+        if (closed?.node !== undefined) closed.node.endAt = token.at;
+      }
       // lib/parser.c: "Extra '}' found"; keepalived ignores it and reads on.
       else
         this.diagnostics.push(
@@ -90,7 +96,7 @@ class TreeBuilder {
         );
     } else if (ended !== undefined) {
       ended.children = [];
-      this.#stack.push({ children: ended.children, openAt: token.at });
+      this.#stack.push({ children: ended.children, openAt: token.at, node: ended });
     } else {
       this.diagnostics.push(diagnostic('error', token.at, "'{' without a keyword before it"));
       this.#stack.push({ children: [], openAt: token.at });
@@ -138,5 +144,6 @@ function makeNode(words: Token[]): ConfigNode {
     rawArgs: args[0]?.rest ?? '',
     at: keyword.at,
     children: undefined,
+    endAt: undefined,
   };
 }

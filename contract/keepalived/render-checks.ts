@@ -1,18 +1,21 @@
 /**
  * @module keepalived.conf checker blocks (HTTP_GET, SSL_GET, TCP_CHECK, UDP_CHECK, DNS_CHECK,
- * MISC_CHECK) from a real server's health checks, as fleetlb's importer (to-desired-checks.ts)
- * reads them: connect_timeout ↔ timeoutMs, delay_loop ↔ intervalMs, retry N ↔ fall N+1.
+ * MISC_CHECK, SMTP_CHECK, FILE_CHECK) from a real server's health checks, as fleetlb's importer
+ * (to-desired-checks.ts) reads them: connect_timeout ↔ timeoutMs, delay_loop ↔ intervalMs,
+ * retry N ↔ fall N+1; a FILE_CHECK names its track_file (render-track-files.ts) and says its weight.
  */
 import type { HealthCheck } from '../health-check.js';
 import type { DirectorVirtualServer } from '../virtual-server.js';
 import { scriptCommand, userLine } from './render-scripts.js';
 import { runAsWords } from './render-run-as.js';
+import type { TrackFiles } from './render-track-files.js';
 import {
   block,
   type ConfBlock,
   type ConfLine,
   type DocPath,
   msToSeconds,
+  quote,
   type RenderCtx,
   warn,
   wholeSeconds,
@@ -27,12 +30,14 @@ const DEFAULT_CHECK_FALL = 3;
 
 type Defaults = DirectorVirtualServer['checkDefaults'];
 type HttpLike = Extract<HealthCheck, { type: 'http' | 'https' }>;
+/** The checks that probe (every type but `file`, which has no timing). */
+type ProbedCheck = Exclude<HealthCheck, { type: 'file' }>;
 
 /**
  * Timing: the check's own values, else the virtual server's defaults (keepalived has no
  * virtual-server default for these, so they are written into each checker).
  */
-function timingLines(c: HealthCheck, d: Defaults, path: DocPath, ctx: RenderCtx): ConfLine[] {
+function timingLines(c: ProbedCheck, d: Defaults, path: DocPath, ctx: RenderCtx): ConfLine[] {
   const lines: ConfLine[] = [];
   if (c.port !== undefined && c.type === 'script')
     warn(ctx, [...path, 'port'], 'unsupported', 'MISC_CHECK has no port; dropped');
@@ -151,7 +156,7 @@ function dnsLines(c: Extract<HealthCheck, { type: 'dns' }>, path: DocPath, ctx: 
   return [`type ${c.queryType}`, `name ${word(ctx, [...path, 'queryName'], c.queryName)}`];
 }
 
-function ownLines(c: HealthCheck, path: DocPath, ctx: RenderCtx): ConfLine[] {
+function ownLines(c: ProbedCheck, path: DocPath, ctx: RenderCtx): ConfLine[] {
   switch (c.type) {
     case 'http':
     case 'https':
@@ -185,7 +190,7 @@ function ownLines(c: HealthCheck, path: DocPath, ctx: RenderCtx): ConfLine[] {
   }
 }
 
-const CHECKER_KEYWORDS: Record<HealthCheck['type'], string> = {
+const CHECKER_KEYWORDS: Record<ProbedCheck['type'], string> = {
   http: 'HTTP_GET',
   https: 'SSL_GET',
   tcp: 'TCP_CHECK',
@@ -200,10 +205,16 @@ export function renderChecks(
   checks: readonly HealthCheck[],
   defaults: Defaults,
   path: DocPath,
+  trackFiles: TrackFiles,
   ctx: RenderCtx,
 ): ConfBlock[] {
   return checks.map((c, k) => {
     const at = [...path, k];
+    if (c.type === 'file')
+      return block('FILE_CHECK', [
+        `track_file ${quote(trackFiles.nameOfFile(c))}`,
+        `weight ${c.weight}${c.reverse ? ' reverse' : ''}`,
+      ]);
     return block(CHECKER_KEYWORDS[c.type], [
       ...ownLines(c, at, ctx),
       ...timingLines(c, defaults, at, ctx),

@@ -5,6 +5,7 @@
 import { addressFamily } from '../ip.js';
 import type { DirectorVirtualServer, RealServerSpec, UpDownHooks } from '../virtual-server.js';
 import { DEFAULT_CHECK_INTERVAL_MS, renderChecks } from './render-checks.js';
+import type { TrackFiles } from './render-track-files.js';
 import {
   block,
   type ConfBlock,
@@ -174,7 +175,13 @@ function checkDefaultLines(vs: Server, path: DocPath, ctx: RenderCtx): string[] 
   return [`delay_loop ${msToSeconds(d.intervalMs ?? DEFAULT_CHECK_INTERVAL_MS)}`];
 }
 
-function realServer(r: RealServerSpec, vs: Server, path: DocPath, ctx: RenderCtx): ConfBlock[] {
+function realServer(
+  r: RealServerSpec,
+  vs: Server,
+  path: DocPath,
+  trackFiles: TrackFiles,
+  ctx: RenderCtx,
+): ConfBlock[] {
   if (r.adminState === 'disabled') {
     warn(ctx, [...path, 'adminState'], 'normalized', 'a disabled real server is left out');
     return [];
@@ -204,14 +211,19 @@ function realServer(r: RealServerSpec, vs: Server, path: DocPath, ctx: RenderCtx
     ...(r.forwarding === undefined ? [] : [`lvs_method ${r.forwarding.toUpperCase()}`]),
     ...(r.upperThreshold === 0 ? [] : [`uthreshold ${r.upperThreshold}`]),
     ...(r.lowerThreshold === 0 ? [] : [`lthreshold ${r.lowerThreshold}`]),
-    ...renderChecks(r.checks, vs.checkDefaults, [...path, 'checks'], ctx),
+    ...renderChecks(r.checks, vs.checkDefaults, [...path, 'checks'], trackFiles, ctx),
     ...upDownLines(r.notify, ['notify_up', 'notify_down'], [...path, 'notify'], ctx),
   ];
   return [block(`real_server ${r.address} ${port}`, body)];
 }
 
 /** One `virtual_server` (IP port, or fwmark) with its real servers. */
-export function renderVirtualServer(vs: Server, i: number, ctx: RenderCtx): ConfBlock {
+export function renderVirtualServer(
+  vs: Server,
+  i: number,
+  trackFiles: TrackFiles,
+  ctx: RenderCtx,
+): ConfBlock {
   const path = ['virtualServers', i];
   if (!vs.realServers.some((r) => r.adminState !== 'disabled'))
     warn(
@@ -251,6 +263,8 @@ export function renderVirtualServer(vs: Server, i: number, ctx: RenderCtx): Conf
     ...(vs.inhibitOnFailure ? ['inhibit_on_failure'] : []),
     ...(vs.initialHealth === 'down' ? ['alpha'] : []),
     ...upDownLines(vs.quorumNotify, ['quorum_up', 'quorum_down'], [...path, 'quorumNotify'], ctx),
-    ...vs.realServers.flatMap((r, j) => realServer(r, vs, [...path, 'realServers', j], ctx)),
+    ...vs.realServers.flatMap((r, j) =>
+      realServer(r, vs, [...path, 'realServers', j], trackFiles, ctx),
+    ),
   ]);
 }

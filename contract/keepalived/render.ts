@@ -86,7 +86,7 @@ export function renderKeepalivedConfWithWarnings(document: DesiredState): Keepal
   const ctx: RenderCtx = { warnings: [] };
   const version = sharedVersion(document);
   const scripts = collectVrrpScripts(document.vrrpInstances, ctx);
-  const trackFiles = collectTrackFiles(document.vrrpInstances, ctx);
+  const trackFiles = collectTrackFiles(document.vrrpInstances, document.virtualServers, ctx);
   const sections: ConfLine[] = [
     globalDefs(document, version, ctx),
     ...scripts.blocks,
@@ -100,7 +100,7 @@ export function renderKeepalivedConfWithWarnings(document: DesiredState): Keepal
       ),
     ),
     ...renderSyncGroups(document.vrrpInstances, ctx),
-    ...document.virtualServers.map((vs, i) => renderVirtualServer(vs, i, ctx)),
+    ...document.virtualServers.map((vs, i) => renderVirtualServer(vs, i, trackFiles, ctx)),
   ];
   const { site, director, revision } = document;
   const header = [

@@ -3,8 +3,8 @@ import { withRunAs } from './to-desired-run-as.js';
 import { emptyGlobalDefs } from './interpret-global.js';
 import type { z } from 'zod';
 import type { HealthCheck } from '../health-check.js';
-import type { Checker, GlobalDefs, HttpUrl } from './model.js';
-import { lossy, type MapCtx, program, secondsToMs } from './to-desired-helpers.js';
+import type { Checker, GlobalDefs, HttpUrl, TrackFileConf } from './model.js';
+import { lossy, type MapCtx, program, secondsToMs, trackFilePath } from './to-desired-helpers.js';
 
 type CheckInput = z.input<typeof HealthCheck>;
 
@@ -22,6 +22,8 @@ export interface CheckerDefaults {
   serverDelayLoopS?: number | undefined;
   /** The real server's address (what PING_CHECK pings unless connect_ip says otherwise). */
   address?: string | undefined;
+  /** The config's track_file blocks (what a FILE_CHECK names). */
+  trackFiles?: readonly TrackFileConf[] | undefined;
 }
 
 /** check_api.c / check_http.c / check_misc.c / check_dns.c defaults: retry, delay_before_retry. */
@@ -168,6 +170,27 @@ function ping(
   ];
 }
 
+/**
+ * FILE_CHECK (check_file.c `file_end_handler()`): the named track_file's path and init_file; the
+ * FILE_CHECK's own weight (and its reverse or not) when it has one, else the track_file's.
+ */
+function fileCheck(
+  k: Checker,
+  trackFiles: readonly TrackFileConf[],
+  ctx: MapCtx,
+): CheckInput | undefined {
+  const file = trackFiles.find((f) => f.name === k.trackFile);
+  if (file?.file === undefined) return undefined; // the interpreter only keeps defined names
+  const own = k.fileWeight !== undefined;
+  return {
+    type: 'file',
+    path: trackFilePath({ ...file, file: file.file }, ctx),
+    weight: own ? k.fileWeight : file.weight,
+    reverse: own ? k.fileReverse === true : file.reverse,
+    ...(file.init === undefined ? {} : { init: file.init }),
+  };
+}
+
 /** One checker as fleetlb health checks (one per HTTP url); none (with a warning) when fleetlb has no equivalent. */
 export function mapChecker(
   k: Checker,
@@ -175,6 +198,10 @@ export function mapChecker(
   host: string | undefined,
   ctx: MapCtx,
 ): CheckInput[] {
+  if (k.type === 'FILE_CHECK') {
+    const check = fileCheck(k, inherited.trackFiles ?? [], ctx);
+    return check === undefined ? [] : [check];
+  }
   const t = timing(k, inherited, ctx);
   if (k.type === 'PING_CHECK') return ping(k, t, inherited.address, ctx);
   if (k.connectIp !== undefined || k.bindto !== undefined)

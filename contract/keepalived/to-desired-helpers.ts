@@ -1,5 +1,6 @@
 /** @module Helpers for mapping the keepalived model onto fleetlb's desired state: names, units, warnings. */
 import { diagnostic, type KeepalivedDiagnostic, type SourcePosition } from './diagnostics.js';
+import type { TrackFileConf } from './model.js';
 
 /** Collects "fleetlb cannot express this" warnings while mapping. */
 export interface MapCtx {
@@ -18,6 +19,21 @@ export function toName(text: string, fallback: string): string {
     .slice(0, 63)
     .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   return name === '' ? fallback : name;
+}
+
+/**
+ * A track_file's path as keepalived opens it: a relative one resolves against / (its working
+ * directory, trackers/track_file.c `init_track_files()` realpath()), with a warning.
+ */
+export function trackFilePath(file: TrackFileConf & { file: string }, ctx: MapCtx): string {
+  if (file.file.startsWith('/')) return file.file;
+  const path = `/${file.file.replace(/^(\.\/)+/, '')}`;
+  lossy(
+    ctx,
+    file.at,
+    `track_file ${file.name}: relative path ${file.file} resolves against / (keepalived's working directory) to ${path}`,
+  );
+  return path;
 }
 
 /** Seconds to whole milliseconds, clamped into `[min, max]`. */

@@ -92,12 +92,14 @@ function realServer(
   r: RealServerConf,
   v: VirtualServerConf,
   port: number,
-  g: GlobalDefs,
+  k: KeepalivedConfig,
   ctx: MapCtx,
 ): RealInput {
+  const g = k.globalDefs;
   const host = v.virtualhost;
   const inherited = {
     globalDefs: g,
+    trackFiles: k.trackFiles,
     retry: r.retry ?? v.retry,
     delayBeforeRetryS: r.delayBeforeRetryS ?? v.delayBeforeRetryS,
     delayLoopS: r.delayLoopS,
@@ -214,7 +216,7 @@ export function mapVirtualServer(
       ...where,
       ...(sorry === undefined ? {} : { sorryServer: sorry }),
       realServers: v.realServers.map((r) =>
-        realServer({ ...r, port: realPort(r, v, port, ctx) }, v, port, k.globalDefs, ctx),
+        realServer({ ...r, port: realPort(r, v, port, ctx) }, v, port, k, ctx),
       ),
     };
     return [server];

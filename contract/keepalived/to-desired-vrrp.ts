@@ -9,7 +9,14 @@ import type {
   VirtualAddress,
   VrrpInstanceConf,
 } from './model.js';
-import { lossy, type MapCtx, program, secondsToMs, toName } from './to-desired-helpers.js';
+import {
+  lossy,
+  type MapCtx,
+  program,
+  secondsToMs,
+  toName,
+  trackFilePath,
+} from './to-desired-helpers.js';
 import { withRunAs } from './to-desired-run-as.js';
 import { hookFields } from './to-desired-hooks.js';
 
@@ -78,20 +85,11 @@ function trackedFiles(v: VrrpInstanceConf, k: KeepalivedConfig, ctx: MapCtx): Tr
       return [];
     }
     seen.add(ref.name);
-    let path = file.file;
-    if (!path.startsWith('/')) {
-      path = `/${path.replace(/^(\.\/)+/, '')}`;
-      lossy(
-        ctx,
-        file.at,
-        `track_file ${file.name}: relative path ${file.file} resolves against / (keepalived's working directory) to ${path}`,
-      );
-    }
     return [
       {
         type: 'file',
         name: toName(`file-${ref.name}`, 'file'),
-        path,
+        path: trackFilePath({ ...file, file: file.file }, ctx),
         weight: ref.weight ?? file.weight,
         reverse: ref.reverse ?? file.reverse,
         ...(file.init === undefined ? {} : { init: file.init }),

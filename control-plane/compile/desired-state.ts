@@ -118,7 +118,10 @@ function compileVirtualServer(
     family: virtualServerFamily(vs),
     realServers: [...realServers].sort(byName).map((rs) => ({
       ...rs,
-      checks: rs.checks.map((check): HealthCheck => ({ ...timing, ...check })),
+      // A file check (keepalived FILE_CHECK) has no timing: it follows its file.
+      checks: rs.checks.map((check): HealthCheck =>
+        check.type === 'file' ? check : { ...timing, ...check },
+      ),
     })),
   };
 }

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { trackFileValue } from '../../agent/core/vrrp/track-file-value.js';
 import { effectivePriority, fileStatus } from '../../agent/core/vrrp/tracking.js';
 import { TrackedChecks } from '../../agent/vrrp/tracked-checks.js';
-import { nodeTrackedFiles, type TrackedFiles } from '../../agent/vrrp/tracked-files.js';
+import { nodeTrackedFiles } from '../../agent/vrrp/tracked-files.js';
+import { FakeFiles } from '../support/fake-files.js';
 import { PreparedScripts } from '../../agent/scripts/script-launcher.js';
 import { TrackedCheck } from '../../contract/vrrp-instance.js';
 import type { TrackedCheckResult } from '../../agent/core/vrrp/tracking.js';
@@ -67,42 +68,6 @@ describe('a tracked file moves the priority (track_file.c update_track_file_stat
     assert.deepEqual(effectivePriority(255, [file(9, 1)]), { priority: 255, fault: false });
   });
 });
-
-/** A directory in memory: write/rename/remove raise the watch events fs.watch raises. */
-class FakeFiles implements TrackedFiles {
-  readonly contents = new Map<string, string>();
-  private readonly watchers = new Map<string, Set<(name: string | undefined) => void>>();
-  missingDirs = new Set<string>();
-  read = (path: string) =>
-    Promise.resolve(this.has(path) ? bytes(this.contents.get(path)!) : undefined);
-  exists = (path: string) => Promise.resolve(this.has(path));
-  write = (path: string, text: string) => {
-    this.set(path, text);
-    return Promise.resolve();
-  };
-  watch(dir: string, onEvent: (name: string | undefined) => void) {
-    if (this.missingDirs.has(dir)) throw new Error(`ENOENT: ${dir}`);
-    const set = this.watchers.get(dir) ?? new Set();
-    set.add(onEvent);
-    this.watchers.set(dir, set);
-    return { close: () => set.delete(onEvent) };
-  }
-  has(path: string) {
-    return this.contents.has(path);
-  }
-  set(path: string, text: string) {
-    this.contents.set(path, text);
-    this.emit(path);
-  }
-  remove(path: string) {
-    this.contents.delete(path);
-    this.emit(path);
-  }
-  private emit(path: string) {
-    const dir = path.slice(0, path.lastIndexOf('/'));
-    for (const w of this.watchers.get(dir) ?? []) w(path.slice(dir.length + 1));
-  }
-}
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 

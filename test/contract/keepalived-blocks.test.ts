@@ -35,7 +35,7 @@ function only(ds: KeepalivedDiagnostic[], severity: 'error' | 'warning'): Keepal
 const strip = (n: unknown): unknown =>
   JSON.parse(
     JSON.stringify(n, (k, v: unknown) =>
-      k === 'at' || k === 'argsAt' || k === 'rawArgs' ? undefined : v,
+      k === 'at' || k === 'argsAt' || k === 'rawArgs' || k === 'endAt' ? undefined : v,
     ),
   );
 

@@ -2,7 +2,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { parseKeepalivedConf, type KeepalivedParseResult } from '../../contract/index.js';
+import {
+  parseKeepalivedConf,
+  toDesiredState,
+  type KeepalivedParseResult,
+} from '../../contract/index.js';
 import { prerequisite } from '../support/tier.js';
 
 const SAMPLES = '/usr/share/doc/keepalived/samples';
@@ -175,7 +179,7 @@ describe('Debian keepalived samples', { skip }, () => {
     );
   });
 
-  test('track_file blocks and instance track_file lists are read as track_file.c reads them; FILE_CHECK is still refused', () => {
+  test('track_file blocks and instance track_file lists are read as track_file.c reads them', () => {
     const text = [
       'track_file tf1 {',
       '    file /run/fl.state',
@@ -196,9 +200,6 @@ describe('Debian keepalived samples', { skip }, () => {
       '}',
       'virtual_server 192.0.2.10 80 {',
       '    real_server 198.51.100.1 80 {',
-      '        FILE_CHECK {',
-      '            track_file tf1',
-      '        }',
       '    }',
       '}',
     ].join('\n');
@@ -226,9 +227,77 @@ describe('Debian keepalived samples', { skip }, () => {
         ['warning', 6, 1], // no file: ignored
         ['warning', 14, 13], // unknown option: entry ignored
         ['warning', 15, 20], // weight out of range: the file's own
-        ['error', 20, 9], // FILE_CHECK
       ],
     );
+  });
+
+  test("FILE_CHECK is read as check_file.c reads it: a track_file defined above it, its own weight or the file's", () => {
+    const text = [
+      'virtual_server 192.0.2.10 80 {',
+      '    real_server 198.51.100.1 80 {',
+      '        FILE_CHECK {',
+      '            track_file later',
+      '        }',
+      '    }',
+      '}',
+      'track_file later {',
+      '    file /run/later',
+      '    weight 3 reverse',
+      '}',
+      'virtual_server 192.0.2.10 81 {',
+      '    real_server 198.51.100.1 81 {',
+      '        FILE_CHECK {',
+      '            track_file later',
+      '        }',
+      '        FILE_CHECK {',
+      '            track_file later',
+      '            weight 2147483647',
+      '        }',
+      '        FILE_CHECK {',
+      '            track_file later',
+      '            weight 5 sideways',
+      '            weight 99999999999',
+      '            delay_loop 3',
+      '        }',
+      '        FILE_CHECK {',
+      '            weight 0 reverse',
+      '        }',
+      '    }',
+      '}',
+    ].join('\n');
+    const { config, diagnostics } = parseKeepalivedConf(text, 'k.conf');
+    const checkers = config.virtualServers.map((v) =>
+      v.realServers[0]?.checkers.map((k) => [k.type, k.trackFile, k.fileWeight, k.fileReverse]),
+    );
+    assert.deepEqual(checkers, [
+      [],
+      [
+        ['FILE_CHECK', 'later', undefined, undefined],
+        ['FILE_CHECK', 'later', 2147483647, false],
+        ['FILE_CHECK', 'later', undefined, undefined],
+      ],
+    ]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.line, d.column]),
+      [
+        [4, 24], // track_file later not found (defined below)
+        [5, 9], // FILE_CHECK has no track_file: ignored, at its '}' as keepalived says
+        [23, 22], // unknown weight option: the line is ignored
+        [24, 20], // weight out of range: ignored
+        [25, 13], // unknown keyword
+        [29, 9], // no track_file: ignored
+      ],
+    );
+    assert.ok(diagnostics.every((d) => d.severity === 'warning'));
+    const mapped = toDesiredState(config, {
+      site: 's',
+      director: { name: 'lb1', address: '198.51.100.1' },
+    });
+    assert.deepEqual(mapped.document?.virtualServers[1]?.realServers[0]?.checks, [
+      { type: 'file', path: '/run/later', weight: 3, reverse: true },
+      { type: 'file', path: '/run/later', weight: 2147483647, reverse: false },
+      { type: 'file', path: '/run/later', weight: 3, reverse: true },
+    ]);
   });
 
   test('script_user, a vrrp_script user, a MISC_CHECK user and notify USER GROUP are read', () => {

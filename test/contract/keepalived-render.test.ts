@@ -203,6 +203,19 @@ const checks: Json[] = [
   },
 ];
 
+/** FILE_CHECKs: two sharing one track_file block, one with init_file (weight 0: down on 0, reversed). */
+const fileChecks: Json[] = [
+  { type: 'file', path: '/run/fleetlb-render-test.weight', weight: 10, reverse: false },
+  {
+    type: 'file',
+    path: '/run/fleetlb-render-test.maintenance',
+    weight: 0,
+    reverse: true,
+    init: { value: 1, overwrite: false },
+  },
+  { type: 'file', path: '/run/fleetlb-render-test.weight', weight: -2147483647, reverse: true },
+];
+
 /** IPv4/IPv6, TCP/UDP/SCTP, fwmark, all-port, NAT/DR/TUN, every checker. */
 const lvsDoc = desiredState({
   instances: [],
@@ -229,7 +242,12 @@ const lvsDoc = desiredState({
           lowerThreshold: 10,
           checks,
         },
-        { name: '198.51.100.12-8080', address: '198.51.100.12', port: 8080 },
+        {
+          name: '198.51.100.12-8080',
+          address: '198.51.100.12',
+          port: 8080,
+          checks: fileChecks,
+        },
       ],
     },
     {

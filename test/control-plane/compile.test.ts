@@ -96,6 +96,34 @@ test('an unknown director compiles to nothing', () => {
   assert.equal(compileDesiredState(snapshotOf(sites[0]!, 1), 'nobody'), undefined);
 });
 
+test('a file check (keepalived FILE_CHECK) compiles as it is: no timing defaults, a valid document', () => {
+  const snapshot = snapshotOf(sites[0]!, 1);
+  const file = RealServerSpec.shape.checks.parse([
+    { type: 'file', path: '/run/lb/web.weight', weight: 2 },
+    { type: 'tcp' },
+  ]);
+  const [vs, ...others] = snapshot.virtualServers;
+  const [rs, ...rest] = vs!.realServers;
+  const edited = {
+    ...snapshot,
+    virtualServers: [{ ...vs!, realServers: [{ ...rs!, checks: file }, ...rest] }, ...others],
+  };
+  const director = (sites[0]!.directors[0]!.name as string) ?? '';
+  const doc = compileDesiredState(edited, director);
+  const compiled = doc?.virtualServers
+    .find((v) => v.name === vs!.name)
+    ?.realServers.find((r) => r.name === rs!.name)?.checks;
+  assert.deepEqual(compiled?.[0], {
+    type: 'file',
+    path: '/run/lb/web.weight',
+    weight: 2,
+    reverse: false,
+  });
+  assert.equal(compiled?.[1]?.type, 'tcp');
+  assert.ok('intervalMs' in (compiled?.[1] ?? {}), 'probed checks get the timing defaults');
+  assert.deepEqual(validateDesiredState(DesiredState.parse(doc)), []);
+});
+
 forEachDatabase('compiled through the API', (get) => {
   for (const fixture of sites) {
     test(`${fixture.site.name}: agents pull exactly the golden documents`, async () => {

@@ -73,8 +73,12 @@ export function planChecks(
       const serverKey = serverKeyOf(vs.name, rs.name);
       const seen = new Map<string, number>();
       rs.checks.forEach((spec, index) => {
-        const target = { address: rs.address, port: spec.port ?? rs.port };
-        const { id, timing } = specIds.identify(spec, resolveTiming(spec, vs.checkDefaults));
+        // A file check has no target or timing: it follows its file (file-check.ts).
+        const probed = spec.type === 'file' ? undefined : spec;
+        const target = { address: rs.address, port: probed?.port ?? rs.port };
+        const resolved =
+          probed === undefined ? resolveTiming({}, {}) : resolveTiming(probed, vs.checkDefaults);
+        const { id, timing } = specIds.identify(spec, resolved);
         const identity = [id, target.address, target.port].join(' ');
         const dup = seen.get(identity) ?? 0;
         seen.set(identity, dup + 1);

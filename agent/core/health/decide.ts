@@ -4,7 +4,9 @@
  * `update_quorum_state()`; weight 0 instead of removal in check/ipvswrapper.c `ipvs_cmd()`; the
  * `misc_dynamic` weight in check/check_misc.c `misc_check_child_thread()`):
  *
- * - enabled & up → configured weight (or the `misc_dynamic` weight of its script checks);
+ * - enabled & up → configured weight (or the `misc_dynamic` weight of its script checks), plus
+ *   its file checks' changes (file-check.ts), clamped to 0-65535 (keepalived check_data.h
+ *   `real_weight()` clamps to 0..INT32_MAX; 65535 is fleetlb's IPVS weight limit);
  * - draining → kept at weight 0 whatever its health (existing connections finish);
  * - disabled → absent;
  * - enabled & down → weight 0 with `inhibitOnFailure`, else absent;
@@ -24,7 +26,12 @@ export interface RealServerHealth {
   up: boolean;
   /** keepalived `misc_dynamic` weight, replacing the configured weight while up. */
   weightOverride?: number | undefined;
+  /** Σ of its file checks' changes (keepalived FILE_CHECK), added to the weight while up. */
+  weightDelta?: number | undefined;
 }
+
+/** fleetlb's largest IPVS weight (core/ipvs/encode-destination.ts). */
+const MAX_WEIGHT = 65535;
 
 export type DecideVirtualServer = Pick<
   DirectorVirtualServer,
@@ -42,7 +49,8 @@ export interface Decision {
 
 /** A server's weight when it is enabled and healthy. */
 function effectiveWeight(rs: RealServerSpec, health: RealServerHealth | undefined): number {
-  return health?.weightOverride ?? rs.weight;
+  const base = health?.weightOverride ?? rs.weight;
+  return Math.min(MAX_WEIGHT, Math.max(0, base + (health?.weightDelta ?? 0)));
 }
 
 /** The weight to install for one real server, or undefined to leave it out. */

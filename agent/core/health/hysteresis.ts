@@ -20,6 +20,10 @@ export interface CheckState {
   lastReason: FailureReason | undefined;
   /** keepalived `misc_dynamic` weight from the latest passing script probe, if any. */
   dynamicWeight: number | undefined;
+  /** A file check's change to the server's weight (file-check.ts); 0 for every other check. */
+  weightDelta: number;
+  /** A file check's number, once read. */
+  fileValue?: number;
 }
 
 export interface RiseFall {
@@ -34,6 +38,7 @@ export function initialCheckState(initialUp: boolean): CheckState {
     failures: 0,
     lastReason: undefined,
     dynamicWeight: undefined,
+    weightDelta: 0,
   };
 }
 
@@ -56,6 +61,7 @@ export function applyResult(prev: CheckState, result: ProbeResult, timing: RiseF
       // Each check has its own state: only a dynamic script check ever reports a weight, and its
       // exit 0 (no weight) restores the configured weight.
       dynamicWeight: result.weight,
+      weightDelta: 0,
     };
     return { state, changed: up !== prev.up };
   }
@@ -67,6 +73,7 @@ export function applyResult(prev: CheckState, result: ProbeResult, timing: RiseF
     failures: up ? failures : 0,
     lastReason: result.reason,
     dynamicWeight: prev.dynamicWeight,
+    weightDelta: 0,
   };
   return { state, changed: up !== prev.up };
 }
@@ -78,6 +85,12 @@ export interface ServerHealth {
    * win; fleetlb takes the minimum over a server's dynamic checks so the result is deterministic.
    */
   weightOverride: number | undefined;
+  /**
+   * Σ of the file checks' changes, added to the (overridden) weight as keepalived adds each
+   * checker's `cur_weight` to the server's `effective_weight` (check_daemon.c
+   * `set_effective_weights()`).
+   */
+  weightDelta: number;
   /** Reasons of the checks that are down (for logs and metrics). */
   downReasons: readonly FailureReason[];
 }
@@ -85,13 +98,15 @@ export interface ServerHealth {
 /** A real server is up when ALL its checks are up; with no checks it is always up. */
 export function serverHealth(checks: readonly CheckState[]): ServerHealth {
   let weightOverride: number | undefined;
+  let weightDelta = 0;
   const downReasons: FailureReason[] = [];
   for (const c of checks) {
     if (!c.up) downReasons.push(c.lastReason ?? 'error');
+    weightDelta += c.weightDelta;
     if (c.dynamicWeight !== undefined) {
       weightOverride =
         weightOverride === undefined ? c.dynamicWeight : Math.min(weightOverride, c.dynamicWeight);
     }
   }
-  return { up: downReasons.length === 0, weightOverride, downReasons };
+  return { up: downReasons.length === 0, weightOverride, weightDelta, downReasons };
 }

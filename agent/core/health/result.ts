@@ -10,6 +10,7 @@ export const FAILURE_REASONS = [
   'tls',
   'dns',
   'exit',
+  'file',
   'error',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];

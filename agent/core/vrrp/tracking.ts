@@ -25,13 +25,29 @@ export const OWNER_PRIORITY = 255;
 const MIN_TRACKED_PRIORITY = 1;
 const MAX_TRACKED_PRIORITY = 254;
 
-const FILE_FAULT = -254;
-const FILE_MAX = 253;
+/** Where a tracked file's number × weight is clamped; its lowest value is FAULT. */
+export interface FileStatusRange {
+  fault: number;
+  max: number;
+}
 
-/** A tracked file's status: its priority change, or FILE_FAULT (track_file.c, see above). */
-export function fileStatus(value: number, weight: number, reverse: boolean): number {
-  if (weight === 0) return (value !== 0) !== reverse ? FILE_FAULT : 0;
-  return Math.min(FILE_MAX, Math.max(FILE_FAULT, value * weight * (reverse ? -1 : 1)));
+/** The VRRP side's range (track_file.c `process_update_vrrp_track_file_status()`). */
+const VRRP_FILE_RANGE: FileStatusRange = { fault: -254, max: 253 };
+const FILE_FAULT = VRRP_FILE_RANGE.fault;
+
+/**
+ * A tracked file's status (track_file.c `update_track_file_status()`): number × weight (× -1
+ * with reverse) clamped to `range`, where `range.fault` is FAULT; with weight 0, a non-zero number
+ * (a zero one, reversed) is FAULT. The checker side (FILE_CHECK) uses its own range.
+ */
+export function fileStatus(
+  value: number,
+  weight: number,
+  reverse: boolean,
+  range: FileStatusRange = VRRP_FILE_RANGE,
+): number {
+  if (weight === 0) return (value !== 0) !== reverse ? range.fault : 0;
+  return Math.min(range.max, Math.max(range.fault, value * weight * (reverse ? -1 : 1)));
 }
 
 /** The contribution of one check to the priority (keepalived weight semantics). */
