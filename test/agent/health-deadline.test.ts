@@ -83,9 +83,12 @@ describe('probe deadlines count only the time the agent could run', () => {
     assert.equal(blocked.stalls[0]!.extendedMs, 200, 'the extension is capped at timeoutMs');
   });
 
-  test('without a stall the deadline is the plain timeout, never extended', async () => {
+  test('without a stall of its own the probe still times out, extended at most timeoutMs', async () => {
     const { result, stalls } = await probeWhileBlocked({ type: 'http', path: '/' }, hangPort, 0);
     assertFails(result, 'timeout');
-    assert.deepEqual(stalls, []);
+    // No extension at all when the timers fire on time is asserted on a manual clock
+    // (health-deadline-wheel.test.ts): here a loaded machine may deschedule this process past
+    // the tolerance, which is a stall the deadline rightly discounts.
+    for (const stall of stalls) assert.ok(stall.extendedMs <= 200, JSON.stringify(stalls));
   });
 });
