@@ -4,24 +4,19 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DirectorVirtualServer } from '../../contract/virtual-server.js';
 import type { HealthCheckInput } from '../../contract/health-check.js';
 import { CheckSpecIds, planChecks } from '../../agent/core/health/check-plan.js';
+import { webVirtualServer } from '../support/health-probe.js';
 
 function doc(
   servers: { name: string; address?: string; checks: HealthCheckInput[] }[],
   intervalMs = 2000,
 ) {
   return [
-    DirectorVirtualServer.parse({
-      name: 'web',
-      family: 'ipv4',
-      address: '192.0.2.100',
-      port: 80,
-      protocol: 'tcp',
-      checkDefaults: { intervalMs },
-      realServers: servers.map((s) => ({ address: '192.0.2.1', port: 8080, ...s })),
-    }),
+    webVirtualServer(
+      servers.map((s) => ({ address: '192.0.2.1', port: 8080, ...s })),
+      { intervalMs },
+    ),
   ];
 }
 

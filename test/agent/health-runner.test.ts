@@ -9,27 +9,22 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DirectorVirtualServer } from '../../contract/virtual-server.js';
 import type { HealthCheckInput } from '../../contract/health-check.js';
 import { fail, PASS } from '../../agent/core/health/result.js';
 import type { ProbeResult } from '../../agent/core/health/result.js';
 import { HealthRunner } from '../../agent/health/runner.js';
 import type { ServerHealthChange } from '../../agent/health/runner.js';
 import type { ProbeFn } from '../../agent/health/probe.js';
+import { webVirtualServer } from '../support/health-probe.js';
 
 const TIMING = { intervalMs: 100, timeoutMs: 80, rise: 2, fall: 2 };
 
 function doc(servers: { name: string; port: number; checks: HealthCheckInput[] }[]) {
   return [
-    DirectorVirtualServer.parse({
-      name: 'web',
-      family: 'ipv4',
-      address: '192.0.2.100',
-      port: 80,
-      protocol: 'tcp',
-      checkDefaults: TIMING,
-      realServers: servers.map((s) => ({ ...s, address: '127.0.0.1' })),
-    }),
+    webVirtualServer(
+      servers.map((s) => ({ ...s, address: '127.0.0.1' })),
+      TIMING,
+    ),
   ];
 }
 

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before } from 'node:test';
 import { HealthCheck, type HealthCheckInput } from '../../contract/health-check.js';
+import { DirectorVirtualServer } from '../../contract/virtual-server.js';
 import type { ProbeResult } from '../../agent/core/health/result.js';
 import { runProbe } from '../../agent/health/probe.js';
 
@@ -40,4 +41,20 @@ export function rawAnswerServer(answer: () => string): { port: () => number } {
   });
   after(() => server.close());
   return { port: () => port };
+}
+
+/** One virtual server `web` (192.0.2.100:80/tcp) with `realServers` and `checkDefaults`. */
+export function webVirtualServer(
+  realServers: Record<string, unknown>[],
+  checkDefaults: Record<string, number>,
+): DirectorVirtualServer {
+  return DirectorVirtualServer.parse({
+    name: 'web',
+    family: 'ipv4',
+    address: '192.0.2.100',
+    port: 80,
+    protocol: 'tcp',
+    checkDefaults,
+    realServers,
+  });
 }
