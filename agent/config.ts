@@ -49,6 +49,12 @@ agent/README.md, V8 settings);
 FLEETLB_AGENT_NODE_FLAGS replaces them ("" = V8's defaults).
 `;
 
+/** The variables the launcher reads (agent/bin/node-flags.js). */
+const LauncherEnv = z.object({
+  FLEETLB_AGENT_NODE_FLAGS: z.string().optional(),
+  FLEETLB_AGENT_FIRST_DOCUMENT_REEXEC: z.string().optional(),
+});
+
 const Config = z
   .object({
     desiredPath: z.string().min(1).optional(),
@@ -67,10 +73,7 @@ const Config = z
     guard: z.boolean(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
     /** What the launcher reads of the environment (agent/bin/node-flags.js), as it read it. */
-    launcherEnv: z.object({
-      FLEETLB_AGENT_NODE_FLAGS: z.string().optional(),
-      FLEETLB_AGENT_FIRST_DOCUMENT_REEXEC: z.string().optional(),
-    }),
+    launcherEnv: LauncherEnv,
   })
   .refine(
     (c) =>
@@ -148,6 +151,6 @@ function metricsListenOf(value: string | undefined): { metricsListen?: string } 
 
 /** The variables the launcher reads (agent/bin/node-flags.js), those that are set. */
 function launcherEnvOf(env: NodeJS.ProcessEnv): Record<string, string> {
-  const names = ['FLEETLB_AGENT_NODE_FLAGS', 'FLEETLB_AGENT_FIRST_DOCUMENT_REEXEC'];
+  const names = Object.keys(LauncherEnv.shape);
   return Object.fromEntries(names.flatMap((n) => (env[n] === undefined ? [] : [[n, env[n]]])));
 }

@@ -75,6 +75,10 @@ export const IpvsSyncStatus = z
   .meta({ id: 'IpvsSyncStatus' });
 export type IpvsSyncStatus = z.output<typeof IpvsSyncStatus>;
 
+/** The bounds of a status report's `errors`: how many, and each message's length. */
+export const STATUS_ERRORS_MAX = 100;
+export const STATUS_ERROR_MESSAGE_MAX = 1024;
+
 export const AgentStatus = z
   .object({
     appliedRevision: z
@@ -134,8 +138,8 @@ export const AgentStatus = z
       .meta({ description: 'Transitions since the last report' }),
     realServers: z.array(RealServerStatus).max(100_000).default([]),
     errors: z
-      .array(z.object({ stage: Text(32), message: Text(1024) }))
-      .max(100)
+      .array(z.object({ stage: Text(32), message: Text(STATUS_ERROR_MESSAGE_MAX) }))
+      .max(STATUS_ERRORS_MAX)
       .default([]),
     ipvsSync: IpvsSyncStatus.optional().meta({
       description: 'IPVS connection sync, when an instance of this director enables it',

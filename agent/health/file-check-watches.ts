@@ -24,14 +24,17 @@ export class FileCheckWatches {
 
   constructor(private readonly opts: FileCheckWatchesOptions) {}
 
-  /** Watches the file of each file check of `checks` not watched yet; stops the others' watches. */
-  sync(checks: ReadonlyMap<string, PlannedCheck>): void {
+  /**
+   * Watches the file of each file check of `checks` (by key, as the runner keeps them) not
+   * watched yet; stops the others' watches.
+   */
+  sync(checks: ReadonlyMap<string, { readonly check: PlannedCheck }>): void {
     for (const [key, tracker] of this.#trackers)
       if (!checks.has(key)) {
         tracker.stop();
         this.#trackers.delete(key);
       }
-    for (const check of checks.values()) {
+    for (const { check } of checks.values()) {
       const spec = check.spec;
       if (spec.type !== 'file' || this.#trackers.has(check.key)) continue;
       const current = () => this.#trackers.get(check.key) === tracker;

@@ -17,13 +17,10 @@ import { fail } from '../core/health/result.js';
 import type { ProbeResult } from '../core/health/result.js';
 import { bodyVerdict, statusVerdict } from './http-verdict.js';
 import type { HttpSpec } from './http-verdict.js';
-import { requestText } from './http-status-probe.js';
+import { LLHTTP_VERSIONS, requestText } from './http-status-probe.js';
 import { describeError, reasonOfError } from './probe-types.js';
 import type { ProbeOptions, ProbeTarget } from './probe-types.js';
 import { settler } from './settle.js';
-
-/** The HTTP versions llhttp (node:http) takes in a status line. */
-const VERSIONS = new Set(['0.9', '1.0', '1.1', '2.0']);
 
 /**
  * Why llhttp would refuse a head that http-parser-js takes, or undefined: an HTTP version it does
@@ -35,7 +32,7 @@ export function refusedHead(
   versionMinor: number,
   headers: readonly string[],
 ): string | undefined {
-  if (!VERSIONS.has(`${versionMajor}.${versionMinor}`))
+  if (!LLHTTP_VERSIONS.has(`${versionMajor}.${versionMinor}`))
     return `not an HTTP status line: HTTP/${versionMajor}.${versionMinor}`;
   let length = false;
   let encoding = false;

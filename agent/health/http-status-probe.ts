@@ -28,7 +28,9 @@ export const MAX_STATUS_LINE_BYTES = 16 * 1024;
 const INVALID_PATH = /[^\u0021-\u00ff]/;
 /** Characters node:http refuses in a header value (ERR_INVALID_CHAR). */
 const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
-const STATUS_LINE = /^HTTP\/(?:0\.9|1\.0|1\.1|2\.0) (\d{3})(?: [^\r\n]*)?\r?$/;
+/** The HTTP versions llhttp (node:http) takes in a status line. */
+export const LLHTTP_VERSIONS: ReadonlySet<string> = new Set(['0.9', '1.0', '1.1', '2.0']);
+const STATUS_LINE = /^HTTP\/(\d\.\d) (\d{3})(?: [^\r\n]*)?\r?$/;
 /** The end of a head: an empty line (RFC 9112 §2.1; a bare LF as llhttp takes it). */
 const END_OF_HEAD = /\r?\n\r?\n/;
 
@@ -46,7 +48,7 @@ export function requestText(spec: HttpSpec, host: string): string {
  */
 export function statusOfLine(line: string): number | undefined {
   const m = STATUS_LINE.exec(line);
-  return m === null ? undefined : Number(m[1]);
+  return m === null || !LLHTTP_VERSIONS.has(m[1]!) ? undefined : Number(m[2]);
 }
 
 export function probeHttpStatus(

@@ -202,7 +202,7 @@ export class HealthRunner {
   /** Watches the files of the current file checks while started; none while stopped. */
   #syncFileWatches(): void {
     if (!this.#started) return;
-    this.#fileWatches.sync(new Map([...this.#entries].map(([key, e]) => [key, e.check])));
+    this.#fileWatches.sync(this.#entries);
   }
 
   /** Starts what is due (within the bound), then sleeps until the next due check. */

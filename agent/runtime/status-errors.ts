@@ -7,14 +7,14 @@
  * under enable_script_security. Reported, they show in `fleetlb status` (N-ERRORS), not only in
  * the log; `fleetlb_agent_scripts_disabled` counts the scripts.
  */
-import type { AgentStatus } from '../../contract/agent-status.js';
+import {
+  STATUS_ERROR_MESSAGE_MAX,
+  STATUS_ERRORS_MAX,
+  type AgentStatus,
+} from '../../contract/agent-status.js';
 import type { DisabledScript } from '../scripts/script-launcher.js';
 
 type StatusError = AgentStatus['errors'][number];
-
-/** The contract's bounds: 100 errors, messages of 1024 characters. */
-const MAX_ERRORS = 100;
-const MAX_MESSAGE = 1024;
 
 export function statusErrors(
   guardProblem: string | undefined,
@@ -28,6 +28,6 @@ export function statusErrors(
     })),
   ];
   return errors
-    .slice(0, MAX_ERRORS)
-    .map((e) => ({ stage: e.stage, message: e.message.slice(0, MAX_MESSAGE) }));
+    .slice(0, STATUS_ERRORS_MAX)
+    .map((e) => ({ stage: e.stage, message: e.message.slice(0, STATUS_ERROR_MESSAGE_MAX) }));
 }
